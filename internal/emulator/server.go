@@ -1,0 +1,520 @@
+// Package emulator is an in-memory emulator of Polar's customer-seats API,
+// faithful to shared/polar-seats-api.md, with the command line, fixtures and
+// /__emulator/ control API of shared/emulator-contract.md.
+package emulator
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+const (
+	invitationTTL   = 24 * time.Hour
+	maxBodyBytes    = 10 << 20
+	defaultVersion  = "2026-04"
+	deprecationNote = "The /api/v1 prefix is deprecated; use /v1."
+)
+
+var supportedVersions = map[string]bool{"2026-04": true, "2026-10": true}
+
+var versionPattern = regexp.MustCompile(`^\d{4}-\d{2}$`)
+
+// Server is the emulator: an http.Handler serving /v1/customer-seats* and
+// /__emulator/*. It is safe for concurrent use.
+type Server struct {
+	mu      sync.Mutex
+	w       *world
+	offset  time.Duration
+	faults  []*fault
+	counts  counters
+	outbox  outbox
+	windows map[string]*window
+	// Sandbox adds the X-Polar-Sandbox header, as the sandbox does.
+	Sandbox bool
+}
+
+type counters struct {
+	Total    int            `json:"total"`
+	ByRoute  map[string]int `json:"by_route"`
+	ByStatus map[string]int `json:"by_status"`
+}
+
+type outbox struct {
+	Emails   []Email   `json:"emails"`
+	Webhooks []Webhook `json:"webhooks"`
+}
+
+// Email is an email Polar would have sent.
+type Email struct {
+	To              string `json:"to"`
+	SeatID          string `json:"seat_id"`
+	InvitationToken string `json:"invitation_token"`
+	Kind            string `json:"kind"`
+}
+
+// Webhook is a webhook Polar would have sent.
+type Webhook struct {
+	Type   string `json:"type"`
+	SeatID string `json:"seat_id"`
+}
+
+type window struct {
+	start time.Time
+	count int
+}
+
+type fault struct {
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	Kind    string `json:"kind"`
+	Status  int    `json:"status"`
+	Times   int    `json:"times"`
+	DelayMS int    `json:"delay_ms"`
+}
+
+func (f *fault) matches(method, path string) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, method) {
+		return false
+	}
+	if p, ok := strings.CutSuffix(f.Path, "*"); ok {
+		return strings.HasPrefix(path, p)
+	}
+	return f.Path == path
+}
+
+// New returns an emulator seeded with f (nil: the built-in demo fixture).
+func New(f *Fixture) (*Server, error) {
+	s := &Server{}
+	if f == nil {
+		f = DemoFixture()
+	}
+	if err := s.reset(f); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// LoadFixture parses a fixture document.
+func LoadFixture(data []byte) (*Fixture, error) {
+	var f Fixture
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+func (s *Server) reset(f *Fixture) error {
+	w, err := load(f, s.nowLocked())
+	if err != nil {
+		return err
+	}
+	s.w = w
+	s.offset = 0
+	s.faults = nil
+	s.resetCounters()
+	s.outbox = outbox{Emails: []Email{}, Webhooks: []Webhook{}}
+	s.windows = map[string]*window{}
+	return nil
+}
+
+func (s *Server) resetCounters() {
+	s.counts = counters{ByRoute: map[string]int{}, ByStatus: map[string]int{}}
+}
+
+// nowLocked is the emulator clock: wall time plus the control API's offset,
+// at microsecond precision as Polar stores it.
+func (s *Server) nowLocked() time.Time {
+	return time.Now().UTC().Add(s.offset).Truncate(time.Microsecond)
+}
+
+// Requests returns a copy of the request counters.
+func (s *Server) Requests() (total int, byRoute map[string]int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	byRoute = make(map[string]int, len(s.counts.ByRoute))
+	for k, v := range s.counts.ByRoute {
+		byRoute[k] = v
+	}
+	return s.counts.Total, byRoute
+}
+
+// route is the path template of a /v1 path, for counters and faults.
+func route(method, path string) string {
+	p := strings.TrimSuffix(path, "/")
+	switch {
+	case p == "/v1/customer-seats":
+		return method + " /v1/customer-seats"
+	case p == "/v1/customer-seats/claim":
+		return method + " /v1/customer-seats/claim"
+	case strings.HasPrefix(p, "/v1/customer-seats/claim/"):
+		return method + " /v1/customer-seats/claim/{invitation_token}"
+	case strings.HasPrefix(p, "/v1/customer-seats/") && strings.HasSuffix(p, "/resend"):
+		return method + " /v1/customer-seats/{seat_id}/resend"
+	case strings.HasPrefix(p, "/v1/customer-seats/"):
+		return method + " /v1/customer-seats/{seat_id}"
+	}
+	return method + " " + path
+}
+
+// statusRecorder captures the response so that drop_after_commit can throw it
+// away and counters can see the status.
+type statusRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *statusRecorder) Header() http.Header { return r.header }
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/__emulator/") {
+		s.control(w, r)
+		return
+	}
+	rec := &statusRecorder{header: http.Header{}}
+	path := r.URL.Path
+	legacy := false
+	if p, ok := strings.CutPrefix(path, "/api/v1/"); ok || path == "/api/v1" {
+		path, legacy = "/v1/"+p, true
+	}
+	rt := route(r.Method, path)
+
+	// Faults are test hooks: matched on the real method and path first.
+	var drop bool
+	if f := s.takeFault(r.Method, path); f != nil {
+		switch f.Kind {
+		case "delay":
+			select {
+			case <-time.After(time.Duration(f.DelayMS) * time.Millisecond):
+			case <-r.Context().Done():
+			}
+		case "status":
+			st := f.Status
+			if st == 0 {
+				st = http.StatusServiceUnavailable
+			}
+			writeJSON(rec, st, polarErr("InjectedFault", fmt.Sprintf("Injected fault: %d %s", st, http.StatusText(st))))
+			s.finish(w, r, rec, rt, false)
+			return
+		case "drop_after_commit":
+			drop = true
+		}
+	}
+	if legacy {
+		rec.Header().Set("X-Polar-Deprecation-Notice", deprecationNote)
+	}
+	s.serveAPI(rec, r, path)
+	s.finish(w, r, rec, rt, drop)
+}
+
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, rec *statusRecorder, rt string, drop bool) {
+	s.mu.Lock()
+	s.counts.Total++
+	s.counts.ByRoute[rt]++
+	s.counts.ByStatus[strconv.Itoa(rec.status)]++
+	s.mu.Unlock()
+	if drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
+}
+
+func (s *Server) takeFault(method, path string) *fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.matches(method, path) {
+			f.Times--
+			if f.Times <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			cp := *f
+			return &cp
+		}
+	}
+	return nil
+}
+
+// principal is who a request authenticated as.
+type principal struct {
+	org    *org
+	scopes map[string]bool
+}
+
+// serveAPI applies Polar's middleware order (version, length, rate limit,
+// token, routing) and dispatches.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
+	// 1. Polar-Version.
+	version := r.Header.Get("Polar-Version")
+	if version == "" {
+		version = defaultVersion
+	}
+	if !versionPattern.MatchString(version) || !supportedVersions[version] {
+		w.Header().Set("Polar-Version", defaultVersion)
+		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+		return
+	}
+	w.Header().Set("Polar-Version", version)
+
+	// 2. Content-Length and body size.
+	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
+		if r.ContentLength < 0 || (r.ContentLength == 0 && r.Header.Get("Content-Length") == "") {
+			writeJSON(w, http.StatusLengthRequired, polarErr("LengthRequired", "A Content-Length header is required."))
+			return
+		}
+	}
+	if r.ContentLength > maxBodyBytes {
+		writeJSON(w, http.StatusRequestEntityTooLarge, polarErr("RequestBodyTooLarge", fmt.Sprintf("Request body exceeded the maximum allowed size of %d bytes.", maxBodyBytes)))
+		return
+	}
+
+	// 3. Rate limit, keyed by identity (organization for a known token).
+	bearer, hasBearer := bearerToken(r)
+	s.mu.Lock()
+	var tok *token
+	if hasBearer {
+		tok = s.w.tokens[bearer]
+	}
+	if retry, limited := s.rateLimitedLocked(identity(tok, bearer, hasBearer, r)); limited {
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	}
+	// 4. Bearer token lookup, on every route.
+	if hasBearer && (tok == nil || !validTokenPrefix(bearer) || (tok.expiresAt != nil && !s.nowLocked().Before(*tok.expiresAt))) {
+		s.mu.Unlock()
+		invalidToken(w)
+		return
+	}
+	var who *principal
+	if tok != nil {
+		who = &principal{org: tok.org, scopes: tok.scopes}
+	}
+	s.mu.Unlock()
+
+	// 5. Routing.
+	if path == "/v1/customer-seats/" {
+		target := "/v1/customer-seats"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		w.Header().Set("Location", target)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		return
+	}
+	rest, ok := strings.CutPrefix(path, "/v1/customer-seats")
+	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(rest, "/"), "/")
+	switch {
+	case rest == "":
+		switch r.Method {
+		case http.MethodGet:
+			s.handleList(w, r, who)
+		case http.MethodPost:
+			s.handleAssign(w, r, who)
+		default:
+			methodNotAllowed(w, "GET, POST")
+		}
+	case len(parts) == 1 && parts[0] == "claim" && r.Method == http.MethodPost:
+		s.handleClaim(w, r)
+	case len(parts) == 2 && parts[0] == "claim" && parts[1] != "":
+		if r.Method != http.MethodGet {
+			methodNotAllowed(w, "GET")
+			return
+		}
+		s.handleClaimInfo(w, parts[1])
+	case len(parts) == 1 && parts[0] != "":
+		if r.Method != http.MethodDelete {
+			methodNotAllowed(w, "DELETE")
+			return
+		}
+		s.handleRevoke(w, r, who, parts[0])
+	case len(parts) == 2 && parts[1] == "resend" && parts[0] != "":
+		if r.Method != http.MethodPost {
+			methodNotAllowed(w, "POST")
+			return
+		}
+		s.handleResend(w, r, who, parts[0])
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+	}
+}
+
+func identity(tok *token, bearer string, hasBearer bool, r *http.Request) string {
+	switch {
+	case tok != nil:
+		return "organization:" + tok.org.id
+	case hasBearer:
+		return "token:" + bearer
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return "ip:" + host
+}
+
+// rateLimitedLocked applies the fixed window: created at the first request,
+// refusing once the count is spent until the window ends. Retry-After is the
+// full window length, as Polar answers.
+func (s *Server) rateLimitedLocked(key string) (int, bool) {
+	rl := s.w.rate
+	if rl.Requests <= 0 {
+		return 0, false
+	}
+	now := s.nowLocked()
+	win := time.Duration(rl.WindowSeconds) * time.Second
+	wd := s.windows[key]
+	if wd == nil || !now.Before(wd.start.Add(win)) {
+		wd = &window{start: now}
+		s.windows[key] = wd
+	}
+	if wd.count >= rl.Requests {
+		return rl.WindowSeconds, true
+	}
+	wd.count++
+	return 0, false
+}
+
+func validTokenPrefix(t string) bool {
+	for _, p := range []string{"polar_oat_", "polar_pat_", "polar_at_u_", "polar_at_o_"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header; a
+// missing header or another scheme is no credentials at all.
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+func invalidToken(w http.ResponseWriter) {
+	const desc = "The access token provided is expired, revoked, malformed, or invalid for other reasons."
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	w.Header().Set("WWW-Authenticate", `Bearer realm="polar", error="invalid_token", error_description="`+desc+`"`)
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc})
+}
+
+// authorize is Polar's auth dependency for the merchant routes.
+func authorize(w http.ResponseWriter, who *principal, scope string) bool {
+	if who == nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="polar"`)
+		writeJSON(w, http.StatusUnauthorized, polarErr("Unauthorized", "Unauthorized"))
+		return false
+	}
+	if !who.scopes[scope] {
+		const desc = "The request requires higher privileges than provided by the access token."
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
+		w.Header().Set("WWW-Authenticate", `Bearer realm="polar", error="insufficient_scope", error_description="`+desc+`"`)
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "insufficient_scope", "error_description": desc})
+		return false
+	}
+	return true
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"})
+}
+
+// errBody is Polar's error shape, keys in Polar's order.
+type errBody struct {
+	Error  string `json:"error"`
+	Detail string `json:"detail"`
+}
+
+func polarErr(code, detail string) errBody { return errBody{Error: code, Detail: detail} }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"InternalServerError","detail":"encoding failed"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// inApp marks responses produced inside the app (successes and handler
+// errors), which carry Cache-Control: private, no-store.
+func (s *Server) inApp(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "private, no-store")
+	if s.Sandbox {
+		w.Header().Set("X-Polar-Sandbox", "1")
+	}
+}
+
+func newUUID() string { return uuid.NewString() }
+
+func newInvitationToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+func sortBy[T any](s []T, key func(T) string) {
+	sort.Slice(s, func(i, j int) bool { return key(s[i]) < key(s[j]) })
+}
+
+func sortedSeats(in []*seat) []*seat {
+	out := append([]*seat(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].createdAt.Equal(out[j].createdAt) {
+			return out[i].createdAt.Before(out[j].createdAt)
+		}
+		return out[i].id < out[j].id
+	})
+	return out
+}

@@ -1,0 +1,548 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Fixture is the seed format of -fixtures and PUT /__emulator/state, and the
+// dump format of GET /__emulator/state (see shared/emulator-contract.md).
+type Fixture struct {
+	RateLimit     *RateLimit   `json:"rate_limit,omitempty"`
+	Organizations []FixtureOrg `json:"organizations"`
+}
+
+// RateLimit is a fixed window per organization; Requests 0 means no limit.
+type RateLimit struct {
+	Requests      int `json:"requests"`
+	WindowSeconds int `json:"window_seconds"`
+}
+
+// FixtureOrg is one organization and everything it owns.
+type FixtureOrg struct {
+	ID                      string                `json:"id"`
+	Name                    string                `json:"name"`
+	Slug                    string                `json:"slug"`
+	SeatBasedPricingEnabled bool                  `json:"seat_based_pricing_enabled"`
+	MemberModelEnabled      bool                  `json:"member_model_enabled"`
+	Tokens                  []FixtureToken        `json:"tokens"`
+	Products                []FixtureProduct      `json:"products"`
+	Customers               []FixtureCustomer     `json:"customers"`
+	Members                 []FixtureMember       `json:"members"`
+	Subscriptions           []FixtureSubscription `json:"subscriptions"`
+	Orders                  []FixtureOrder        `json:"orders"`
+	Seats                   []FixtureSeat         `json:"seats"`
+}
+
+// FixtureToken is an organization access token and its scopes.
+type FixtureToken struct {
+	Token     string     `json:"token"`
+	Scopes    []string   `json:"scopes"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+// FixtureProduct is a product.
+type FixtureProduct struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// FixtureCustomer is a customer of the organization.
+type FixtureCustomer struct {
+	ID         string  `json:"id"`
+	Email      string  `json:"email"`
+	ExternalID *string `json:"external_id"`
+	Name       *string `json:"name"`
+}
+
+// FixtureMember is a member of a customer.
+type FixtureMember struct {
+	ID         string     `json:"id"`
+	CustomerID string     `json:"customer_id"`
+	Email      string     `json:"email"`
+	ExternalID *string    `json:"external_id"`
+	Name       *string    `json:"name"`
+	Role       string     `json:"role"`
+	CreatedAt  *time.Time `json:"created_at,omitempty"`
+	ModifiedAt *time.Time `json:"modified_at,omitempty"`
+}
+
+// FixtureSubscription is a seat-based subscription.
+type FixtureSubscription struct {
+	ID         string  `json:"id"`
+	ProductID  *string `json:"product_id"`
+	CustomerID string  `json:"customer_id"`
+	Seats      *int    `json:"seats"`
+	Deleted    bool    `json:"deleted,omitempty"`
+}
+
+// FixtureOrder is a one-time seat purchase.
+type FixtureOrder struct {
+	ID         string  `json:"id"`
+	ProductID  *string `json:"product_id"`
+	CustomerID string  `json:"customer_id"`
+	Seats      *int    `json:"seats"`
+	Status     string  `json:"status"`
+	Deleted    bool    `json:"deleted,omitempty"`
+}
+
+// FixtureSeat is a seat row. Absent keys take the value an assignment would
+// give; JSON null is null (see Optional).
+type FixtureSeat struct {
+	ID                       string                   `json:"id"`
+	SubscriptionID           *string                  `json:"subscription_id"`
+	OrderID                  *string                  `json:"order_id"`
+	Status                   string                   `json:"status"`
+	Email                    Optional[string]         `json:"email"`
+	CustomerID               Optional[string]         `json:"customer_id"`
+	MemberID                 Optional[string]         `json:"member_id"`
+	SeatMetadata             Optional[map[string]any] `json:"seat_metadata"`
+	InvitationToken          Optional[string]         `json:"invitation_token"`
+	InvitationTokenExpiresAt Optional[time.Time]      `json:"invitation_token_expires_at"`
+	ClaimedAt                Optional[time.Time]      `json:"claimed_at"`
+	RevokedAt                Optional[time.Time]      `json:"revoked_at"`
+	CreatedAt                Optional[time.Time]      `json:"created_at"`
+	ModifiedAt               Optional[time.Time]      `json:"modified_at"`
+}
+
+// Optional tells an absent key (Set false) from JSON null (Set, Null).
+type Optional[T any] struct {
+	Set   bool
+	Null  bool
+	Value T
+}
+
+// UnmarshalJSON records that the key was present.
+func (o *Optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.Value)
+}
+
+// MarshalJSON writes null for an unset or null value.
+func (o Optional[T]) MarshalJSON() ([]byte, error) {
+	if !o.Set || o.Null {
+		return []byte("null"), nil
+	}
+	return json.Marshal(o.Value)
+}
+
+func some[T any](v T) Optional[T] { return Optional[T]{Set: true, Value: v} }
+
+func fromPtr[T any](p *T) Optional[T] {
+	if p == nil {
+		return Optional[T]{Set: true, Null: true}
+	}
+	return some(*p)
+}
+
+func (o Optional[T]) ptr(def *T) *T {
+	if !o.Set {
+		return def
+	}
+	if o.Null {
+		return nil
+	}
+	v := o.Value
+	return &v
+}
+
+// --- in-memory model -------------------------------------------------------
+
+type org struct {
+	id, name, slug string
+	seatBased      bool
+	memberModel    bool
+	products       map[string]*product
+	customers      []*customer
+	members        []*member
+	subs           map[string]*container
+	orders         map[string]*container
+	seats          []*seat
+}
+
+type token struct {
+	org       *org
+	scopes    map[string]bool
+	expiresAt *time.Time
+}
+
+type product struct{ id, name string }
+
+type customer struct {
+	id, email  string
+	externalID *string
+	name       *string
+}
+
+type member struct {
+	id, customerID, email string
+	externalID, name      *string
+	role                  string
+	createdAt             time.Time
+	modifiedAt            *time.Time
+}
+
+type container struct {
+	kind       string // "subscription" or "order"
+	id         string
+	productID  *string
+	customerID string
+	seats      *int
+	status     string
+	deleted    bool
+}
+
+type seat struct {
+	id             string
+	subscriptionID *string
+	orderID        *string
+	status         string
+	customerID     *string
+	memberID       *string
+	email          *string
+	token          *string
+	expiresAt      *time.Time
+	claimedAt      *time.Time
+	revokedAt      *time.Time
+	metadata       map[string]any
+	createdAt      time.Time
+	modifiedAt     *time.Time
+}
+
+func (s *seat) containerID() string {
+	if s.subscriptionID != nil {
+		return *s.subscriptionID
+	}
+	if s.orderID != nil {
+		return *s.orderID
+	}
+	return ""
+}
+
+func (s *seat) active() bool { return s.status == "pending" || s.status == "claimed" }
+
+type world struct {
+	rate   RateLimit
+	orgs   []*org
+	tokens map[string]*token
+}
+
+func (o *org) container(kind, id string) *container {
+	var c *container
+	if kind == "subscription" {
+		c = o.subs[id]
+	} else {
+		c = o.orders[id]
+	}
+	if c == nil || c.deleted {
+		return nil
+	}
+	return c
+}
+
+func (o *org) customerByID(id string) *customer {
+	for _, c := range o.customers {
+		if c.id == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func (o *org) memberByID(id string) *member {
+	for _, m := range o.members {
+		if m.id == id {
+			return m
+		}
+	}
+	return nil
+}
+
+func (o *org) seatsOf(containerID string) []*seat {
+	var out []*seat
+	for _, s := range o.seats {
+		if s.containerID() == containerID {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (o *org) anyContainer(id string) *container {
+	if c := o.subs[id]; c != nil {
+		return c
+	}
+	return o.orders[id]
+}
+
+// load builds a world from a fixture, validating every reference.
+func load(f *Fixture, now time.Time) (*world, error) {
+	w := &world{tokens: map[string]*token{}}
+	if f.RateLimit != nil {
+		if f.RateLimit.Requests < 0 || (f.RateLimit.Requests > 0 && f.RateLimit.WindowSeconds <= 0) {
+			return nil, fmt.Errorf("rate_limit: requests must be >= 0 and window_seconds > 0")
+		}
+		w.rate = *f.RateLimit
+	}
+	ids := map[string]string{}
+	claim := func(what, id string) error {
+		if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+			return fmt.Errorf("%s: id %q is not a UUID", what, id)
+		}
+		if prev, ok := ids[id]; ok {
+			return fmt.Errorf("%s: id %s is already used by %s", what, id, prev)
+		}
+		ids[id] = what
+		return nil
+	}
+	for oi, fo := range f.Organizations {
+		where := fmt.Sprintf("organizations[%d]", oi)
+		if err := claim(where, fo.ID); err != nil {
+			return nil, err
+		}
+		o := &org{id: fo.ID, name: fo.Name, slug: fo.Slug, seatBased: fo.SeatBasedPricingEnabled, memberModel: fo.MemberModelEnabled,
+			products: map[string]*product{}, subs: map[string]*container{}, orders: map[string]*container{}}
+		for ti, t := range fo.Tokens {
+			if t.Token == "" {
+				return nil, fmt.Errorf("%s.tokens[%d]: token is empty", where, ti)
+			}
+			if _, dup := w.tokens[t.Token]; dup {
+				return nil, fmt.Errorf("%s.tokens[%d]: token is used twice", where, ti)
+			}
+			sc := map[string]bool{}
+			for _, s := range t.Scopes {
+				sc[s] = true
+			}
+			w.tokens[t.Token] = &token{org: o, scopes: sc, expiresAt: t.ExpiresAt}
+		}
+		for pi, p := range fo.Products {
+			if err := claim(fmt.Sprintf("%s.products[%d]", where, pi), p.ID); err != nil {
+				return nil, err
+			}
+			o.products[p.ID] = &product{id: p.ID, name: p.Name}
+		}
+		for ci, c := range fo.Customers {
+			cw := fmt.Sprintf("%s.customers[%d]", where, ci)
+			if err := claim(cw, c.ID); err != nil {
+				return nil, err
+			}
+			for _, prev := range o.customers {
+				if c.Email != "" && strings.EqualFold(prev.email, c.Email) {
+					return nil, fmt.Errorf("%s: email %q is already used by customer %s", cw, c.Email, prev.id)
+				}
+				if c.ExternalID != nil && prev.externalID != nil && *prev.externalID == *c.ExternalID {
+					return nil, fmt.Errorf("%s: external_id %q is already used by customer %s", cw, *c.ExternalID, prev.id)
+				}
+			}
+			o.customers = append(o.customers, &customer{id: c.ID, email: c.Email, externalID: c.ExternalID, name: c.Name})
+		}
+		for mi, m := range fo.Members {
+			mw := fmt.Sprintf("%s.members[%d]", where, mi)
+			if err := claim(mw, m.ID); err != nil {
+				return nil, err
+			}
+			if o.customerByID(m.CustomerID) == nil {
+				return nil, fmt.Errorf("%s: customer_id %q is not a customer of the organization", mw, m.CustomerID)
+			}
+			if m.Email == "" {
+				return nil, fmt.Errorf("%s: email is required", mw)
+			}
+			role := m.Role
+			if role == "" {
+				role = "member"
+			}
+			if role != "owner" && role != "billing_manager" && role != "member" {
+				return nil, fmt.Errorf("%s: role %q is not owner, billing_manager or member", mw, m.Role)
+			}
+			for _, prev := range o.members {
+				if prev.customerID == m.CustomerID && strings.EqualFold(prev.email, m.Email) {
+					return nil, fmt.Errorf("%s: email %q is already used by member %s of that customer", mw, m.Email, prev.id)
+				}
+			}
+			created := now
+			if m.CreatedAt != nil {
+				created = *m.CreatedAt
+			}
+			o.members = append(o.members, &member{id: m.ID, customerID: m.CustomerID, email: m.Email, externalID: m.ExternalID, name: m.Name, role: role, createdAt: created, modifiedAt: m.ModifiedAt})
+		}
+		addContainer := func(cw, kind, id string, productID *string, customerID string, seats *int, status string, deleted bool) error {
+			if err := claim(cw, id); err != nil {
+				return err
+			}
+			if productID != nil && o.products[*productID] == nil {
+				return fmt.Errorf("%s: product_id %q is not a product of the organization", cw, *productID)
+			}
+			if o.customerByID(customerID) == nil {
+				return fmt.Errorf("%s: customer_id %q is not a customer of the organization", cw, customerID)
+			}
+			if seats != nil && *seats < 0 {
+				return fmt.Errorf("%s: seats must be >= 0", cw)
+			}
+			c := &container{kind: kind, id: id, productID: productID, customerID: customerID, seats: seats, status: status, deleted: deleted}
+			if kind == "subscription" {
+				o.subs[id] = c
+			} else {
+				o.orders[id] = c
+			}
+			return nil
+		}
+		for si, s := range fo.Subscriptions {
+			if err := addContainer(fmt.Sprintf("%s.subscriptions[%d]", where, si), "subscription", s.ID, s.ProductID, s.CustomerID, s.Seats, "", s.Deleted); err != nil {
+				return nil, err
+			}
+		}
+		for ri, r := range fo.Orders {
+			st := r.Status
+			if st == "" {
+				st = "paid"
+			}
+			if !validOrderStatus(st) {
+				return nil, fmt.Errorf("%s.orders[%d]: status %q is not one of pending, paid, refunded, partially_refunded, draft, void", where, ri, r.Status)
+			}
+			if err := addContainer(fmt.Sprintf("%s.orders[%d]", where, ri), "order", r.ID, r.ProductID, r.CustomerID, r.Seats, st, r.Deleted); err != nil {
+				return nil, err
+			}
+		}
+		for si, fs := range f.Organizations[oi].Seats {
+			s, err := loadSeat(o, fmt.Sprintf("%s.seats[%d]", where, si), fs, now, claim)
+			if err != nil {
+				return nil, err
+			}
+			o.seats = append(o.seats, s)
+		}
+		w.orgs = append(w.orgs, o)
+	}
+	return w, nil
+}
+
+func validOrderStatus(s string) bool {
+	switch s {
+	case "pending", "paid", "refunded", "partially_refunded", "draft", "void":
+		return true
+	}
+	return false
+}
+
+func loadSeat(o *org, sw string, fs FixtureSeat, now time.Time, claim func(string, string) error) (*seat, error) {
+	if err := claim(sw, fs.ID); err != nil {
+		return nil, err
+	}
+	if (fs.SubscriptionID == nil) == (fs.OrderID == nil) {
+		return nil, fmt.Errorf("%s: exactly one of subscription_id and order_id must be set", sw)
+	}
+	if fs.SubscriptionID != nil && o.subs[*fs.SubscriptionID] == nil {
+		return nil, fmt.Errorf("%s: subscription_id %q is not a subscription of the organization", sw, *fs.SubscriptionID)
+	}
+	if fs.OrderID != nil && o.orders[*fs.OrderID] == nil {
+		return nil, fmt.Errorf("%s: order_id %q is not an order of the organization", sw, *fs.OrderID)
+	}
+	switch fs.Status {
+	case "pending", "claimed", "revoked":
+	default:
+		return nil, fmt.Errorf("%s: status %q is not pending, claimed or revoked", sw, fs.Status)
+	}
+	s := &seat{id: fs.ID, subscriptionID: fs.SubscriptionID, orderID: fs.OrderID, status: fs.Status}
+	s.customerID = fs.CustomerID.ptr(nil)
+	s.memberID = fs.MemberID.ptr(nil)
+	s.email = fs.Email.ptr(nil)
+	if s.customerID != nil && o.customerByID(*s.customerID) == nil {
+		return nil, fmt.Errorf("%s: customer_id %q is not a customer of the organization", sw, *s.customerID)
+	}
+	if s.memberID != nil && o.memberByID(*s.memberID) == nil {
+		return nil, fmt.Errorf("%s: member_id %q is not a member of the organization", sw, *s.memberID)
+	}
+	s.createdAt = *fs.CreatedAt.ptr(&now)
+	s.modifiedAt = fs.ModifiedAt.ptr(nil)
+	s.revokedAt = fs.RevokedAt.ptr(nil)
+	empty := map[string]any{}
+	if md := fs.SeatMetadata.ptr(&empty); md != nil {
+		s.metadata = *md
+	}
+	switch fs.Status {
+	case "pending":
+		tok := newInvitationToken()
+		exp := now.Add(invitationTTL)
+		s.token = fs.InvitationToken.ptr(&tok)
+		s.expiresAt = fs.InvitationTokenExpiresAt.ptr(&exp)
+		s.claimedAt = fs.ClaimedAt.ptr(nil)
+	case "claimed":
+		s.token = fs.InvitationToken.ptr(nil)
+		s.expiresAt = fs.InvitationTokenExpiresAt.ptr(nil)
+		s.claimedAt = fs.ClaimedAt.ptr(&now)
+	case "revoked":
+		s.token = fs.InvitationToken.ptr(nil)
+		s.expiresAt = fs.InvitationTokenExpiresAt.ptr(nil)
+		s.claimedAt = fs.ClaimedAt.ptr(nil)
+		if s.revokedAt == nil && !fs.RevokedAt.Set {
+			s.revokedAt = &now
+		}
+	}
+	return s, nil
+}
+
+// dump renders the world in fixture form, hidden fields included.
+func (w *world) dump() *Fixture {
+	f := &Fixture{Organizations: []FixtureOrg{}}
+	if w.rate.Requests > 0 {
+		r := w.rate
+		f.RateLimit = &r
+	}
+	for _, o := range w.orgs {
+		fo := FixtureOrg{ID: o.id, Name: o.name, Slug: o.slug, SeatBasedPricingEnabled: o.seatBased, MemberModelEnabled: o.memberModel,
+			Tokens: []FixtureToken{}, Products: []FixtureProduct{}, Customers: []FixtureCustomer{}, Members: []FixtureMember{},
+			Subscriptions: []FixtureSubscription{}, Orders: []FixtureOrder{}, Seats: []FixtureSeat{}}
+		for value, t := range w.tokens {
+			if t.org != o {
+				continue
+			}
+			ft := FixtureToken{Token: value, Scopes: []string{}, ExpiresAt: t.expiresAt}
+			for s := range t.scopes {
+				ft.Scopes = append(ft.Scopes, s)
+			}
+			sortStrings(ft.Scopes)
+			fo.Tokens = append(fo.Tokens, ft)
+		}
+		sortBy(fo.Tokens, func(t FixtureToken) string { return t.Token })
+		for _, p := range o.products {
+			fo.Products = append(fo.Products, FixtureProduct{ID: p.id, Name: p.name})
+		}
+		sortBy(fo.Products, func(p FixtureProduct) string { return p.ID })
+		for _, c := range o.customers {
+			fo.Customers = append(fo.Customers, FixtureCustomer{ID: c.id, Email: c.email, ExternalID: c.externalID, Name: c.name})
+		}
+		for _, m := range o.members {
+			created := m.createdAt
+			fo.Members = append(fo.Members, FixtureMember{ID: m.id, CustomerID: m.customerID, Email: m.email, ExternalID: m.externalID, Name: m.name, Role: m.role, CreatedAt: &created, ModifiedAt: m.modifiedAt})
+		}
+		for _, c := range o.subs {
+			fo.Subscriptions = append(fo.Subscriptions, FixtureSubscription{ID: c.id, ProductID: c.productID, CustomerID: c.customerID, Seats: c.seats, Deleted: c.deleted})
+		}
+		sortBy(fo.Subscriptions, func(s FixtureSubscription) string { return s.ID })
+		for _, c := range o.orders {
+			fo.Orders = append(fo.Orders, FixtureOrder{ID: c.id, ProductID: c.productID, CustomerID: c.customerID, Seats: c.seats, Status: c.status, Deleted: c.deleted})
+		}
+		sortBy(fo.Orders, func(s FixtureOrder) string { return s.ID })
+		for _, s := range sortedSeats(o.seats) {
+			md := s.metadata
+			if md == nil {
+				md = map[string]any{}
+			}
+			fo.Seats = append(fo.Seats, FixtureSeat{
+				ID: s.id, SubscriptionID: s.subscriptionID, OrderID: s.orderID, Status: s.status,
+				Email: fromPtr(s.email), CustomerID: fromPtr(s.customerID), MemberID: fromPtr(s.memberID),
+				SeatMetadata: some(md), InvitationToken: fromPtr(s.token), InvitationTokenExpiresAt: fromPtr(s.expiresAt),
+				ClaimedAt: fromPtr(s.claimedAt), RevokedAt: fromPtr(s.revokedAt), CreatedAt: some(s.createdAt), ModifiedAt: fromPtr(s.modifiedAt),
+			})
+		}
+		f.Organizations = append(f.Organizations, fo)
+	}
+	return f
+}
