@@ -1,0 +1,417 @@
+package polar_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+type harness struct {
+	t      *testing.T
+	srv    *emulator.Server
+	ts     *httptest.Server
+	client *polar.Client
+}
+
+func newHarness(t *testing.T, mutate func(*emulator.Fixture)) *harness {
+	t.Helper()
+	f := emulator.DemoFixture()
+	if mutate != nil {
+		mutate(f)
+	}
+	srv, err := emulator.New(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	h := &harness{t: t, srv: srv, ts: ts}
+	h.client = h.newClient(emulator.DemoToken, polar.Config{})
+	return h
+}
+
+func (h *harness) newClient(token string, cfg polar.Config) *polar.Client {
+	h.t.Helper()
+	cfg.BaseURL, cfg.Token = h.ts.URL, token
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 5*time.Millisecond
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 3
+	}
+	c, err := polar.NewClient(cfg)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}
+
+func (h *harness) control(method, path string, body any) {
+	h.t.Helper()
+	var b []byte
+	if body != nil {
+		b, _ = json.Marshal(body)
+	}
+	req, _ := http.NewRequest(method, h.ts.URL+path, bytes.NewReader(b))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		h.t.Fatalf("control %s %s: %d", method, path, res.StatusCode)
+	}
+}
+
+func (h *harness) fault(method, path, kind string, status, times int) {
+	h.control(http.MethodPost, "/__emulator/faults", map[string]any{"method": method, "path": path, "kind": kind, "status": status, "times": times})
+}
+
+func (h *harness) routeCount(route string) int {
+	_, by := h.srv.Requests()
+	return by[route]
+}
+
+func (h *harness) hiddenToken(seatID string) string {
+	h.t.Helper()
+	res, err := http.Get(h.ts.URL + "/__emulator/state")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var f struct {
+		Organizations []struct {
+			Seats []struct {
+				ID              string  `json:"id"`
+				InvitationToken *string `json:"invitation_token"`
+			} `json:"seats"`
+		} `json:"organizations"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&f)
+	for _, s := range f.Organizations[0].Seats {
+		if s.ID == seatID && s.InvitationToken != nil {
+			return *s.InvitationToken
+		}
+	}
+	h.t.Fatalf("no token for %s", seatID)
+	return ""
+}
+
+func str(s string) *string { return &s }
+
+var sub = polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
+
+func TestEveryCall(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	seat, err := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("Ann@Example.COM"), Metadata: map[string]any{"team": "core"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seat.Status != polar.SeatStatusPending || seat.Email == nil || *seat.Email != "Ann@example.com" || seat.Member == nil || seat.Member.Role != polar.MemberRoleMember ||
+		seat.InvitationTokenExpiresAt == nil || seat.InvitationTokenExpiresAt.Sub(seat.CreatedAt) != 24*time.Hour || seat.SeatMetadata["team"] != "core" || seat.Container() != sub {
+		t.Fatalf("assign: %+v", seat)
+	}
+	list, err := h.client.ListSeats(ctx, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := list.Find(seat.ID)
+	if !ok || list.TotalSeats != 5 || list.AvailableSeats != 4 || !got.CreatedAt.Equal(seat.CreatedAt) {
+		t.Fatalf("list: %+v", list)
+	}
+	if _, err := h.client.ResendInvitation(ctx, seat.ID); err != nil {
+		t.Fatal(err)
+	}
+	tok := h.hiddenToken(seat.ID)
+	info, err := h.client.GetClaimInfo(ctx, tok)
+	if err != nil || info.ProductName != "Team plan" || info.OrganizationSlug != "acme" || !info.CanClaim || info.CustomerEmail != "Ann@example.com" {
+		t.Fatalf("claim info: %+v %v", info, err)
+	}
+	claimed, err := h.client.ClaimSeat(ctx, tok)
+	if err != nil || claimed.Seat.Status != polar.SeatStatusClaimed || claimed.Seat.ClaimedAt == nil || !strings.HasPrefix(claimed.CustomerSessionToken, "polar_mst_") {
+		t.Fatalf("claim: %+v %v", claimed, err)
+	}
+	revoked, err := h.client.RevokeSeat(ctx, seat.ID)
+	if err != nil || revoked.Status != polar.SeatStatusRevoked || revoked.CustomerID != nil || revoked.RevokedAt == nil {
+		t.Fatalf("revoke: %+v %v", revoked, err)
+	}
+	order, err := h.client.AssignSeat(ctx, polar.SeatAssign{OrderID: str(emulator.DemoOrderID), CustomerID: str(emulator.DemoCustomerID), ImmediateClaim: true})
+	if err != nil || order.Status != polar.SeatStatusClaimed || order.OrderID == nil || order.Container().Kind != polar.ContainerOrder {
+		t.Fatalf("order assign: %+v %v", order, err)
+	}
+}
+
+func TestErrorShapes(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	full := func(f *emulator.Fixture) { zero := 0; f.Organizations[0].Subscriptions[0].Seats = &zero }
+	cases := []struct {
+		name  string
+		call  func(c *polar.Client) error
+		check func(error) bool
+		text  string
+	}{
+		{"404 container", func(c *polar.Client) error {
+			_, err := c.ListSeats(ctx, polar.Container{Kind: polar.ContainerSubscription, ID: "44444444-4444-4444-8444-444444444444"})
+			return err
+		}, polar.IsNotFound, "GET /v1/customer-seats: 404 ResourceNotFound: Subscription not found"},
+		{"422 items", func(c *polar.Client) error {
+			md := map[string]any{}
+			for i := 0; i < 11; i++ {
+				md[string(rune('a'+i))] = "v"
+			}
+			_, err := c.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("a@acme.io"), Metadata: md})
+			return err
+		}, polar.IsValidation, "body.metadata: Metadata cannot have more than 10 keys"},
+		{"duplicate", func(c *polar.Client) error {
+			if _, err := c.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("dup@acme.io")}); err != nil {
+				return err
+			}
+			_, err := c.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("dup@acme.io")})
+			return err
+		}, polar.IsSeatAlreadyAssigned, "400 SeatAlreadyAssigned: Seat already assigned to customer dup@acme.io"},
+		{"not pending", func(c *polar.Client) error {
+			s, err := c.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("np@acme.io"), ImmediateClaim: true})
+			if err != nil {
+				return err
+			}
+			_, err = c.ResendInvitation(ctx, s.ID)
+			return err
+		}, polar.IsSeatNotPending, "SeatNotPending"},
+		{"bad claim token", func(c *polar.Client) error {
+			_, err := c.ClaimSeat(ctx, "nope")
+			return err
+		}, func(err error) bool {
+			e, ok := polar.AsError(err)
+			return ok && e.Code == polar.CodeInvalidInvitationToken
+		},
+			"POST /v1/customer-seats/claim: 400 InvalidInvitationToken"},
+		{"claim info token never in the error", func(c *polar.Client) error {
+			_, err := c.GetClaimInfo(ctx, "secret-invitation-token")
+			return err
+		}, polar.IsNotFound, "GET /v1/customer-seats/claim/{invitation_token}: 404"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call(h.client)
+			if err == nil || !c.check(err) || !strings.Contains(err.Error(), c.text) {
+				t.Fatalf("err %v, want %q", err, c.text)
+			}
+			if strings.Contains(err.Error(), "secret-invitation-token") {
+				t.Fatal("invitation token leaked into the error")
+			}
+		})
+	}
+	t.Run("full container", func(t *testing.T) {
+		h := newHarness(t, full)
+		_, err := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("a@acme.io")})
+		if !polar.IsSeatNotAvailable(err) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("401 invalid token", func(t *testing.T) {
+		_, err := h.newClient("polar_oat_nope", polar.Config{}).ListSeats(ctx, sub)
+		e, ok := polar.AsError(err)
+		if !polar.IsUnauthorized(err) || !ok || e.Code != polar.CodeInvalidToken || !strings.Contains(e.Detail, "expired, revoked") {
+			t.Fatalf("err %v", err)
+		}
+		if strings.Contains(err.Error(), "polar_oat_nope") {
+			t.Fatal("token in error text")
+		}
+	})
+	t.Run("403 scope", func(t *testing.T) {
+		h := newHarness(t, func(f *emulator.Fixture) {
+			f.Organizations[0].Tokens = append(f.Organizations[0].Tokens, emulator.FixtureToken{Token: "polar_oat_writeonly", Scopes: []string{"customer_seats:write"}})
+		})
+		_, err := h.newClient("polar_oat_writeonly", polar.Config{}).ListSeats(ctx, sub)
+		if !polar.IsInsufficientScope(err) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("403 feature", func(t *testing.T) {
+		h := newHarness(t, func(f *emulator.Fixture) { f.Organizations[0].SeatBasedPricingEnabled = false })
+		_, err := h.client.ListSeats(ctx, sub)
+		if !polar.IsFeatureNotEnabled(err) {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+func TestRetryRules(t *testing.T) {
+	ctx := context.Background()
+	t.Run("GET retries 5xx", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.fault("GET", "/v1/customer-seats", "status", 502, 2)
+		if _, err := h.client.ListSeats(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		if n := h.routeCount("GET /v1/customer-seats"); n != 3 {
+			t.Fatalf("attempts %d, want 3", n)
+		}
+	})
+	t.Run("GET retries a dropped connection", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.fault("GET", "/v1/customer-seats", "drop_after_commit", 0, 1)
+		if _, err := h.client.ListSeats(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("GET gives up after MaxRetries", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.fault("GET", "/v1/customer-seats", "status", 503, 10)
+		_, err := h.client.ListSeats(ctx, sub)
+		if e, ok := polar.AsError(err); !ok || e.StatusCode != 503 || h.routeCount("GET /v1/customer-seats") != 4 {
+			t.Fatalf("err %v after %d attempts", err, h.routeCount("GET /v1/customer-seats"))
+		}
+	})
+	t.Run("DELETE retries 5xx", func(t *testing.T) {
+		h := newHarness(t, nil)
+		s, _ := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("d@acme.io")})
+		h.fault("DELETE", "/v1/customer-seats/*", "drop_after_commit", 0, 1)
+		r, err := h.client.RevokeSeat(ctx, s.ID)
+		if err != nil || r.Status != polar.SeatStatusRevoked {
+			t.Fatalf("%v %+v", err, r)
+		}
+	})
+	t.Run("POST is not retried after 5xx", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.fault("POST", "/v1/customer-seats", "status", 502, 1)
+		_, err := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("p@acme.io")})
+		if !polar.IsOutcomeUnknown(err) || h.routeCount("POST /v1/customer-seats") != 1 {
+			t.Fatalf("err %v, attempts %d", err, h.routeCount("POST /v1/customer-seats"))
+		}
+	})
+	t.Run("POST is not retried after a lost response", func(t *testing.T) {
+		h := newHarness(t, nil)
+		h.fault("POST", "/v1/customer-seats", "drop_after_commit", 0, 1)
+		_, err := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("p@acme.io")})
+		var te *polar.TransportError
+		if !polar.IsOutcomeUnknown(err) || !errors.As(err, &te) || h.routeCount("POST /v1/customer-seats") != 1 {
+			t.Fatalf("err %v, attempts %d", err, h.routeCount("POST /v1/customer-seats"))
+		}
+		if l, _ := h.client.ListSeats(ctx, sub); len(l.Seats) != 1 {
+			t.Fatal("the dropped assign should have committed once")
+		}
+	})
+	t.Run("POST is retried on 429 honouring Retry-After", func(t *testing.T) {
+		h := newHarness(t, func(f *emulator.Fixture) { f.RateLimit = &emulator.RateLimit{Requests: 1, WindowSeconds: 1} })
+		c := h.newClient(emulator.DemoToken, polar.Config{MaxRetries: 5})
+		if _, err := c.ListSeats(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := c.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("r@acme.io")}); err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(start); waited < 900*time.Millisecond {
+			t.Fatalf("did not honour Retry-After: %v", waited)
+		}
+		if h.routeCount("POST /v1/customer-seats") != 2 {
+			t.Fatalf("attempts %d", h.routeCount("POST /v1/customer-seats"))
+		}
+	})
+	t.Run("429 retries stop when the context ends", func(t *testing.T) {
+		h := newHarness(t, func(f *emulator.Fixture) { f.RateLimit = &emulator.RateLimit{Requests: 1, WindowSeconds: 60} })
+		_, _ = h.client.ListSeats(ctx, sub)
+		cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := h.client.ListSeats(cctx, sub)
+		if err == nil || time.Since(start) > 5*time.Second || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err %v after %v", err, time.Since(start))
+		}
+	})
+}
+
+func TestPacingKeepsUnderTheWindow(t *testing.T) {
+	h := newHarness(t, func(f *emulator.Fixture) { f.RateLimit = &emulator.RateLimit{Requests: 5, WindowSeconds: 1} })
+	c := h.newClient(emulator.DemoToken, polar.Config{RequestsPerMinute: 300, MaxRetries: -1})
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.ListSeats(context.Background(), sub); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	res, _ := http.Get(h.ts.URL + "/__emulator/requests")
+	var counts struct {
+		ByStatus map[string]int `json:"by_status"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&counts)
+	res.Body.Close()
+	if counts.ByStatus["429"] != 0 || counts.ByStatus["200"] != 12 {
+		t.Fatalf("paced client hit the limit: %v", counts.ByStatus)
+	}
+}
+
+func TestHeadersAndConfig(t *testing.T) {
+	var got http.Header
+	var length int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, length = r.Header.Clone(), r.ContentLength
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"created_at":"2026-08-22T10:15:30Z","id":"x","status":"pending","seat_metadata":{}}`))
+	}))
+	defer ts.Close()
+	c, err := polar.NewClient(polar.Config{BaseURL: ts.URL + "/", Token: "polar_oat_secret", UserAgent: "terraform-provider-polar/1.2.3 Terraform/1.11.4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ResendInvitation(context.Background(), "00000000-0000-4000-8000-000000000000"); err != nil {
+		t.Fatal(err)
+	}
+	if got.Get("Authorization") != "Bearer polar_oat_secret" || got.Get("Polar-Version") != polar.APIVersion || got.Get("Accept") != "application/json" ||
+		got.Get("User-Agent") != "terraform-provider-polar/1.2.3 Terraform/1.11.4" || length != 0 || got.Get("Content-Length") != "0" {
+		t.Fatalf("headers %v length %d", got, length)
+	}
+	if _, err := c.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str("s"), Email: str("e@x.io")}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Get("Content-Type") != "application/json" || length <= 0 {
+		t.Fatalf("POST headers %v length %d", got, length)
+	}
+	for _, bad := range []string{"http://api.example.com", "ftp://x", "not a url", "", "http://10.0.0.1:8080"} {
+		if _, err := polar.NewClient(polar.Config{BaseURL: bad, Token: "t"}); err == nil {
+			t.Errorf("base URL %q accepted", bad)
+		}
+	}
+	for _, ok := range []string{"https://api.polar.sh", "http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:9"} {
+		if _, err := polar.NewClient(polar.Config{BaseURL: ok, Token: "t"}); err != nil {
+			t.Errorf("base URL %q refused: %v", ok, err)
+		}
+	}
+}
+
+func TestRetriesAreLoggedWithoutTheToken(t *testing.T) {
+	h := newHarness(t, nil)
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	h.fault("GET", "/v1/customer-seats", "status", 503, 1)
+	if _, err := h.client.ListSeats(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	logs := buf.String()
+	if !strings.Contains(logs, "will be retried") || !strings.Contains(logs, `"route":"/v1/customer-seats"`) || !strings.Contains(logs, `"status":503`) {
+		t.Fatalf("retry not logged at debug: %s", logs)
+	}
+	if strings.Contains(logs, emulator.DemoToken) || strings.Contains(logs, emulator.DemoToken[len(emulator.DemoToken)-8:]) {
+		t.Fatal("token in logs")
+	}
+}
