@@ -1,0 +1,432 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+	// privateAdopted marks a seat that came in by import: recipient
+	// attributes Polar never returns (external_customer_id) are then
+	// recorded from configuration instead of forcing a replacement.
+	privateAdopted = "adopted"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*customerSeatResource)(nil)
+	_ resource.ResourceWithImportState      = (*customerSeatResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*customerSeatResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*customerSeatResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*customerSeatResource)(nil)
+)
+
+// NewCustomerSeatResource is the polar_customer_seat resource factory.
+func NewCustomerSeatResource() resource.Resource { return &customerSeatResource{} }
+
+type customerSeatResource struct {
+	data *providerData
+}
+
+type customerSeatModel struct {
+	ID                       types.String   `tfsdk:"id"`
+	SubscriptionID           types.String   `tfsdk:"subscription_id"`
+	OrderID                  types.String   `tfsdk:"order_id"`
+	Email                    types.String   `tfsdk:"email"`
+	ExternalCustomerID       types.String   `tfsdk:"external_customer_id"`
+	CustomerID               types.String   `tfsdk:"customer_id"`
+	ExternalMemberID         types.String   `tfsdk:"external_member_id"`
+	MemberID                 types.String   `tfsdk:"member_id"`
+	Metadata                 types.Map      `tfsdk:"metadata"`
+	ImmediateClaim           types.Bool     `tfsdk:"immediate_claim"`
+	ResendInvitation         types.String   `tfsdk:"resend_invitation"`
+	Status                   types.String   `tfsdk:"status"`
+	CustomerEmail            types.String   `tfsdk:"customer_email"`
+	InvitationTokenExpiresAt types.String   `tfsdk:"invitation_token_expires_at"`
+	ClaimedAt                types.String   `tfsdk:"claimed_at"`
+	CreatedAt                types.String   `tfsdk:"created_at"`
+	ModifiedAt               types.String   `tfsdk:"modified_at"`
+	OccupantCustomerID       types.String   `tfsdk:"occupant_customer_id"`
+	OccupantMemberID         types.String   `tfsdk:"occupant_member_id"`
+	Member                   types.Object   `tfsdk:"member"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+// recipient returns the five recipient attributes by name.
+func (m *customerSeatModel) recipient() map[string]*types.String {
+	return map[string]*types.String{
+		"email": &m.Email, "external_customer_id": &m.ExternalCustomerID, "customer_id": &m.CustomerID,
+		"external_member_id": &m.ExternalMemberID, "member_id": &m.MemberID,
+	}
+}
+
+func (m *customerSeatModel) container() polar.Container {
+	if !m.SubscriptionID.IsNull() && !m.SubscriptionID.IsUnknown() {
+		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
+	}
+	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
+}
+
+func (r *customerSeatResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer_seat"
+}
+
+func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	recipient := func(desc string, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc + " Set exactly one recipient form (or `external_member_id` together with `email`). " +
+				"Changing the recipient replaces the seat (revoke, then assign).",
+			Optional: true, Computed: true,
+			Validators: append(v, noNULValidator{}),
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Assigns one seat of a Polar seat-based subscription or order to one recipient. " +
+			"Creating the resource assigns the seat (Polar mails an invitation unless `immediate_claim` is set); destroying it revokes the seat, " +
+			"but only while the seat still holds this recipient. Polar has no update call: every change of container, recipient, " +
+			"`metadata` or `immediate_claim` replaces the seat.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The seat id. Polar keeps revoked rows and reuses their id for the next assignment in the same container, " +
+					"so the provider also checks the occupant before treating a seat as this resource's.",
+				Computed: true, PlanModifiers: keep,
+			},
+			"subscription_id": schema.StringAttribute{
+				MarkdownDescription: "The seat-based subscription whose seat this is (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the seat.",
+				Optional:            true, PlanModifiers: replace,
+				Validators: []validator.String{uuidValidator{version4: true}},
+			},
+			"order_id": schema.StringAttribute{
+				MarkdownDescription: "The paid one-time order whose seat this is (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the seat.",
+				Optional:            true, PlanModifiers: replace,
+				Validators: []validator.String{uuidValidator{version4: true}},
+			},
+			"email": recipient("Recipient email. Polar finds the customer (legacy organizations; a customer is created if none has this email) or the member "+
+				"(member-model organizations) with this email and mails the invitation there. Polar lower-cases the domain; the comparison with what Polar "+
+				"returns is case-insensitive, so `Alice@Example.com` shows no diff.", emailValidator{}),
+			"external_customer_id": recipient("Recipient by your own customer id (the customer's `external_id` in Polar). The customer must exist.",
+				stringvalidator.LengthAtLeast(1)),
+			"customer_id": recipient("Recipient by Polar customer id (UUID). The customer must exist in the organization. This is the id you give Polar; "+
+				"the id Polar reports for the seat is in `occupant_customer_id`, which in member-model organizations is the billing customer.",
+				uuidValidator{}),
+			"external_member_id": recipient("Recipient by your own member id (the member's `external_id` under the billing customer). Together with `email`, "+
+				"a member that does not exist yet is created and linked to this id.", stringvalidator.LengthAtLeast(1)),
+			"member_id": recipient("Recipient by Polar member id (UUID) of a member of the billing customer.", uuidValidator{}),
+			"metadata": schema.MapAttribute{
+				MarkdownDescription: "String key/values stored on the seat (`seat_metadata` in Polar). At most 10 keys and 1024 characters as Polar measures them " +
+					"(Python `json.dumps`: `\", \"`/`\": \"` separators, 6 characters per non-ASCII character); checked at plan time. Changing it replaces the seat.",
+				ElementType: types.StringType, Optional: true,
+				Validators: []validator.Map{metadataValidator{}},
+			},
+			"immediate_claim": schema.BoolAttribute{
+				MarkdownDescription: "Claim the seat at once, without an invitation email. Defaults to `false`: Polar mails an invitation valid for 24 hours, " +
+					"and the pending seat occupies capacity until claimed or revoked. Changing it replaces a pending seat; on a seat that is already claimed " +
+					"it changes nothing.",
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			},
+			"resend_invitation": schema.StringAttribute{
+				MarkdownDescription: "Any value; changing it asks Polar to mail the invitation of a pending seat again, in place (no replacement). " +
+					"Polar resends the same link and does not extend its 24-hour expiry: to re-invite after expiry, replace the resource " +
+					"(e.g. `terraform apply -replace`). On a seat that is not pending this is a warning, not an error.",
+				Optional: true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`pending` (invited, not yet claimed) or `claimed`. A pending seat claimed out of band is not drift.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"customer_email": schema.StringAttribute{
+				MarkdownDescription: "The occupant's email as Polar reports it (`customer_email`).",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"invitation_token_expires_at": schema.StringAttribute{
+				MarkdownDescription: "When the invitation link expires (RFC 3339), 24 hours after assignment; null for `immediate_claim` seats. Polar keeps it after the claim.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"claimed_at": schema.StringAttribute{
+				MarkdownDescription: "When the seat was claimed (RFC 3339), or null while pending.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When Polar first created this seat row (RFC 3339). Not reset when Polar reuses a revoked row.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"modified_at": schema.StringAttribute{
+				MarkdownDescription: "When Polar last changed the seat row (RFC 3339), or null if never.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"occupant_customer_id": schema.StringAttribute{
+				MarkdownDescription: "The `customer_id` Polar reports for the seat: the seat holder's own customer in legacy organizations, " +
+					"the billing customer in member-model organizations. Kept apart from the `customer_id` input, whose meaning differs.",
+				Computed: true, PlanModifiers: keep,
+			},
+			"occupant_member_id": schema.StringAttribute{
+				MarkdownDescription: "The `member_id` Polar reports for the seat: the member occupying it.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"member": schema.SingleNestedAttribute{
+				MarkdownDescription: "The member occupying the seat, as Polar embeds it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Attributes: map[string]schema.Attribute{
+					"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "Member id."},
+					"email":       schema.StringAttribute{Computed: true, MarkdownDescription: "Member email."},
+					"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Member name, null for members created by seat assignment."},
+					"external_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Your id for the member (`external_member_id`), if any."},
+					"role":        schema.StringAttribute{Computed: true, MarkdownDescription: "`owner`, `billing_manager` or `member`."},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true, CreateDescription: "How long assigning may take, " +
+				"rate-limit waits included (default 10m).", DeleteDescription: "How long revoking may take (default 10m)."}),
+		},
+	}
+}
+
+var memberAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "email": types.StringType, "name": types.StringType, "external_id": types.StringType, "role": types.StringType,
+}
+
+func (r *customerSeatResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("subscription_id"), path.MatchRoot("order_id")),
+	}
+}
+
+// ValidateConfig checks the recipient combination at validate time.
+func (r *customerSeatResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg customerSeatModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	set := map[string]bool{}
+	for name, v := range cfg.recipient() {
+		if v.IsUnknown() {
+			return // decided once known
+		}
+		if !v.IsNull() {
+			set[name] = true
+		}
+	}
+	if msg := checkRecipient(set); msg != "" {
+		for _, p := range recipientPaths(set) {
+			resp.Diagnostics.AddAttributeError(p, "Invalid recipient combination", msg)
+		}
+	}
+}
+
+func (r *customerSeatResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan customerSeatModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	req2, d := assignRequest(ctx, &plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	seat, diags := r.assignOnce(ctx, req2)
+	resp.Diagnostics.Append(diags...)
+	if seat == nil {
+		return
+	}
+	resp.Diagnostics.Append(applySeat(ctx, &plan, seat)...)
+	// Recorded at once: a seat that exists is never forgotten.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state customerSeatModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		resp.Diagnostics.AddWarning("Seat not refreshed",
+			"The provider configuration is not known yet (for example the access token comes from another resource), so seat "+state.ID.ValueString()+" was not read. It is refreshed on the next plan.")
+		return
+	}
+	container := state.container()
+	list, err := r.data.seats.List(ctx, container)
+	if err != nil {
+		if polar.IsNotFound(err) {
+			tflog.Warn(ctx, "Seat's container no longer exists; removing the seat from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": state.ID.ValueString()})
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		resp.Diagnostics.Append(apiErrorDiag("Cannot read seat "+state.ID.ValueString(), err, container, "customer_seats:read")...)
+		return
+	}
+	seat, found := list.Find(state.ID.ValueString())
+	switch {
+	case !found:
+		tflog.Warn(ctx, "Seat not found in its container; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": state.ID.ValueString()})
+	case seat.Status == polar.SeatStatusRevoked:
+		tflog.Warn(ctx, "Seat was revoked outside Terraform; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": seat.ID})
+	case !sameOccupant(&state, &seat):
+		tflog.Warn(ctx, "Seat id now holds a different recipient (Polar reused the revoked row); removing it from state so it is planned for creation",
+			map[string]any{"container": container.String(), "seat_id": seat.ID})
+	default:
+		resp.Diagnostics.Append(applySeat(ctx, &state, &seat)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	resp.State.RemoveResource(ctx)
+}
+
+// Update changes nothing at Polar except a resend: every other planned
+// difference is one the plan found equivalent and only records in state.
+func (r *customerSeatResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state customerSeatModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.ResendInvitation.IsNull() && !plan.ResendInvitation.Equal(state.ResendInvitation) && r.configured(&resp.Diagnostics) {
+		r.resend(ctx, &state, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdopted, nil)...)
+}
+
+func (r *customerSeatResource) resend(ctx context.Context, state *customerSeatModel, resp *resource.UpdateResponse) {
+	id := state.ID.ValueString()
+	if state.Status.ValueString() != string(polar.SeatStatusPending) {
+		resp.Diagnostics.AddWarning("Invitation not resent",
+			fmt.Sprintf("Seat %s is %s, not pending, so there is no invitation to resend. The new resend_invitation value is recorded.", id, state.Status.ValueString()))
+		return
+	}
+	seat, err := r.data.client.ResendInvitation(ctx, id)
+	switch {
+	case err == nil:
+		r.data.seats.Applied(seat)
+		tflog.Info(ctx, "Invitation resent", map[string]any{"seat_id": id})
+	case polar.IsSeatNotPending(err):
+		resp.Diagnostics.AddWarning("Invitation not resent",
+			fmt.Sprintf("Seat %s is no longer pending (it was claimed or revoked since the plan), so Polar did not resend its invitation.", id))
+	default:
+		resp.Diagnostics.Append(apiErrorDiag("Cannot resend the invitation of seat "+id, err, state.container(), "customer_seats:write")...)
+	}
+}
+
+func (r *customerSeatResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state customerSeatModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	container := state.container()
+	id := state.ID.ValueString()
+	list, err := r.data.seats.List(ctx, container)
+	if err != nil {
+		if polar.IsNotFound(err) {
+			tflog.Warn(ctx, "Seat's container no longer exists; nothing to revoke", map[string]any{"container": container.String(), "seat_id": id})
+			return
+		}
+		resp.Diagnostics.Append(apiErrorDiag("Cannot check seat "+id+" before revoking it", err, container, "customer_seats:read")...)
+		return
+	}
+	seat, found := list.Find(id)
+	switch {
+	case !found:
+		tflog.Warn(ctx, "Seat no longer exists; nothing to revoke", map[string]any{"seat_id": id})
+		return
+	case seat.Status == polar.SeatStatusRevoked:
+		tflog.Warn(ctx, "Seat is already revoked; nothing to revoke", map[string]any{"seat_id": id})
+		return
+	case !sameOccupant(&state, &seat):
+		tflog.Warn(ctx, "Seat id now holds a different recipient; leaving that recipient's seat alone", map[string]any{"seat_id": id})
+		return
+	}
+	revoked, err := r.data.client.RevokeSeat(ctx, id)
+	if err != nil {
+		if polar.IsNotFound(err) {
+			tflog.Warn(ctx, "Seat disappeared before it was revoked", map[string]any{"seat_id": id})
+			return
+		}
+		resp.Diagnostics.Append(apiErrorDiag("Cannot revoke seat "+id, err, container, "customer_seats:write")...)
+		return
+	}
+	r.data.seats.Applied(revoked)
+}
+
+func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Polar provider not configured",
+			"The provider configuration is not known (for example the access token comes from a resource not yet created). "+
+				"Apply that resource first, or pass the token through "+EnvAccessToken+".")
+		return false
+	}
+	return true
+}
+
+// assignRequest builds the SeatAssign body from a planned seat.
+func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	opt := func(v types.String) *string {
+		if v.IsNull() || v.IsUnknown() {
+			return nil
+		}
+		s := v.ValueString()
+		return &s
+	}
+	req := polar.SeatAssign{
+		SubscriptionID: opt(m.SubscriptionID), OrderID: opt(m.OrderID),
+		Email: opt(m.Email), ExternalCustomerID: opt(m.ExternalCustomerID), CustomerID: opt(m.CustomerID),
+		ExternalMemberID: opt(m.ExternalMemberID), MemberID: opt(m.MemberID),
+		ImmediateClaim: m.ImmediateClaim.ValueBool(),
+	}
+	if !m.Metadata.IsNull() && !m.Metadata.IsUnknown() {
+		md := map[string]string{}
+		diags.Append(m.Metadata.ElementsAs(ctx, &md, false)...)
+		if len(md) > 0 {
+			req.Metadata = map[string]any{}
+			for k, v := range md {
+				req.Metadata[k] = v
+			}
+		}
+	}
+	return req, diags
+}

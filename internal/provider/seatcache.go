@@ -1,0 +1,157 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// listTimeout bounds one shared list call; each waiting caller also stops at
+// its own context.
+const listTimeout = 5 * time.Minute
+
+// seatCache coalesces every read of a container within one provider process
+// into one GET /v1/customer-seats: concurrent callers share the request in
+// flight, later callers share its result. Polar has no GET-by-id, so without
+// this a refresh of N seats would cost N list calls (and move N² seats).
+//
+// Writes made through this process keep the cached list true: the seat a
+// write returns replaces (or joins) the cached row and the counts are
+// recomputed, so a caller never sees its own writes missing and a destroy of
+// N seats does not re-list the container N times. A write also bumps the
+// container's generation, so a fetch that was already in flight cannot
+// overwrite the cache with a list older than the write. Nothing is kept
+// across provider processes.
+type seatCache struct {
+	client *polar.Client
+	group  singleflight.Group
+
+	mu      sync.Mutex
+	entries map[polar.Container]*cacheEntry
+	fetches int // list calls made, for tests
+}
+
+type cacheEntry struct {
+	list *polar.SeatsList
+	gen  uint64
+}
+
+func newSeatCache(client *polar.Client) *seatCache {
+	return &seatCache{client: client, entries: map[polar.Container]*cacheEntry{}}
+}
+
+// List returns the container's seats, from the cache or one shared call.
+func (c *seatCache) List(ctx context.Context, container polar.Container) (*polar.SeatsList, error) {
+	c.mu.Lock()
+	e := c.entries[container]
+	if e != nil && e.list != nil {
+		l := e.list
+		c.mu.Unlock()
+		return l, nil
+	}
+	c.mu.Unlock()
+	return c.fetch(ctx, container)
+}
+
+// Refresh drops the cached list and fetches a new one that starts after this
+// call: used after a write whose outcome is unknown.
+func (c *seatCache) Refresh(ctx context.Context, container polar.Container) (*polar.SeatsList, error) {
+	c.Invalidate(container)
+	return c.fetch(ctx, container)
+}
+
+// Invalidate forgets the container's list.
+func (c *seatCache) Invalidate(container polar.Container) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entry(container)
+	e.list = nil
+	e.gen++
+}
+
+// Applied records a seat a write returned (assign, revoke, resend).
+func (c *seatCache) Applied(seat *polar.CustomerSeat) {
+	container := seat.Container()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entry(container)
+	e.gen++
+	if e.list == nil {
+		return
+	}
+	next := &polar.SeatsList{TotalSeats: e.list.TotalSeats, Seats: make([]polar.CustomerSeat, 0, len(e.list.Seats)+1)}
+	replaced := false
+	for _, s := range e.list.Seats {
+		if s.ID == seat.ID {
+			s, replaced = *seat, true
+		}
+		next.Seats = append(next.Seats, s)
+	}
+	if !replaced {
+		next.Seats = append(next.Seats, *seat)
+	}
+	active := 0
+	for _, s := range next.Seats {
+		if s.Status.Active() {
+			active++
+		}
+	}
+	next.AvailableSeats = max(0, next.TotalSeats-active)
+	e.list = next
+}
+
+// Fetches reports how many list calls this cache has made.
+func (c *seatCache) Fetches() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fetches
+}
+
+func (c *seatCache) entry(container polar.Container) *cacheEntry {
+	e := c.entries[container]
+	if e == nil {
+		e = &cacheEntry{}
+		c.entries[container] = e
+	}
+	return e
+}
+
+func (c *seatCache) fetch(ctx context.Context, container polar.Container) (*polar.SeatsList, error) {
+	c.mu.Lock()
+	gen := c.entry(container).gen
+	c.mu.Unlock()
+	key := fmt.Sprintf("%s/%s/%d", container.Kind, container.ID, gen)
+	ch := c.group.DoChan(key, func() (any, error) {
+		// The shared call outlives any one caller's cancellation (others
+		// may still wait on it) but keeps its values (loggers).
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listTimeout)
+		defer cancel()
+		c.mu.Lock()
+		c.fetches++
+		c.mu.Unlock()
+		list, err := c.client.ListSeats(fctx, container)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if e := c.entry(container); e.gen == gen {
+			e.list = list
+		}
+		c.mu.Unlock()
+		return list, nil
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*polar.SeatsList), nil //nolint:forcetypeassert // the only value the function returns
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
