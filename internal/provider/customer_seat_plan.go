@@ -75,8 +75,12 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	if metadataEquivalent(ctx, cfg.Metadata, state.Metadata) {
-		plan.Metadata = state.Metadata
-	} else if !cfg.Metadata.Equal(state.Metadata) {
+		// Terraform accepts the prior value for a set attribute only when
+		// both are set; null vs {} is then recorded in place by Update.
+		if !state.Metadata.IsNull() && !cfg.Metadata.IsNull() {
+			plan.Metadata = state.Metadata
+		}
+	} else {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("metadata"))
 	}
 	if !plan.ImmediateClaim.Equal(state.ImmediateClaim) {

@@ -1,0 +1,170 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// Import by every ID form, with ImportStateVerify.
+func TestAccCustomerSeat_importIDForms(t *testing.T) {
+	forms := []struct {
+		name      string
+		container string
+		byEmail   bool
+	}{
+		{"subscription by seat id", "subscription", false},
+		{"subscription by email", "subscription", true},
+		{"order by seat id", "order", false},
+		{"order by email", "order", true},
+	}
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) {
+			e := newAccEnv(t)
+			email := e.email("imp")
+			id := e.subscriptionID
+			if f.container == "order" {
+				id = e.orderID
+			}
+			cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  %s_id = %q
+  email = %q
+}`, f.container, id, email)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: cfg,
+				}, {
+					ResourceName: seatAddr,
+					ImportState:  true,
+					ImportStateIdFunc: func(s *terraform.State) (string, error) {
+						seatID, err := stateAttr(s, seatAddr, "id")
+						last := seatID
+						if f.byEmail {
+							last = email
+						}
+						return fmt.Sprintf("%s/%s/%s", f.container, id, last), err
+					},
+					ImportStateVerify: true,
+					// Import fills in every recipient form Polar reports; the
+					// created seat only has the configured one.
+					ImportStateVerifyIgnore: []string{"customer_id", "member_id", "external_member_id", "timeouts"},
+				}},
+			})
+		})
+	}
+}
+
+// After importing a seat, a configuration that names it by any supported
+// recipient form plans no changes.
+func TestAccCustomerSeat_importThenPlanEmptyPerRecipientForm(t *testing.T) {
+	cases := []struct {
+		name     string
+		assign   func(e *accEnv) polar.SeatAssign
+		attrs    string
+		inPlace  bool // external_customer_id: Polar never reports it; recorded by an in-place update
+		seatOnly bool
+	}{
+		{"email", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{Email: str("Ivan@acme.io")} }, `email = "ivan@ACME.IO"`, false, false},
+		{"customer_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{CustomerID: str(accCarolCustomerID)} },
+			fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), false, false},
+		{"customer by email", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{CustomerID: str(accCarolCustomerID)} },
+			`email = "carol@acme.io"`, false, false},
+		{"member_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{ExternalMemberID: str("emp_erin")} },
+			fmt.Sprintf(`member_id = %q`, accErinMemberID), false, false},
+		{"external_member_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{MemberID: str(accErinMemberID)} },
+			`external_member_id = "emp_erin"`, false, false},
+		{"external_member_id with email", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{MemberID: str(accErinMemberID)} },
+			"external_member_id = \"emp_erin\"\n  email = \"Erin@acme.io\"", false, false},
+		{"external_customer_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{ExternalCustomerID: str("cus_carol")} },
+			`external_customer_id = "cus_carol"`, true, false},
+		{"immediate claim and metadata", func(e *accEnv) polar.SeatAssign {
+			return polar.SeatAssign{Email: str("judy@acme.io"), ImmediateClaim: true, Metadata: map[string]any{"team": "ops"}}
+		}, "email = \"judy@acme.io\"\n  metadata = { team = \"ops\" }", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newAccEnv(t)
+			e.emulatorOnly()
+			req := c.assign(e)
+			req.SubscriptionID = str(e.subscriptionID)
+			seat, err := e.client.AssignSeat(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := e.config(`
+import {
+  to = polar_customer_seat.test
+  id = "subscription/%s/%s"
+}
+
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  %s
+}`, e.subscriptionID, seat.ID, e.subscriptionID, c.attrs)
+			action := plancheck.ResourceActionNoop
+			if c.inPlace {
+				action = plancheck.ResourceActionUpdate
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(seatAddr, action),
+					}},
+				}, {
+					Config:           cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				}},
+			})
+		})
+	}
+}
+
+func TestAccCustomerSeat_importErrors(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	ctx := context.Background()
+	revoked, err := e.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("gone@acme.io")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.RevokeSeat(ctx, revoked.ID); err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = "x@acme.io"
+}`, e.subscriptionID)
+	sub := e.subscriptionID
+	cases := []struct{ id, want string }{
+		{"nonsense", `invalid import ID "nonsense": it must have three parts`},
+		{"team/" + sub + "/x@acme.io", `the first part must be "subscription" or "order"`},
+		{"subscription/not-a-uuid/x@acme.io", `the subscription id "not-a-uuid" is not a lowercase version-4 UUID`},
+		{"subscription/" + sub + "/bob", `neither a seat id`},
+		{"subscription/" + sub + "/bob@", `is not a valid email address`},
+		{"order/" + sub + "/x@acme.io", `Polar has no order ` + sub},
+		{"subscription/" + sub + "/44444444-4444-4444-8444-444444444444", `has no seat 44444444-4444-4444-8444-444444444444`},
+		{"subscription/" + sub + "/nobody@acme.io", `has no active seat for nobody@acme.io`},
+		{"subscription/" + sub + "/" + revoked.ID, `Seat ` + revoked.ID + ` of the subscription ` + sub + ` is revoked`},
+	}
+	steps := []resource.TestStep{}
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: cfg, ResourceName: seatAddr, ImportState: true, ImportStateId: c.id,
+			ExpectError: wrapped(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	e.control(http.MethodGet, "/__emulator/requests", nil)
+}

@@ -1,0 +1,311 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+const seatAddr = "polar_customer_seat.test"
+
+func TestAccCustomerSeat_subscriptionLifecycle(t *testing.T) {
+	e := newAccEnv(t)
+	email := e.email("alice")
+	var seatID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, email),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate)}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("email"), knownvalue.StringExact(email)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("customer_email"), knownvalue.StringExact(email)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("immediate_claim"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("claimed_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("invitation_token_expires_at"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("member").AtMapKey("email"), knownvalue.StringExact(email)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("member").AtMapKey("role"), knownvalue.StringExact("member")),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("order_id"), knownvalue.Null()),
+			},
+			Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), func(*terraform.State) error {
+				s, ok := e.list(e.sub()).Find(seatID)
+				if !ok || s.Status != polar.SeatStatusPending {
+					return fmt.Errorf("seat %s not pending at Polar: %+v", seatID, s)
+				}
+				return nil
+			}),
+		}, {
+			// Plan is empty on a second run.
+			Config: e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, email),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+	if s, ok := e.list(e.sub()).Find(seatID); !ok || s.Status != polar.SeatStatusRevoked {
+		t.Fatalf("destroy did not revoke seat %s: %+v", seatID, s)
+	}
+}
+
+func TestAccCustomerSeat_orderImmediateClaimMetadata(t *testing.T) {
+	e := newAccEnv(t)
+	email := e.email("bob")
+	order := polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(order),
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+resource "polar_customer_seat" "test" {
+  order_id        = %q
+  email           = %q
+  immediate_claim = true
+  metadata = {
+    team = "platform"
+    role = "admin"
+  }
+}`, e.orderID, email),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("claimed_at"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("invitation_token_expires_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("order_id"), knownvalue.StringExact(e.orderID)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("subscription_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("metadata"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"team": knownvalue.StringExact("platform"), "role": knownvalue.StringExact("admin"),
+				})),
+			},
+			Check: func(s *terraform.State) error {
+				id, _ := stateAttr(s, seatAddr, "id")
+				seat, ok := e.list(order).Find(id)
+				if !ok || seat.SeatMetadata["team"] != "platform" || seat.Status != polar.SeatStatusClaimed {
+					return fmt.Errorf("seat at Polar: %+v", seat)
+				}
+				return nil
+			},
+		}, {
+			Config: e.config(`
+resource "polar_customer_seat" "test" {
+  order_id        = %q
+  email           = %q
+  immediate_claim = true
+  metadata = {
+    role = "admin"
+    team = "platform"
+  }
+}`, e.orderID, email),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+// Each of Polar's recipient forms creates, plans empty, and destroys.
+func TestAccCustomerSeat_recipientForms(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly() // customer and member fixtures
+	forms := []struct {
+		name, attrs, occupantEmail string
+	}{
+		{"email", `email = "Dana@ACME.io"`, "Dana@acme.io"},
+		{"external_customer_id", `external_customer_id = "cus_carol"`, "carol@acme.io"},
+		{"customer_id", fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), "carol@acme.io"},
+		{"external_member_id", `external_member_id = "emp_erin"`, "erin@acme.io"},
+		{"external_member_id with email", `
+  external_member_id = "emp_frank"
+  email              = "frank@acme.io"`, "frank@acme.io"},
+		{"member_id", fmt.Sprintf(`member_id = %q`, accErinMemberID), "erin@acme.io"},
+	}
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) {
+			e := newAccEnv(t)
+			cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  %s
+}`, e.subscriptionID, f.attrs)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+				Steps: []resource.TestStep{{
+					Config: cfg,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("customer_email"), knownvalue.StringExact(f.occupantEmail)),
+						statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("occupant_member_id"), knownvalue.NotNull()),
+					},
+				}, {
+					Config:           cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				}},
+			})
+		})
+	}
+}
+
+// Drift: a seat revoked out of band is planned for re-creation, then converges.
+func TestAccCustomerSeat_driftRevokedOutOfBand(t *testing.T) {
+	e := newAccEnv(t)
+	email := e.email("drift")
+	cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, email)
+	var seatID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check:  captureAttr(seatAddr, "id", &seatID),
+		}, {
+			PreConfig: func() {
+				if _, err := e.client.RevokeSeat(context.Background(), seatID); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:             cfg,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}, {
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending"))},
+		}, {
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+// Drift: the revoked row is reused for someone else under the same id. Our
+// seat is re-created, and destroy leaves the other recipient's seat active.
+func TestAccCustomerSeat_driftReusedForAnotherRecipient(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	email, other := e.email("ours"), e.email("theirs")
+	cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, email)
+	var seatID, otherID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			s, ok := e.list(e.sub()).Find(otherID)
+			if !ok || s.Status == polar.SeatStatusRevoked || derefStr(s.Email) != other {
+				return fmt.Errorf("destroy touched the other recipient's seat %s: %+v", otherID, s)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check:  captureAttr(seatAddr, "id", &seatID),
+		}, {
+			PreConfig: func() {
+				ctx := context.Background()
+				if _, err := e.client.RevokeSeat(ctx, seatID); err != nil {
+					t.Fatal(err)
+				}
+				s, err := e.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str(other)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if otherID = s.ID; otherID != seatID {
+					t.Fatalf("emulator did not reuse the revoked row: %s vs %s", otherID, seatID)
+				}
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
+			}},
+			Check: func(s *terraform.State) error {
+				id, _ := stateAttr(s, seatAddr, "id")
+				if id == otherID {
+					return fmt.Errorf("state adopted the other recipient's seat %s", id)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// Drift: a deleted container removes the seat from state.
+func TestAccCustomerSeat_driftContainerDeleted(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, e.email("gone"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+		}, {
+			PreConfig: func() {
+				e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"deleted": true})
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
+			}},
+			ExpectError: wrapped("Polar has no subscription " + e.subscriptionID),
+		}},
+	})
+}
+
+// A pending seat claimed out of band is not drift.
+func TestAccCustomerSeat_claimedOutOfBandIsNotDrift(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, e.email("claim"))
+	var seatID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check:  captureAttr(seatAddr, "id", &seatID),
+		}, {
+			PreConfig: func() {
+				if _, err := e.client.ClaimSeat(context.Background(), e.invitationToken(seatID)); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("claimed_at"), knownvalue.NotNull()),
+			},
+		}},
+	})
+}
+
+var _ = emulator.DemoToken

@@ -1,0 +1,276 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// testAccProtoV6ProviderFactories runs the provider in-process.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"polar": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// Extra fixture ids of the acceptance fixture (the demo fixture plus these).
+const (
+	accCarolCustomerID = "7a1e0c2b-4d3f-4e5a-9b6c-8d7e6f5a4b3c"
+	accErinMemberID    = "8b2f1d3c-5e4a-4f6b-8c7d-9e8f7a6b5c4d"
+	accFullSubID       = "9c3a2e4d-6f5b-4a7c-9d8e-0f9a8b7c6d5e"
+	accSmallSubID      = "1d4b3f5e-7a6c-4b8d-8e9f-1a0b9c8d7e6f"
+)
+
+// accFixture is the demo fixture plus a customer with an external id, a
+// member with an external id under the billing customer, a full
+// subscription and a one-seat subscription.
+func accFixture() *emulator.Fixture {
+	f := emulator.DemoFixture()
+	o := &f.Organizations[0]
+	carolExt, erinExt := "cus_carol", "emp_erin"
+	o.Customers = append(o.Customers, emulator.FixtureCustomer{ID: accCarolCustomerID, Email: "carol@acme.io", ExternalID: &carolExt})
+	o.Members = append(o.Members, emulator.FixtureMember{ID: accErinMemberID, CustomerID: emulator.DemoCustomerID, Email: "erin@acme.io", ExternalID: &erinExt, Role: "member"})
+	zero, one := 0, 1
+	product := emulator.DemoProductID
+	o.Subscriptions = append(o.Subscriptions,
+		emulator.FixtureSubscription{ID: accFullSubID, ProductID: &product, CustomerID: emulator.DemoCustomerID, Seats: &zero},
+		emulator.FixtureSubscription{ID: accSmallSubID, ProductID: &product, CustomerID: emulator.DemoCustomerID, Seats: &one})
+	o.Tokens = append(o.Tokens,
+		emulator.FixtureToken{Token: "polar_oat_readonly_token", Scopes: []string{"customer_seats:read"}},
+		emulator.FixtureToken{Token: "polar_oat_writeonly_token", Scopes: []string{"customer_seats:write"}})
+	return f
+}
+
+// accEnv is one test's Polar: an in-process emulator, or the real sandbox
+// when POLAR_ACCESS_TOKEN, POLAR_SERVER=sandbox and the fixture ids are set.
+type accEnv struct {
+	t              *testing.T
+	emu            *emulator.Server
+	url            string
+	token          string
+	subscriptionID string
+	orderID        string
+	emailDomain    string
+	client         *polar.Client
+}
+
+// sandboxMode reports whether acceptance tests target the real sandbox.
+func sandboxMode() bool {
+	return os.Getenv(EnvAccessToken) != "" && os.Getenv(EnvServer) == "sandbox" &&
+		os.Getenv("POLAR_TEST_SUBSCRIPTION_ID") != "" && os.Getenv("POLAR_TEST_ORDER_ID") != ""
+}
+
+func newAccEnv(t *testing.T) *accEnv {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	e := &accEnv{t: t}
+	if sandboxMode() {
+		e.url, e.token = polar.SandboxURL, os.Getenv(EnvAccessToken)
+		e.subscriptionID, e.orderID = os.Getenv("POLAR_TEST_SUBSCRIPTION_ID"), os.Getenv("POLAR_TEST_ORDER_ID")
+		e.emailDomain = envOr("POLAR_TEST_EMAIL_DOMAIN", "polar.sh")
+	} else {
+		srv, err := emulator.New(accFixture())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		t.Cleanup(ts.Close)
+		e.emu, e.url, e.token = srv, ts.URL, emulator.DemoToken
+		e.subscriptionID, e.orderID, e.emailDomain = emulator.DemoSubscriptionID, emulator.DemoOrderID, "acme.io"
+	}
+	c, err := polar.NewClient(polar.Config{BaseURL: e.url, Token: e.token, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.client = c
+	return e
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// emulatorOnly skips tests that need the emulator's control API.
+func (e *accEnv) emulatorOnly() {
+	if e.emu == nil {
+		e.t.Skip("needs the emulator's control API; not run against the real sandbox")
+	}
+}
+
+// email makes a recipient address unique to the test.
+func (e *accEnv) email(local string) string {
+	return fmt.Sprintf("%s-%s@%s", local, strings.ToLower(strings.ReplaceAll(e.t.Name(), "/", "-")), e.emailDomain)
+}
+
+// providerBlock configures the provider for this environment.
+func (e *accEnv) providerBlock() string {
+	if e.emu == nil {
+		return "provider \"polar\" {\n  server = \"sandbox\"\n}\n"
+	}
+	return fmt.Sprintf("provider \"polar\" {\n  server_url   = %q\n  access_token = %q\n}\n", e.url, e.token)
+}
+
+// config prepends the provider block.
+func (e *accEnv) config(body string, args ...any) string {
+	return e.providerBlock() + fmt.Sprintf(body, args...)
+}
+
+func (e *accEnv) control(method, path string, body any) []byte {
+	e.t.Helper()
+	e.emulatorOnly()
+	var b []byte
+	if body != nil {
+		b, _ = json.Marshal(body)
+	}
+	req, _ := http.NewRequest(method, e.url+path, bytes.NewReader(b))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out bytes.Buffer
+	_, _ = out.ReadFrom(res.Body)
+	if res.StatusCode >= 300 {
+		e.t.Fatalf("control %s %s: %d %s", method, path, res.StatusCode, out.String())
+	}
+	return out.Bytes()
+}
+
+// requests returns the emulator's counters.
+func (e *accEnv) requests() (total int, byRoute map[string]int) {
+	var c struct {
+		Total   int            `json:"total"`
+		ByRoute map[string]int `json:"by_route"`
+	}
+	_ = json.Unmarshal(e.control(http.MethodGet, "/__emulator/requests", nil), &c)
+	return c.Total, c.ByRoute
+}
+
+func (e *accEnv) resetRequests() { e.control(http.MethodDelete, "/__emulator/requests", nil) }
+
+func (e *accEnv) fault(method, path, kind string, status, times, delayMS int) {
+	e.control(http.MethodPost, "/__emulator/faults", map[string]any{"method": method, "path": path, "kind": kind, "status": status, "times": times, "delay_ms": delayMS})
+}
+
+func (e *accEnv) outboxEmails(seatID string) int {
+	var ob struct {
+		Emails []struct {
+			SeatID string `json:"seat_id"`
+		} `json:"emails"`
+	}
+	_ = json.Unmarshal(e.control(http.MethodGet, "/__emulator/outbox", nil), &ob)
+	n := 0
+	for _, m := range ob.Emails {
+		if m.SeatID == seatID {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *accEnv) invitationToken(seatID string) string {
+	var f emulator.Fixture
+	if err := json.Unmarshal(e.control(http.MethodGet, "/__emulator/state", nil), &f); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, o := range f.Organizations {
+		for _, s := range o.Seats {
+			if s.ID == seatID && s.InvitationToken.Set && !s.InvitationToken.Null {
+				return s.InvitationToken.Value
+			}
+		}
+	}
+	e.t.Fatalf("seat %s has no invitation token", seatID)
+	return ""
+}
+
+func (e *accEnv) list(c polar.Container) *polar.SeatsList {
+	e.t.Helper()
+	l, err := e.client.ListSeats(context.Background(), c)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return l
+}
+
+func (e *accEnv) sub() polar.Container {
+	return polar.Container{Kind: polar.ContainerSubscription, ID: e.subscriptionID}
+}
+
+func (e *accEnv) activeSeats(c polar.Container) []polar.CustomerSeat {
+	var out []polar.CustomerSeat
+	for _, s := range e.list(c).Seats {
+		if s.Status.Active() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// stateAttr reads an attribute of a resource from Terraform state.
+func stateAttr(s *terraform.State, name, key string) (string, error) {
+	rs, ok := s.RootModule().Resources[name]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", name)
+	}
+	return rs.Primary.Attributes[key], nil
+}
+
+// captureAttr stores an attribute for a later step.
+func captureAttr(name, key string, into *string) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		v, err := stateAttr(s, name, key)
+		*into = v
+		return err
+	}
+}
+
+// checkNoActiveSeats is a CheckDestroy: nothing this test made is left.
+func (e *accEnv) checkNoActiveSeats(containers ...polar.Container) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for _, c := range containers {
+			for _, s := range e.activeSeats(c) {
+				if e.emu != nil || strings.Contains(derefStr(s.Email), strings.ToLower(strings.ReplaceAll(e.t.Name(), "/", "-"))) {
+					return fmt.Errorf("seat %s (%s) of %s still active after destroy", s.ID, derefStr(s.Email), c)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func derefStr(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func str(s string) *string { return &s }
+
+// wrapped matches s in Terraform's output, where diagnostics are wrapped:
+// any run of spaces in s matches any run of white space.
+func wrapped(s string) *regexp.Regexp {
+	parts := strings.Fields(s)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+}
