@@ -170,3 +170,13 @@ func TestFixtureSeatsAndDump(t *testing.T) {
 		t.Fatalf("dump does not round-trip:\n%s\n%s", dump, again)
 	}
 }
+
+func TestFixtureSeatNullCreatedAtIsRefused(t *testing.T) {
+	e := newEnv(t, testFixture)
+	fx := strings.Replace(testFixture, `"orders": [`, `"seats": [{"id": "a5000000-0000-4000-8000-000000000009", "subscription_id": "`+subA+`", "status": "claimed", "created_at": null}],
+     "orders": [`, 1)
+	r := e.call(http.MethodPut, "/__emulator/state", "", fx)
+	if r.status != 400 || !strings.Contains(r.str("detail"), "seats[0]: created_at cannot be null") {
+		t.Fatalf("null created_at: %d %s", r.status, r.raw)
+	}
+}

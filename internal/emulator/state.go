@@ -97,16 +97,16 @@ type FixtureSeat struct {
 	SubscriptionID           *string                  `json:"subscription_id"`
 	OrderID                  *string                  `json:"order_id"`
 	Status                   string                   `json:"status"`
-	Email                    Optional[string]         `json:"email"`
-	CustomerID               Optional[string]         `json:"customer_id"`
-	MemberID                 Optional[string]         `json:"member_id"`
+	Email                    Optional[string]         `json:"email,omitzero"`
+	CustomerID               Optional[string]         `json:"customer_id,omitzero"`
+	MemberID                 Optional[string]         `json:"member_id,omitzero"`
 	SeatMetadata             Optional[map[string]any] `json:"seat_metadata"`
-	InvitationToken          Optional[string]         `json:"invitation_token"`
-	InvitationTokenExpiresAt Optional[time.Time]      `json:"invitation_token_expires_at"`
-	ClaimedAt                Optional[time.Time]      `json:"claimed_at"`
-	RevokedAt                Optional[time.Time]      `json:"revoked_at"`
-	CreatedAt                Optional[time.Time]      `json:"created_at"`
-	ModifiedAt               Optional[time.Time]      `json:"modified_at"`
+	InvitationToken          Optional[string]         `json:"invitation_token,omitzero"`
+	InvitationTokenExpiresAt Optional[time.Time]      `json:"invitation_token_expires_at,omitzero"`
+	ClaimedAt                Optional[time.Time]      `json:"claimed_at,omitzero"`
+	RevokedAt                Optional[time.Time]      `json:"revoked_at,omitzero"`
+	CreatedAt                Optional[time.Time]      `json:"created_at,omitzero"`
+	ModifiedAt               Optional[time.Time]      `json:"modified_at,omitzero"`
 }
 
 // Optional tells an absent key (Set false) from JSON null (Set, Null).
@@ -458,6 +458,9 @@ func loadSeat(o *org, sw string, fs FixtureSeat, now time.Time, claim func(strin
 	}
 	if s.memberID != nil && o.memberByID(*s.memberID) == nil {
 		return nil, fmt.Errorf("%s: member_id %q is not a member of the organization", sw, *s.memberID)
+	}
+	if fs.CreatedAt.Set && fs.CreatedAt.Null {
+		return nil, fmt.Errorf("%s: created_at cannot be null (omit it to use the current time)", sw)
 	}
 	s.createdAt = *fs.CreatedAt.ptr(&now)
 	s.modifiedAt = fs.ModifiedAt.ptr(nil)

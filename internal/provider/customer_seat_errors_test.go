@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// Every invalid input fails at validate/plan time, names the attribute, and
+// costs zero API calls.
+func TestAccBadInputMatrix(t *testing.T) {
+	const sub = "0d7c5b3a-1e2f-4a6b-8c9d-2f4e6a8b0c1d"
+	eleven, big, wide := []string{}, strings.Repeat("x", 1016), strings.Repeat("é", 170)
+	for i := 0; i < 11; i++ {
+		eleven = append(eleven, fmt.Sprintf("k%d = \"v\"", i))
+	}
+	seat := func(body string) string {
+		return fmt.Sprintf("resource \"polar_customer_seat\" \"test\" {\n  %s\n}\n", body)
+	}
+	cases := []struct {
+		name     string
+		provider string // extra provider arguments
+		config   string
+		want     string
+	}{
+		{"subscription_id not a uuid", "", seat(`subscription_id = "sub_123"` + "\n  email = \"a@acme.io\""), `subscription_id must be a lowercase, hyphenated version-4 UUID`},
+		{"subscription_id upper case", "", seat(`subscription_id = "0D7C5B3A-1E2F-4A6B-8C9D-2F4E6A8B0C1D"` + "\n  email = \"a@acme.io\""), `Write it in lower case`},
+		{"subscription_id version 1", "", seat(`subscription_id = "0d7c5b3a-1e2f-1a6b-8c9d-2f4e6a8b0c1d"` + "\n  email = \"a@acme.io\""), `subscription_id must be a lowercase, hyphenated version-4 UUID`},
+		{"order_id empty", "", seat(`order_id = ""` + "\n  email = \"a@acme.io\""), `order_id must be a lowercase, hyphenated version-4 UUID`},
+		{"both containers", "", seat(fmt.Sprintf("subscription_id = %q\n  order_id = %q\n  email = \"a@acme.io\"", sub, sub)), `Invalid Attribute Combination`},
+		{"no container", "", seat(`email = "a@acme.io"`), `Exactly one of these attributes must be configured: [subscription_id,order_id]`},
+		{"no recipient", "", seat(fmt.Sprintf("subscription_id = %q", sub)), `No recipient is set`},
+		{"bad email", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"nope\"", sub)), `email "nope" is not an email address Polar accepts: An email address must have an @-sign.`},
+		{"empty email", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"\"", sub)), `email "" is not an email address Polar accepts`},
+		{"special-use email domain", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@localhost\"", sub)), `is not an email address Polar accepts`},
+		{"email with customer_id", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  customer_id = %q", sub, sub)), `email, customer_id cannot be combined`},
+		{"member_id with email", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  member_id = %q", sub, sub)), `email, member_id cannot be combined`},
+		{"customer with member", "", seat(fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"c\"\n  external_member_id = \"m\"", sub)), `external_customer_id, external_member_id cannot be combined`},
+		{"both member ids", "", seat(fmt.Sprintf("subscription_id = %q\n  external_member_id = \"m\"\n  member_id = %q", sub, sub)), `external_member_id, member_id cannot be combined`},
+		{"empty external_customer_id", "", seat(fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"\"", sub)), `Attribute external_customer_id string length must be at least 1`},
+		{"customer_id not a uuid", "", seat(fmt.Sprintf("subscription_id = %q\n  customer_id = \"cus_1\"", sub)), `customer_id must be a lowercase, hyphenated UUID`},
+		{"NUL in external id", "", seat(fmt.Sprintf("subscription_id = %q\n  external_member_id = \"a\\u0000b\"", sub)), `external_member_id contains a NUL character`},
+		{"eleven metadata keys", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { %s }", sub, strings.Join(eleven, ", "))), `metadata has 11 keys; Polar allows at most 10.`},
+		{"metadata over 1024", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { k = %q }", sub, big)), `metadata serialises to 1025 characters; Polar allows at most 1024`},
+		{"non-ASCII metadata over 1024", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { k = %q }", sub, wide)), `metadata serialises to 1029 characters`},
+		{"unknown server", `server = "staging"`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `Attribute server value must be one of: ["production" "sandbox"], got: "staging"`},
+		{"plain http to a remote host", `server_url = "http://api.example.com"`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `server_url: "http://api.example.com" uses plain http to a host that is not loopback`},
+		{"malformed server_url", `server_url = "api.polar.sh"`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `"api.polar.sh" is not an absolute http(s) URL`},
+		{"negative requests_per_minute", `requests_per_minute = -1`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `Attribute requests_per_minute value must be between 0 and 100000, got: -1`},
+		{"empty access_token", `access_token = ""`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `Attribute access_token string length must be at least 1`},
+		{"bad data source status", "", fmt.Sprintf("data \"polar_customer_seats\" \"test\" {\n  subscription_id = %q\n  statuses = [\"active\"]\n}\n", sub), `value must be one of: ["pending" "claimed" "revoked"]`},
+		{"data source without container", "", "data \"polar_customer_seats\" \"test\" {\n}\n", `Exactly one of these attributes must be configured: [subscription_id,order_id]`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newAccEnv(t)
+			e.emulatorOnly()
+			provider := fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  server_url = %q\n}\n", e.token, e.url)
+			if c.provider != "" {
+				provider = fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  %s\n}\n", e.token, c.provider)
+				if strings.Contains(c.provider, "access_token") {
+					provider = fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  %s\n}\n", e.url, c.provider)
+				}
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      provider + c.config,
+					PlanOnly:    true,
+					ExpectError: wrapped(c.want),
+				}},
+			})
+			if total, byRoute := e.requests(); total != 0 {
+				t.Fatalf("invalid input cost %d API calls: %v", total, byRoute)
+			}
+		})
+	}
+}
+
+// The provider asks for the token by name when none is set.
+func TestAccMissingToken(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	t.Setenv(EnvAccessToken, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID),
+			PlanOnly:    true,
+			ExpectError: wrapped("Set access_token in the provider block or the POLAR_ACCESS_TOKEN environment variable"),
+		}},
+	})
+}
+
+func TestAccCustomerSeat_runtimeErrors(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	existing, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("nora@acme.io")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withToken := func(token, body string) string {
+		return fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  %s\n}\n", e.url, token, body)
+	}
+	cases := []struct {
+		name, config, want string
+	}{
+		{"full container", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  email = \"olga@acme.io\"", accFullSubID)),
+			fmt.Sprintf("The subscription %s has no available seat (total_seats = 0, available_seats = 0), so email = \"olga@acme.io\" cannot be assigned", accFullSubID)},
+		{"duplicate recipient prints the import command", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  email = \"NORA@acme.io\"", e.subscriptionID)),
+			fmt.Sprintf("terraform import 'polar_customer_seat.<name>' 'subscription/%s/%s'", e.subscriptionID, existing.ID)},
+		{"duplicate recipient prints the import block", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  email = \"nora@acme.io\"", e.subscriptionID)),
+			fmt.Sprintf("import { to = polar_customer_seat.<name> id = \"subscription/%s/%s\" }", e.subscriptionID, existing.ID)},
+		{"unknown customer", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"cus_nobody\"", e.subscriptionID)),
+			`Polar did not accept external_customer_id = "cus_nobody"`},
+		{"401 invalid token", withToken("polar_oat_revoked", fmt.Sprintf("subscription_id = %q\n  email = \"pat@acme.io\"", e.subscriptionID)),
+			"Polar rejected the access token: it is missing, invalid, expired or revoked"},
+		{"403 missing write scope", withToken("polar_oat_readonly_token", fmt.Sprintf("subscription_id = %q\n  email = \"pat@acme.io\"", e.subscriptionID)),
+			"The access token lacks the scope customer_seats:write"},
+		{"403 missing read scope", fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = \"polar_oat_writeonly_token\"\n}\ndata \"polar_customer_seats\" \"test\" {\n  subscription_id = %q\n}\n", e.url, e.subscriptionID),
+			"The access token lacks the scope customer_seats:read"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: wrapped(c.want)}},
+			})
+		})
+	}
+	if s, _ := e.list(e.sub()).Find(existing.ID); s.Status != polar.SeatStatusPending {
+		t.Fatalf("the existing seat was touched: %+v", s)
+	}
+}
+
+// countSeatsInState counts polar_customer_seat instances in state.
+func countSeatsInState(want int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		n := 0
+		for name := range s.RootModule().Resources {
+			if strings.HasPrefix(name, "polar_customer_seat.") {
+				n++
+			}
+		}
+		if n != want {
+			return fmt.Errorf("%d seats in state, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+// parallelCreates applies n seats on a subscription with capacity seats and
+// checks: capacity seats in state, n-capacity clear errors, state and Polar agree.
+func parallelCreates(t *testing.T, n, capacity, parallelism int) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	e.control("PATCH", "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": capacity})
+	cfg := e.config(`
+resource "polar_customer_seat" "team" {
+  count           = %d
+  subscription_id = %q
+  email           = "member${count.index}@acme.io"
+}`, n, e.subscriptionID)
+	agree := func(s *terraform.State) error {
+		live := map[string]bool{}
+		for _, seat := range e.activeSeats(e.sub()) {
+			live[seat.ID] = true
+		}
+		inState := 0
+		for name, rs := range s.RootModule().Resources {
+			if strings.HasPrefix(name, "polar_customer_seat.") {
+				inState++
+				if !live[rs.Primary.ID] {
+					return fmt.Errorf("%s (%s) is in state but not live at Polar", name, rs.Primary.ID)
+				}
+			}
+		}
+		if inState != len(live) || inState != capacity {
+			return fmt.Errorf("%d seats in state, %d live at Polar, want %d", inState, len(live), capacity)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: wrapped(fmt.Sprintf("The subscription %s has no available seat", e.subscriptionID)),
+		}, {
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true, // the seats that did not fit are still to create
+			Check:              agree,
+		}},
+	})
+	_ = parallelism
+}
+
+func TestAccCustomerSeat_parallelCreatesOverCapacity(t *testing.T) {
+	parallelCreates(t, 7, 5, 10)
+}

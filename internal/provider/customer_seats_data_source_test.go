@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+const dsAddr = "data.polar_customer_seats.test"
+
+func TestAccCustomerSeatsDataSource(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	ctx := context.Background()
+	// Three seats in creation order: pending, claimed, revoked.
+	var ids []string
+	for _, r := range []polar.SeatAssign{{Email: str("p@acme.io")}, {Email: str("c@acme.io"), ImmediateClaim: true, Metadata: map[string]any{"team": "ops"}}, {Email: str("r@acme.io")}} {
+		r.SubscriptionID = str(e.subscriptionID)
+		s, err := e.client.AssignSeat(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	if _, err := e.client.RevokeSeat(ctx, ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	orderSeat, err := e.client.AssignSeat(ctx, polar.SeatAssign{OrderID: str(e.orderID), ExternalMemberID: str("emp_erin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seat := func(i int) tfjsonpath.Path { return tfjsonpath.New("seats").AtSliceIndex(i) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+data "polar_customer_seats" "test" {
+  subscription_id = %q
+}`, e.subscriptionID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("total_seats"), knownvalue.Int64Exact(5)),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("available_seats"), knownvalue.Int64Exact(3)),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("seats"), knownvalue.ListSizeExact(3)),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("id"), knownvalue.StringExact(ids[0])),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("invitation_token_expires_at"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("member").AtMapKey("email"), knownvalue.StringExact("p@acme.io")),
+				statecheck.ExpectKnownValue(dsAddr, seat(1).AtMapKey("id"), knownvalue.StringExact(ids[1])),
+				statecheck.ExpectKnownValue(dsAddr, seat(1).AtMapKey("status"), knownvalue.StringExact("claimed")),
+				statecheck.ExpectKnownValue(dsAddr, seat(1).AtMapKey("seat_metadata"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("ops")})),
+				statecheck.ExpectKnownValue(dsAddr, seat(2).AtMapKey("id"), knownvalue.StringExact(ids[2])),
+				statecheck.ExpectKnownValue(dsAddr, seat(2).AtMapKey("status"), knownvalue.StringExact("revoked")),
+				statecheck.ExpectKnownValue(dsAddr, seat(2).AtMapKey("revoked_at"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(dsAddr, seat(2).AtMapKey("email"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(dsAddr, seat(2).AtMapKey("member"), knownvalue.Null()),
+			},
+		}, {
+			Config: e.config(`
+data "polar_customer_seats" "test" {
+  subscription_id = %q
+  statuses        = ["claimed", "revoked"]
+}`, e.subscriptionID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				// The counts are never filtered.
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("available_seats"), knownvalue.Int64Exact(3)),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("seats"), knownvalue.ListSizeExact(2)),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("id"), knownvalue.StringExact(ids[1])),
+				statecheck.ExpectKnownValue(dsAddr, seat(1).AtMapKey("id"), knownvalue.StringExact(ids[2])),
+			},
+		}, {
+			Config: e.config(`
+data "polar_customer_seats" "test" {
+  order_id = %q
+  statuses = ["pending"]
+}`, e.orderID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("total_seats"), knownvalue.Int64Exact(3)),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("available_seats"), knownvalue.Int64Exact(2)),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("id"), knownvalue.StringExact(orderSeat.ID)),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("order_id"), knownvalue.StringExact(e.orderID)),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("subscription_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(dsAddr, seat(0).AtMapKey("member").AtMapKey("external_id"), knownvalue.StringExact("emp_erin")),
+			},
+		}},
+	})
+}
+
+// Ties on created_at are broken by id, so the order is stable.
+func TestAccCustomerSeatsDataSource_stableOrder(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	f := accFixture()
+	o := &f.Organizations[0]
+	seatIDs := []string{"f0000000-0000-4000-8000-000000000003", "f0000000-0000-4000-8000-000000000001", "f0000000-0000-4000-8000-000000000002"}
+	for i, id := range seatIDs {
+		sub := emulator.DemoSubscriptionID
+		o.Seats = append(o.Seats, emulator.FixtureSeat{ID: id, SubscriptionID: &sub, Status: "claimed",
+			Email: emulator.Optional[string]{Set: true, Value: fmt.Sprintf("s%d@acme.io", i)}})
+	}
+	e.control(http.MethodPut, "/__emulator/state", f)
+	cfg := e.config(`
+data "polar_customer_seats" "test" {
+  subscription_id = %q
+}
+output "ids" {
+  value = data.polar_customer_seats.test.seats[*].id
+}`, e.subscriptionID)
+	want := knownvalue.ListExact([]knownvalue.Check{
+		knownvalue.StringExact(seatIDs[1]), knownvalue.StringExact(seatIDs[2]), knownvalue.StringExact(seatIDs[0]),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("ids", want)}},
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("ids", want)}},
+		},
+	})
+}
+
+func TestAccCustomerSeatsDataSource_errors(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+data "polar_customer_seats" "test" {
+  subscription_id = "44444444-4444-4444-8444-444444444444"
+}`),
+			ExpectError: wrapped("Polar has no subscription 44444444-4444-4444-8444-444444444444 in the organization of the access token"),
+		}, {
+			PreConfig: func() {
+				e.control(http.MethodPatch, "/__emulator/organizations/"+emulator.DemoOrganizationID, map[string]any{"seat_based_pricing_enabled": false})
+			},
+			Config: e.config(`
+data "polar_customer_seats" "test" {
+  order_id = %q
+}`, e.orderID),
+			ExpectError: wrapped("Seat-based pricing is not enabled for this organization"),
+		}},
+	})
+}
