@@ -91,7 +91,7 @@ func TestAccMissingToken(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID),
+			Config:      fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID),
 			PlanOnly:    true,
 			ExpectError: wrapped("Set access_token in the provider block or the POLAR_ACCESS_TOKEN environment variable"),
 		}},
@@ -158,6 +158,11 @@ func countSeatsInState(want int) resource.TestCheckFunc {
 // parallelCreates applies n seats on a subscription with capacity seats and
 // checks: capacity seats in state, n-capacity clear errors, state and Polar agree.
 func parallelCreates(t *testing.T, n, capacity, parallelism int) {
+	run := resource.ParallelTest
+	if parallelism != 10 { // Terraform's default
+		t.Setenv("TF_CLI_ARGS_apply", fmt.Sprintf("-parallelism=%d", parallelism))
+		run = resource.Test // t.Setenv rules out t.Parallel
+	}
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	e.control("PATCH", "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": capacity})
@@ -186,7 +191,7 @@ resource "polar_customer_seat" "team" {
 		}
 		return nil
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	run(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
 		Steps: []resource.TestStep{{
@@ -198,7 +203,6 @@ resource "polar_customer_seat" "team" {
 			Check:              agree,
 		}},
 	})
-	_ = parallelism
 }
 
 func TestAccCustomerSeat_parallelCreatesOverCapacity(t *testing.T) {

@@ -357,6 +357,17 @@ func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAss
 		}
 		if !polar.IsOutcomeUnknown(err) {
 			if unknownErr != nil && polar.IsSeatAlreadyAssigned(err) {
+				// The unanswered attempt did commit (Polar gives a recipient
+				// one active seat per container, so a retry cannot make a
+				// second one): find it and adopt it.
+				if match != nil {
+					if list, lerr := r.data.seats.Refresh(ctx, container); lerr == nil {
+						if found := matchSeats(list, match); len(found) == 1 {
+							tflog.Info(ctx, "Adopted the seat the unanswered assignment created", map[string]any{"seat_id": found[0].ID})
+							return &found[0], diags
+						}
+					}
+				}
 				diags.AddError("Seat assignment outcome unknown",
 					fmt.Sprintf("An earlier attempt to assign a seat of the %s to %s got no answer (%s), and Polar now reports that %s already holds a seat there, "+
 						"most likely assigned by that attempt. Polar's seat list cannot identify a seat by external_customer_id, so the provider cannot adopt it automatically.\n\n%s",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -54,6 +55,7 @@ type providerModel struct {
 	ServerURL         types.String `tfsdk:"server_url"`
 	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout    types.String `tfsdk:"request_timeout"`
 }
 
 // providerData is what resources and data sources receive from Configure.
@@ -106,6 +108,13 @@ func (p *polarProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one HTTP attempt may take before it counts as failed, as a Go duration (`30s`, `2m`). " +
+					"A read or revoke that times out is retried; an assignment that times out is checked (the container is listed and a seat " +
+					"that appeared for the recipient is adopted) before it is tried again. Defaults to `60s`. The resource's `timeouts` bound the whole operation.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
 		},
 	}
 }
@@ -118,7 +127,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	// A value known only after apply (a token from another resource): leave
 	// the provider unconfigured for this plan instead of failing early.
-	if cfg.AccessToken.IsUnknown() || cfg.Server.IsUnknown() || cfg.ServerURL.IsUnknown() || cfg.RequestsPerMinute.IsUnknown() || cfg.MaxRetries.IsUnknown() {
+	if cfg.AccessToken.IsUnknown() || cfg.Server.IsUnknown() || cfg.ServerURL.IsUnknown() || cfg.RequestsPerMinute.IsUnknown() || cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() {
 		tflog.Debug(ctx, "Polar provider configuration has unknown values; deferring configuration")
 		return
 	}
@@ -174,11 +183,16 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if !cfg.MaxRetries.IsNull() {
 		retries = int(cfg.MaxRetries.ValueInt64())
 	}
+	var attemptTimeout time.Duration
+	if !cfg.RequestTimeout.IsNull() {
+		attemptTimeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString())
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	client, err := polar.NewClient(polar.Config{
+		AttemptTimeout:    attemptTimeout,
 		BaseURL:           baseURL,
 		Token:             token,
 		UserAgent:         fmt.Sprintf("terraform-provider-polar/%s Terraform/%s (+https://registry.terraform.io/providers/polarsource/polar)", p.version, req.TerraformVersion),

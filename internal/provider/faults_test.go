@@ -1,0 +1,273 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// exactlyOneSeatFor checks Polar holds exactly one active seat for email,
+// and that it is the one in state.
+func (e *accEnv) exactlyOneSeatFor(email string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var found []polar.CustomerSeat
+		for _, seat := range e.activeSeats(e.sub()) {
+			if strings.EqualFold(derefStr(seat.Email), email) {
+				found = append(found, seat)
+			}
+		}
+		id, _ := stateAttr(s, seatAddr, "id")
+		if len(found) != 1 || found[0].ID != id {
+			return fmt.Errorf("want exactly one active seat for %s, the one in state (%s); Polar has %+v", email, id, found)
+		}
+		return nil
+	}
+}
+
+// An assignment whose outcome is unknown is checked, adopted or retried:
+// apply succeeds, exactly one seat, plan empty afterwards.
+func TestAccFaults_exactlyOnceAssignment(t *testing.T) {
+	cases := []struct {
+		name      string
+		kind      string
+		status    int
+		times     int
+		delayMS   int
+		provider  string
+		postCalls int // POST attempts the provider should need
+	}{
+		{name: "response lost after commit", kind: "drop_after_commit", times: 1, postCalls: 1},
+		{name: "502 before any side effect", kind: "status", status: 502, times: 1, postCalls: 2},
+		{name: "503 twice", kind: "status", status: 503, times: 2, postCalls: 3},
+		{name: "slow answer past the request timeout", kind: "delay", delayMS: 2500, times: 1, provider: `request_timeout = "1s"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newAccEnv(t)
+			e.emulatorOnly()
+			email := "once@acme.io"
+			cfg := fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = %q\n  %s\n}\n", e.url, e.token, c.provider) + fmt.Sprintf(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, email)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+				Steps: []resource.TestStep{{
+					PreConfig: func() {
+						e.fault(http.MethodPost, "/v1/customer-seats", c.kind, c.status, c.times, c.delayMS)
+						e.resetRequests()
+					},
+					Config: cfg,
+					Check: resource.ComposeTestCheckFunc(e.exactlyOneSeatFor(email), func(*terraform.State) error {
+						if c.postCalls == 0 {
+							return nil
+						}
+						if _, by := e.requests(); by["POST /v1/customer-seats"] != c.postCalls {
+							return fmt.Errorf("POST attempts %d, want %d", by["POST /v1/customer-seats"], c.postCalls)
+						}
+						return nil
+					}),
+				}, {
+					Config:           cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				}},
+			})
+		})
+	}
+}
+
+// A revoke whose response is lost is retried (revoke is idempotent): destroy
+// succeeds and the seat is revoked once.
+func TestAccFaults_revokeResponseLost(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	var seatID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			s, ok := e.list(e.sub()).Find(seatID)
+			if !ok || s.Status != polar.SeatStatusRevoked {
+				return fmt.Errorf("seat %s not revoked: %+v", seatID, s)
+			}
+			var ob struct {
+				Webhooks []emulator.Webhook `json:"webhooks"`
+			}
+			_ = json.Unmarshal(e.control(http.MethodGet, "/__emulator/outbox", nil), &ob)
+			revokes := 0
+			for _, w := range ob.Webhooks {
+				if w.SeatID == seatID && w.Type == "customer_seat.revoked" {
+					revokes++
+				}
+			}
+			if _, by := e.requests(); revokes != 1 || by["DELETE /v1/customer-seats/{seat_id}"] != 2 {
+				return fmt.Errorf("revoked %d times in %d DELETE calls, want once in 2", revokes, by["DELETE /v1/customer-seats/{seat_id}"])
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = "revoke@acme.io"
+}`, e.subscriptionID),
+			Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), func(*terraform.State) error {
+				e.fault(http.MethodDelete, "/v1/customer-seats/*", "drop_after_commit", 0, 1, 0)
+				e.resetRequests()
+				return nil
+			}),
+		}},
+	})
+}
+
+// A seat assigned in an apply that fails elsewhere is kept in state.
+func TestAccFaults_seatKeptWhenApplyFails(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	cfg := e.config(`
+resource "polar_customer_seat" "ok" {
+  subscription_id = %q
+  email           = "kept@acme.io"
+}
+resource "polar_customer_seat" "fails" {
+  subscription_id = %q
+  email           = "nowhere@acme.io"
+}`, e.subscriptionID, accFullSubID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: wrapped("has no available seat"),
+		}, {
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: resource.ComposeTestCheckFunc(countSeatsInState(1), func(s *terraform.State) error {
+				id, err := stateAttr(s, "polar_customer_seat.ok", "id")
+				if err != nil {
+					return err
+				}
+				if seat, ok := e.list(e.sub()).Find(id); !ok || !seat.Status.Active() {
+					return fmt.Errorf("seat %s in state is not live", id)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// Parallel applies: 20 seats on a 10-seat subscription with -parallelism=20.
+func TestAccFaults_parallelApplyOverCapacity(t *testing.T) {
+	parallelCreates(t, 20, 10, 20)
+}
+
+// Destroy after the seat was revoked out of band and the subscription lost
+// capacity, or reused for someone else: no API write at all.
+func TestAccFaults_destroyTouchesNobodyElse(t *testing.T) {
+	for _, reuse := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reused=%v", reuse), func(t *testing.T) {
+			e := newAccEnv(t)
+			e.emulatorOnly()
+			var seatID string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					_, by := e.requests()
+					if by["DELETE /v1/customer-seats/{seat_id}"] != 0 || by["POST /v1/customer-seats"] != 0 {
+						return fmt.Errorf("destroy wrote to Polar: %v", by)
+					}
+					if reuse {
+						if s, _ := e.list(e.sub()).Find(seatID); s.Status != polar.SeatStatusPending || derefStr(s.Email) != "other@acme.io" {
+							return fmt.Errorf("the other recipient's seat changed: %+v", s)
+						}
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{
+					Config: e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = "mine@acme.io"
+}`, e.subscriptionID),
+					Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), func(*terraform.State) error {
+						ctx := context.Background()
+						if _, err := e.client.RevokeSeat(ctx, seatID); err != nil {
+							return err
+						}
+						if reuse {
+							if _, err := e.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("other@acme.io")}); err != nil {
+								return err
+							}
+						} else {
+							e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": 0})
+						}
+						e.resetRequests()
+						return nil
+					}),
+					ExpectNonEmptyPlan: true, // our seat is gone: planned for re-creation
+				}},
+			})
+		})
+	}
+}
+
+// Refresh errors say which and what to do; only a 404 removes seats.
+func TestAccFaults_refreshErrors(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	cfg := e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = "refresh@acme.io"
+}`, e.subscriptionID)
+	var saved []byte
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+		}, {
+			PreConfig: func() {
+				e.control(http.MethodPatch, "/__emulator/organizations/"+emulator.DemoOrganizationID, map[string]any{"seat_based_pricing_enabled": false})
+			},
+			Config:      cfg,
+			PlanOnly:    true,
+			ExpectError: wrapped("Seat-based pricing is not enabled for this organization. Enable it in the Polar dashboard"),
+		}, {
+			// The seat survived the failed refresh.
+			PreConfig: func() {
+				e.control(http.MethodPatch, "/__emulator/organizations/"+emulator.DemoOrganizationID, map[string]any{"seat_based_pricing_enabled": true})
+			},
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}, {
+			PreConfig:   func() { e.fault(http.MethodGet, "/v1/customer-seats", "status", 403, 1, 0) },
+			Config:      cfg,
+			PlanOnly:    true,
+			ExpectError: wrapped("Cannot read seat"),
+		}, {
+			PreConfig: func() {
+				saved = e.control(http.MethodGet, "/__emulator/state", nil)
+				e.control(http.MethodDelete, "/__emulator/tokens/"+e.token, nil)
+			},
+			Config:      cfg,
+			PlanOnly:    true,
+			ExpectError: wrapped("Polar rejected the access token: it is missing, invalid, expired or revoked"),
+		}, {
+			// Token restored: the seat is still in state, nothing to do.
+			PreConfig:        func() { e.control(http.MethodPut, "/__emulator/state", json.RawMessage(saved)) },
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
