@@ -33,7 +33,7 @@ func TestControlFaults(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+tokRW)
 	req.Header.Set("Content-Type", "application/json")
 	if res, err := http.DefaultClient.Do(req); err == nil {
-		res.Body.Close()
+		_ = res.Body.Close()
 		t.Fatalf("drop_after_commit answered %d", res.StatusCode)
 	}
 	if n := len(seatsOf(e.list(tokRW, "subscription_id", subA))); n != 1 {
@@ -150,7 +150,7 @@ func TestDemoFixtureAndCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not listening: %v", err)
 	}
-	conn.Close()
+	_ = conn.Close()
 	_ = cmd.Process.Signal(os.Interrupt)
 	_ = cmd.Wait()
 }

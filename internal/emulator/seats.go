@@ -117,20 +117,20 @@ func validationFailed(w http.ResponseWriter, errs []vErr) {
 
 // readJSONBody reads an object body; a malformed body answers the 422
 // json_invalid error, which runs before the auth dependency.
-func readJSONBody(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, []byte, bool) {
+func readJSONBody(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, polarErr("BadRequest", "could not read body"))
-		return nil, nil, false
+		return nil, false
 	}
 	isJSON := strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Type"))), "application/json") ||
 		strings.Contains(strings.ToLower(r.Header.Get("Content-Type")), "+json")
 	if !isJSON {
 		// Not parsed as JSON (strict content type): the body is "missing".
-		return nil, data, true
+		return nil, true
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, data, true
+		return nil, true
 	}
 	var probe any
 	if err := json.Unmarshal(data, &probe); err != nil {
@@ -139,15 +139,15 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) (map[string]json.RawMe
 			off = int(se.Offset)
 		}
 		validationFailed(w, []vErr{{Type: "json_invalid", Loc: []any{"body", off}, Msg: "JSON decode error", Input: map[string]any{}, Ctx: map[string]any{"error": err.Error()}}})
-		return nil, nil, false
+		return nil, false
 	}
 	obj, ok := probe.(map[string]any)
 	if !ok {
-		return nil, data, true
+		return nil, true
 	}
 	raw := make(map[string]json.RawMessage, len(obj))
 	_ = json.Unmarshal(data, &raw)
-	return raw, data, true
+	return raw, true
 }
 
 // --- handlers --------------------------------------------------------------
@@ -234,7 +234,7 @@ func (o *org) counts(c *container) (available, total int) {
 }
 
 func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, who *principal) {
-	body, _, ok := readJSONBody(w, r)
+	body, ok := readJSONBody(w, r)
 	if !ok {
 		return
 	}
@@ -465,7 +465,7 @@ func (s *Server) handleClaimInfo(w http.ResponseWriter, tok string) {
 }
 
 func (s *Server) handleClaim(w http.ResponseWriter, r *http.Request) {
-	body, _, ok := readJSONBody(w, r)
+	body, ok := readJSONBody(w, r)
 	if !ok {
 		return
 	}

@@ -220,7 +220,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				st = http.StatusServiceUnavailable
 			}
 			writeJSON(rec, st, polarErr("InjectedFault", fmt.Sprintf("Injected fault: %d %s", st, http.StatusText(st))))
-			s.finish(w, r, rec, rt, false)
+			s.finish(w, rec, rt, false)
 			return
 		case "drop_after_commit":
 			drop = true
@@ -230,10 +230,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Header().Set("X-Polar-Deprecation-Notice", deprecationNote)
 	}
 	s.serveAPI(rec, r, path)
-	s.finish(w, r, rec, rt, drop)
+	s.finish(w, rec, rt, drop)
 }
 
-func (s *Server) finish(w http.ResponseWriter, r *http.Request, rec *statusRecorder, rt string, drop bool) {
+func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, drop bool) {
 	s.mu.Lock()
 	s.counts.Total++
 	s.counts.ByRoute[rt]++

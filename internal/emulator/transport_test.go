@@ -52,7 +52,7 @@ func TestContentLengthAndBodySize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusLengthRequired {
 		t.Fatalf("chunked POST: %d, want 411", res.StatusCode)
 	}
@@ -61,7 +61,7 @@ func TestContentLengthAndBodySize(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+tokRW)
 	res, err = http.DefaultClient.Do(req)
 	if err == nil {
-		res.Body.Close()
+		_ = res.Body.Close()
 		if res.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Fatalf("oversized POST: %d, want 413", res.StatusCode)
 		}

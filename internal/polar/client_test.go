@@ -69,7 +69,7 @@ func (h *harness) control(method, path string, body any) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode >= 300 {
 		h.t.Fatalf("control %s %s: %d", method, path, res.StatusCode)
 	}
@@ -90,7 +90,7 @@ func (h *harness) hiddenToken(seatID string) string {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	var f struct {
 		Organizations []struct {
 			Seats []struct {
@@ -355,7 +355,7 @@ func TestPacingKeepsUnderTheWindow(t *testing.T) {
 		ByStatus map[string]int `json:"by_status"`
 	}
 	_ = json.NewDecoder(res.Body).Decode(&counts)
-	res.Body.Close()
+	_ = res.Body.Close()
 	if counts.ByStatus["429"] != 0 || counts.ByStatus["200"] != 12 {
 		t.Fatalf("paced client hit the limit: %v", counts.ByStatus)
 	}

@@ -31,6 +31,8 @@ const (
 	accErinMemberID    = "8b2f1d3c-5e4a-4f6b-8c7d-9e8f7a6b5c4d"
 	accFullSubID       = "9c3a2e4d-6f5b-4a7c-9d8e-0f9a8b7c6d5e"
 	accSmallSubID      = "1d4b3f5e-7a6c-4b8d-8e9f-1a0b9c8d7e6f"
+	// secretToken is a distinctive token whose appearance anywhere is a leak.
+	secretToken = "polar_oat_Kx7Qm2Vn9Rt4Wy6Zb3Hd8Jf5Lp1Sg0CuEaTkNrXwMvB1q2w3e"
 )
 
 // accFixture is the demo fixture plus a customer with an external id, a
@@ -48,6 +50,7 @@ func accFixture() *emulator.Fixture {
 		emulator.FixtureSubscription{ID: accFullSubID, ProductID: &product, CustomerID: emulator.DemoCustomerID, Seats: &zero},
 		emulator.FixtureSubscription{ID: accSmallSubID, ProductID: &product, CustomerID: emulator.DemoCustomerID, Seats: &one})
 	o.Tokens = append(o.Tokens,
+		emulator.FixtureToken{Token: secretToken, Scopes: []string{"customer_seats:read", "customer_seats:write"}},
 		emulator.FixtureToken{Token: "polar_oat_readonly_token", Scopes: []string{"customer_seats:read"}},
 		emulator.FixtureToken{Token: "polar_oat_writeonly_token", Scopes: []string{"customer_seats:write"}})
 	return f
@@ -144,7 +147,7 @@ func (e *accEnv) control(method, path string, body any) []byte {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	var out bytes.Buffer
 	_, _ = out.ReadFrom(res.Body)
 	if res.StatusCode >= 300 {

@@ -28,7 +28,7 @@ func StringLen(s string) int {
 		switch {
 		case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t' || r == '\b' || r == '\f':
 			n += 2
-		case r < 0x20:
+		case r < 0x20 || r == 0x7f: // ensure_ascii escapes all but ' '..'~'
 			n += 6
 		case r < 0x80:
 			n++
@@ -138,7 +138,7 @@ func writeString(b *strings.Builder, s string) {
 			b.WriteString(`\f`)
 		default:
 			switch {
-			case r < 0x20:
+			case r < 0x20 || r == 0x7f:
 				fmt.Fprintf(b, `\u%04x`, r)
 			case r < 0x80:
 				b.WriteRune(r)

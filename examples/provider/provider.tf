@@ -1,0 +1,18 @@
+terraform {
+  required_providers {
+    polar = {
+      source = "polarsource/polar"
+    }
+  }
+}
+
+# The token is read from POLAR_ACCESS_TOKEN when access_token is not set.
+provider "polar" {
+  server = "sandbox" # or "production" (the default)
+}
+
+# Against a local emulator (see `make emulator`):
+# provider "polar" {
+#   server_url   = "http://127.0.0.1:8787"
+#   access_token = "polar_oat_…"
+# }
