@@ -341,14 +341,25 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, who *princ
 	writeJSON(w, http.StatusOK, o.render(st))
 }
 
-func (s *Server) lookupSeat(w http.ResponseWriter, who *principal, rawID string) (*seat, bool) {
+// seatForWrite runs the steps revoke and resend share, in Polar's order:
+// write scope, path validation, the seat lookup in the caller's
+// organization, the feature flag. The caller holds s.mu.
+func (s *Server) seatForWrite(w http.ResponseWriter, who *principal, rawID string) (*seat, bool) {
+	if !authorize(w, who, "customer_seats:write") {
+		return nil, false
+	}
+	s.inApp(w)
 	id, e := parseUUID4(rawID, []any{"path", "seat_id"})
 	if e != nil {
 		validationFailed(w, []vErr{*e})
 		return nil, false
 	}
 	for _, st := range who.org.seats {
-		if st.id == id && who.org.anyContainer(st.containerID()) != nil && who.org.anyContainer(st.containerID()).productID != nil {
+		if c := who.org.anyContainer(st.containerID()); st.id == id && c != nil && c.productID != nil {
+			if !who.org.seatBased {
+				featureNotEnabled(w)
+				return nil, false
+			}
 			return st, true
 		}
 	}
@@ -356,19 +367,11 @@ func (s *Server) lookupSeat(w http.ResponseWriter, who *principal, rawID string)
 	return nil, false
 }
 
-func (s *Server) handleRevoke(w http.ResponseWriter, _ *http.Request, who *principal, rawID string) {
-	if !authorize(w, who, "customer_seats:write") {
-		return
-	}
-	s.inApp(w)
+func (s *Server) handleRevoke(w http.ResponseWriter, who *principal, rawID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.lookupSeat(w, who, rawID)
+	st, ok := s.seatForWrite(w, who, rawID)
 	if !ok {
-		return
-	}
-	if !who.org.seatBased {
-		featureNotEnabled(w)
 		return
 	}
 	if st.status != "revoked" {
@@ -380,22 +383,14 @@ func (s *Server) handleRevoke(w http.ResponseWriter, _ *http.Request, who *princ
 	writeJSON(w, http.StatusOK, who.org.render(st))
 }
 
-func (s *Server) handleResend(w http.ResponseWriter, _ *http.Request, who *principal, rawID string) {
-	if !authorize(w, who, "customer_seats:write") {
-		return
-	}
-	s.inApp(w)
+func (s *Server) handleResend(w http.ResponseWriter, who *principal, rawID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.lookupSeat(w, who, rawID)
+	st, ok := s.seatForWrite(w, who, rawID)
 	if !ok {
 		return
 	}
 	o := who.org
-	if !o.seatBased {
-		featureNotEnabled(w)
-		return
-	}
 	if st.status != "pending" {
 		writeJSON(w, http.StatusBadRequest, polarErr("SeatNotPending", "Seat is not in pending status"))
 		return

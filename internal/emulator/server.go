@@ -368,13 +368,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
 			methodNotAllowed(w, "DELETE")
 			return
 		}
-		s.handleRevoke(w, r, who, parts[0])
+		s.handleRevoke(w, who, parts[0])
 	case len(parts) == 2 && parts[1] == "resend" && parts[0] != "":
 		if r.Method != http.MethodPost {
 			methodNotAllowed(w, "POST")
 			return
 		}
-		s.handleResend(w, r, who, parts[0])
+		s.handleResend(w, who, parts[0])
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
 	}

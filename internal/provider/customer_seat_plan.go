@@ -241,17 +241,21 @@ func applySeat(_ context.Context, m *customerSeatModel, s *polar.CustomerSeat) d
 	m.ModifiedAt = timeValue(s.ModifiedAt)
 	m.OccupantCustomerID = types.StringPointerValue(s.CustomerID)
 	m.OccupantMemberID = types.StringPointerValue(s.MemberID)
-	if s.Member == nil {
-		m.Member = types.ObjectNull(memberAttrTypes)
-	} else {
-		obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{
-			"id": types.StringValue(s.Member.ID), "email": types.StringValue(s.Member.Email), "name": types.StringPointerValue(s.Member.Name),
-			"external_id": types.StringPointerValue(s.Member.ExternalID), "role": types.StringValue(string(s.Member.Role)),
-		})
-		diags.Append(d...)
-		m.Member = obj
-	}
+	m.Member = memberObject(s.Member, &diags)
 	return diags
+}
+
+// memberObject renders Polar's embedded member (null when there is none).
+func memberObject(mem *polar.Member, diags *diag.Diagnostics) types.Object {
+	if mem == nil {
+		return types.ObjectNull(memberAttrTypes)
+	}
+	obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{
+		"id": types.StringValue(mem.ID), "email": types.StringValue(mem.Email), "name": types.StringPointerValue(mem.Name),
+		"external_id": types.StringPointerValue(mem.ExternalID), "role": types.StringValue(string(mem.Role)),
+	})
+	diags.Append(d...)
+	return obj
 }
 
 func timeValue(t *time.Time) types.String {

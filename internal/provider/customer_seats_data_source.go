@@ -158,13 +158,7 @@ func (d *customerSeatsDataSource) Read(ctx context.Context, req datasource.ReadR
 		if len(want) > 0 && !want[string(s.Status)] {
 			continue
 		}
-		member := types.ObjectNull(memberAttrTypes)
-		if s.Member != nil {
-			member = types.ObjectValueMust(memberAttrTypes, map[string]attr.Value{
-				"id": types.StringValue(s.Member.ID), "email": types.StringValue(s.Member.Email), "name": types.StringPointerValue(s.Member.Name),
-				"external_id": types.StringPointerValue(s.Member.ExternalID), "role": types.StringValue(string(s.Member.Role)),
-			})
-		}
+		member := memberObject(s.Member, &resp.Diagnostics)
 		elems = append(elems, types.ObjectValueMust(seatAttrTypes, map[string]attr.Value{
 			"id": types.StringValue(s.ID), "subscription_id": types.StringPointerValue(s.SubscriptionID), "order_id": types.StringPointerValue(s.OrderID),
 			"status": types.StringValue(string(s.Status)), "customer_id": types.StringPointerValue(s.CustomerID), "member_id": types.StringPointerValue(s.MemberID),

@@ -1,0 +1,153 @@
+package provider
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+func newCacheEnv(t *testing.T) (*seatCache, *polar.Client, *emulator.Server, string) {
+	t.Helper()
+	srv, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	c, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newSeatCache(c), c, srv, ts.URL
+}
+
+var demoSub = polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
+
+// Concurrent reads of one container share one request; later reads share
+// its result; another container gets its own.
+func TestSeatCacheCoalescesReads(t *testing.T) {
+	cache, _, srv, url := newCacheEnv(t)
+	// Slow the list down so that the readers really overlap.
+	req, _ := http.NewRequest(http.MethodPost, url+"/__emulator/faults", strings.NewReader(`{"method":"GET","path":"/v1/customer-seats","kind":"delay","delay_ms":200}`))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	var wg sync.WaitGroup
+	for i := 0; i < 25; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l, err := cache.List(context.Background(), demoSub); err != nil || l.TotalSeats != 5 {
+				t.Errorf("list: %v %+v", err, l)
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := cache.List(context.Background(), demoSub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cache.List(context.Background(), polar.Container{Kind: polar.ContainerOrder, ID: emulator.DemoOrderID}); err != nil {
+		t.Fatal(err)
+	}
+	_, byRoute := srv.Requests()
+	if byRoute["GET /v1/customer-seats"] != 2 || cache.Fetches() != 2 {
+		t.Fatalf("26 reads of one container and 1 of another cost %d list calls (cache counted %d), want 2", byRoute["GET /v1/customer-seats"], cache.Fetches())
+	}
+}
+
+// A reader whose context ends stops waiting; the shared call goes on for the others.
+func TestSeatCacheCallerCancellation(t *testing.T) {
+	cache, _, _, _ := newCacheEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := cache.List(ctx, demoSub); err == nil {
+		t.Fatal("a cancelled caller got a result")
+	}
+	if l, err := cache.List(context.Background(), demoSub); err != nil || l.TotalSeats != 5 {
+		t.Fatalf("%v %+v", err, l)
+	}
+}
+
+// Writes made through the provider keep the cached list true without a new
+// list call; Refresh starts a new one.
+func TestSeatCacheWriteThrough(t *testing.T) {
+	cache, client, srv, _ := newCacheEnv(t)
+	ctx := context.Background()
+	if _, err := cache.List(ctx, demoSub); err != nil {
+		t.Fatal(err)
+	}
+	seat, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &demoSub.ID, Email: strPtr("w@acme.io")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache.Applied(seat)
+	l, _ := cache.List(ctx, demoSub)
+	if got, ok := l.Find(seat.ID); !ok || got.Status != polar.SeatStatusPending || l.AvailableSeats != 4 {
+		t.Fatalf("assign not visible: %+v", l)
+	}
+	revoked, err := client.RevokeSeat(ctx, seat.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache.Applied(revoked)
+	l, _ = cache.List(ctx, demoSub)
+	if got, _ := l.Find(seat.ID); got.Status != polar.SeatStatusRevoked || l.AvailableSeats != 5 || len(l.Seats) != 1 {
+		t.Fatalf("revoke not visible: %+v", l)
+	}
+	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 1 {
+		t.Fatalf("write-through made %d list calls, want 1", by["GET /v1/customer-seats"])
+	}
+	if _, err := cache.Refresh(ctx, demoSub); err != nil {
+		t.Fatal(err)
+	}
+	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 2 {
+		t.Fatalf("Refresh made no new list call")
+	}
+}
+
+func strPtr(s string) *string { return &s }
+
+// A list already in flight when a write happens cannot put a list older than
+// the write into the cache.
+func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
+	cache, client, _, url := newCacheEnv(t)
+	ctx := context.Background()
+	req, _ := http.NewRequest(http.MethodPost, url+"/__emulator/faults", strings.NewReader(`{"method":"GET","path":"/v1/customer-seats","kind":"delay","delay_ms":300}`))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	done := make(chan *polar.SeatsList)
+	go func() {
+		l, _ := cache.List(ctx, demoSub)
+		done <- l
+	}()
+	for cache.Fetches() == 0 {
+		runtime.Gosched()
+	}
+	seat, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &demoSub.ID, Email: strPtr("late@acme.io")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache.Applied(seat)
+	if old := <-done; old == nil {
+		t.Fatal("in-flight list failed")
+	}
+	l, err := cache.List(ctx, demoSub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := l.Find(seat.ID); !ok {
+		t.Fatal("the cache holds a list older than the write")
+	}
+}
