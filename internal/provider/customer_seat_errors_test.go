@@ -208,3 +208,31 @@ resource "polar_customer_seat" "team" {
 func TestAccCustomerSeat_parallelCreatesOverCapacity(t *testing.T) {
 	parallelCreates(t, 7, 5, 10)
 }
+
+// A token known only after apply (from another resource) neither fails nor
+// calls Polar at plan time; the apply then configures the provider and works.
+func TestAccProviderConfigUnknownAtPlan(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	cfg := fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = %q
+}
+provider "polar" {
+  server_url   = %q
+  access_token = terraform_data.token.output
+}
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = "later@acme.io"
+}
+`, e.token, e.url, e.subscriptionID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check:  e.exactlyOneSeatFor("later@acme.io"),
+		}},
+	})
+}
