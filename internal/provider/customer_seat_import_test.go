@@ -141,11 +141,7 @@ func TestAccCustomerSeat_importErrors(t *testing.T) {
 	if _, err := e.client.RevokeSeat(ctx, revoked.ID); err != nil {
 		t.Fatal(err)
 	}
-	cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = "x@acme.io"
-}`, e.subscriptionID)
+	cfg := e.emailSeat("x@acme.io")
 	sub := e.subscriptionID
 	cases := []struct{ id, want string }{
 		{"nonsense", `invalid import ID "nonsense": it must have three parts`},

@@ -40,9 +40,10 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	configured := cfg.recipient()
 	if req.State.Raw.IsNull() {
 		for name, v := range plan.recipient() {
-			*v = *cfg.recipient()[name]
+			*v = *configured[name]
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		r.warnCapacity(ctx, &cfg, resp)
@@ -57,7 +58,7 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	resp.Diagnostics.Append(d...)
 	stateRecipient := state.recipient()
 	for name, planned := range plan.recipient() {
-		c, s := *cfg.recipient()[name], *stateRecipient[name]
+		c, s := *configured[name], *stateRecipient[name]
 		switch {
 		case c.IsUnknown():
 			*planned = c

@@ -27,11 +27,7 @@ func TestAccCustomerSeat_subscriptionLifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
 		Steps: []resource.TestStep{{
-			Config: e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = %q
-}`, e.subscriptionID, email),
+			Config: e.emailSeat(email),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate)}},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
@@ -53,11 +49,7 @@ resource "polar_customer_seat" "test" {
 			}),
 		}, {
 			// Plan is empty on a second run.
-			Config: e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = %q
-}`, e.subscriptionID, email),
+			Config: e.emailSeat(email),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
 	})
@@ -164,11 +156,7 @@ resource "polar_customer_seat" "test" {
 func TestAccCustomerSeat_driftRevokedOutOfBand(t *testing.T) {
 	e := newAccEnv(t)
 	email := e.email("drift")
-	cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = %q
-}`, e.subscriptionID, email)
+	cfg := e.emailSeat(email)
 	var seatID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -204,11 +192,7 @@ func TestAccCustomerSeat_driftReusedForAnotherRecipient(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	email, other := e.email("ours"), e.email("theirs")
-	cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = %q
-}`, e.subscriptionID, email)
+	cfg := e.emailSeat(email)
 	var seatID, otherID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -255,11 +239,7 @@ resource "polar_customer_seat" "test" {
 func TestAccCustomerSeat_driftContainerDeleted(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = %q
-}`, e.subscriptionID, e.email("gone"))
+	cfg := e.emailSeat(e.email("gone"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -281,11 +261,7 @@ resource "polar_customer_seat" "test" {
 func TestAccCustomerSeat_claimedOutOfBandIsNotDrift(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = %q
-}`, e.subscriptionID, e.email("claim"))
+	cfg := e.emailSeat(e.email("claim"))
 	var seatID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -117,11 +117,7 @@ func TestAccFaults_revokeResponseLost(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{{
-			Config: e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = "revoke@acme.io"
-}`, e.subscriptionID),
+			Config: e.emailSeat("revoke@acme.io"),
 			Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), func(*terraform.State) error {
 				e.fault(http.MethodDelete, "/v1/customer-seats/*", "drop_after_commit", 0, 1, 0)
 				e.resetRequests()
@@ -195,11 +191,7 @@ func TestAccFaults_destroyTouchesNobodyElse(t *testing.T) {
 					return nil
 				},
 				Steps: []resource.TestStep{{
-					Config: e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = "mine@acme.io"
-}`, e.subscriptionID),
+					Config: e.emailSeat("mine@acme.io"),
 					Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), func(*terraform.State) error {
 						ctx := context.Background()
 						if _, err := e.client.RevokeSeat(ctx, seatID); err != nil {
@@ -226,11 +218,7 @@ resource "polar_customer_seat" "test" {
 func TestAccFaults_refreshErrors(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = "refresh@acme.io"
-}`, e.subscriptionID)
+	cfg := e.emailSeat("refresh@acme.io")
 	var saved []byte
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -135,6 +135,16 @@ func (e *accEnv) config(body string, args ...any) string {
 	return e.providerBlock() + fmt.Sprintf(body, args...)
 }
 
+// emailSeat is a one-seat configuration: polar_customer_seat.test for email
+// in the test subscription.
+func (e *accEnv) emailSeat(email string) string {
+	return e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, email)
+}
+
 func (e *accEnv) control(method, path string, body any) []byte {
 	e.t.Helper()
 	e.emulatorOnly()
