@@ -27,7 +27,7 @@ func TestAccCustomerSeat_subscriptionLifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
 		Steps: []resource.TestStep{{
-			Config: e.emailSeat(email),
+			Config:           e.emailSeat(email),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate)}},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
@@ -49,7 +49,7 @@ func TestAccCustomerSeat_subscriptionLifecycle(t *testing.T) {
 			}),
 		}, {
 			// Plan is empty on a second run.
-			Config: e.emailSeat(email),
+			Config:           e.emailSeat(email),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
 	})
