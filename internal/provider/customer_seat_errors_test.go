@@ -195,9 +195,17 @@ resource "polar_customer_seat" "team" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
 		Steps: []resource.TestStep{{
+			PreConfig:   e.resetRequests,
 			Config:      cfg,
 			ExpectError: wrapped(fmt.Sprintf("The subscription %s has no available seat", e.subscriptionID)),
 		}, {
+			// Failed assignments explain themselves from the shared list:
+			// list calls do not grow with the number of failures.
+			PreConfig: func() {
+				if _, by := e.requests(); by["GET /v1/customer-seats"] > 3 {
+					t.Fatalf("%d failed assignments cost %d list calls: %v", n-capacity, by["GET /v1/customer-seats"], by)
+				}
+			},
 			RefreshState:       true,
 			ExpectNonEmptyPlan: true, // the seats that did not fit are still to create
 			Check:              agree,

@@ -423,6 +423,23 @@ func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAss
 	}
 }
 
+// existingSeat finds the one active seat that holds a recipient: in the
+// shared list first, in a fresh list only when the shared one lacks it (the
+// seat was assigned outside this run).
+func (r *customerSeatResource) existingSeat(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) (string, bool) {
+	if match == nil {
+		return "", false
+	}
+	for _, get := range []func(context.Context, polar.Container) (*polar.SeatsList, error){r.data.seats.List, r.data.seats.Refresh} {
+		if list, err := get(ctx, container); err == nil {
+			if found := matchSeats(list, match); len(found) == 1 {
+				return found[0].ID, true
+			}
+		}
+	}
+	return "", false
+}
+
 // assignErrorDiag explains a failed assignment: what, why, what to do.
 func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.SeatAssign, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -430,9 +447,12 @@ func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.Se
 	e, _ := polar.AsError(err)
 	switch {
 	case polar.IsSeatNotAvailable(err) && e != nil && strings.HasPrefix(e.Detail, "No available seats"):
+		// Polar has just said available_seats is 0; total_seats does not
+		// change with assignments, so the shared list is enough (one call per
+		// container however many assignments fail).
 		counts := ""
-		if list, lerr := r.data.seats.Refresh(ctx, container); lerr == nil {
-			counts = fmt.Sprintf(" (total_seats = %d, available_seats = %d)", list.TotalSeats, list.AvailableSeats)
+		if list, lerr := r.data.seats.List(ctx, container); lerr == nil {
+			counts = fmt.Sprintf(" (total_seats = %d, available_seats = 0)", list.TotalSeats)
 		}
 		diags.AddAttributeError(containerPath(container), "No seat available",
 			fmt.Sprintf("The %s has no available seat%s, so %s cannot be assigned. Pending invitations occupy seats until claimed or revoked. "+
@@ -440,12 +460,8 @@ func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.Se
 				container, counts, recipientDescription(req), polar.Sanitize(err.Error())))
 	case polar.IsSeatAlreadyAssigned(err):
 		seatID := "<seat_id>"
-		if match := recipientMatcher(req); match != nil {
-			if list, lerr := r.data.seats.Refresh(ctx, container); lerr == nil {
-				if found := matchSeats(list, match); len(found) == 1 {
-					seatID = found[0].ID
-				}
-			}
+		if id, ok := r.existingSeat(ctx, container, recipientMatcher(req)); ok {
+			seatID = id
 		}
 		diags.AddError("Recipient already holds a seat",
 			fmt.Sprintf("%s already holds a seat in the %s, and Polar gives one person one active seat per container. "+
