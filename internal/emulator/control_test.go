@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,7 +157,7 @@ func TestDemoFixtureAndCommand(t *testing.T) {
 }
 
 func newEnvFromServer(t *testing.T, srv *Server) *env {
-	ts := httptestServer(srv)
+	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts}
 }

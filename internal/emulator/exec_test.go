@@ -2,13 +2,9 @@ package emulator
 
 import (
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"testing"
 )
-
-func httptestServer(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
 
 func runCmd(name string, args ...string) (string, error) {
 	out, err := exec.Command(name, args...).CombinedOutput()

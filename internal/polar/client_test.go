@@ -277,15 +277,17 @@ func TestRetryRules(t *testing.T) {
 			t.Fatalf("err %v after %d attempts", err, h.routeCount("GET /v1/customer-seats"))
 		}
 	})
-	t.Run("DELETE retries 5xx", func(t *testing.T) {
-		h := newHarness(t, nil)
-		s, _ := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("d@acme.io")})
-		h.fault("DELETE", "/v1/customer-seats/*", "drop_after_commit", 0, 1)
-		r, err := h.client.RevokeSeat(ctx, s.ID)
-		if err != nil || r.Status != polar.SeatStatusRevoked {
-			t.Fatalf("%v %+v", err, r)
-		}
-	})
+	for _, kind := range []string{"status", "drop_after_commit"} {
+		t.Run("DELETE is retried after "+kind, func(t *testing.T) {
+			h := newHarness(t, nil)
+			s, _ := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("d@acme.io")})
+			h.fault("DELETE", "/v1/customer-seats/*", kind, 502, 1)
+			r, err := h.client.RevokeSeat(ctx, s.ID)
+			if err != nil || r.Status != polar.SeatStatusRevoked || h.routeCount("DELETE /v1/customer-seats/{seat_id}") != 2 {
+				t.Fatalf("%v %+v after %d attempts", err, r, h.routeCount("DELETE /v1/customer-seats/{seat_id}"))
+			}
+		})
+	}
 	t.Run("POST is not retried after 5xx", func(t *testing.T) {
 		h := newHarness(t, nil)
 		h.fault("POST", "/v1/customer-seats", "status", 502, 1)
