@@ -1,10 +1,13 @@
 # The configuration `make demo` applies against the emulator. The provider
-# reads POLAR_SERVER_URL and POLAR_ACCESS_TOKEN from the environment.
+# reads POLAR_SERVER_URL and POLAR_ACCESS_TOKEN from the environment. The
+# emulator makes no DNS check of email domains; the real Polar does, so use
+# real addresses there.
 
 terraform {
   required_providers {
     polar = {
-      source = "polarsource/polar"
+      source  = "polarsource/polar"
+      version = "~> 0.1"
     }
   }
 }

@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     polar = {
-      source = "polarsource/polar"
+      source  = "polarsource/polar"
+      version = "~> 0.1"
     }
   }
 }
@@ -11,7 +12,8 @@ provider "polar" {
   server = "sandbox" # or "production" (the default)
 }
 
-# Against a local emulator (see `make emulator`):
+# Against the offline emulator that ships with the provider (see the guide
+# "Testing your configuration offline"):
 # provider "polar" {
 #   server_url   = "http://127.0.0.1:8787"
 #   access_token = "polar_oat_…"

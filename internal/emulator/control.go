@@ -10,9 +10,8 @@ import (
 	"time"
 )
 
-// control serves the /__emulator/ test hooks of shared/emulator-contract.md,
-// plus three additions listed in the README (PATCH "deleted" on containers,
-// PATCH /__emulator/organizations/{id}, DELETE /__emulator/tokens/{token}).
+// control serves the /__emulator/ test hooks documented in README.md beside
+// this file.
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/__emulator/"), "/")
 	parts := strings.Split(path, "/")

@@ -10,7 +10,7 @@ import (
 )
 
 // Fixture is the seed format of -fixtures and PUT /__emulator/state, and the
-// dump format of GET /__emulator/state (see shared/emulator-contract.md).
+// dump format of GET /__emulator/state (see README.md beside this file).
 type Fixture struct {
 	RateLimit     *RateLimit   `json:"rate_limit,omitempty"`
 	Organizations []FixtureOrg `json:"organizations"`

@@ -1,6 +1,6 @@
 // Package polar is a small client for Polar's customer-seats API
 // (https://api.polar.sh/v1/customer-seats), written against the behaviour of
-// the real server as described in shared/polar-seats-api.md.
+// the real server (the emulator's README lists what it reproduces).
 package polar
 
 import (
@@ -87,6 +87,25 @@ type CustomerSeat struct {
 	SeatMetadata             map[string]any `json:"seat_metadata"`
 }
 
+// AssignedAt is when Polar gave the seat to its current occupant: an
+// invitation expires 24 hours after it was sent (the expiry is kept after
+// the claim), a seat claimed at once was claimed when assigned, and a row
+// that has neither was assigned when it was last modified or created.
+func (s CustomerSeat) AssignedAt() time.Time {
+	switch {
+	case s.InvitationTokenExpiresAt != nil:
+		return s.InvitationTokenExpiresAt.Add(-InvitationValidity)
+	case s.ClaimedAt != nil:
+		return *s.ClaimedAt
+	case s.ModifiedAt != nil && s.ModifiedAt.After(s.CreatedAt):
+		return *s.ModifiedAt
+	}
+	return s.CreatedAt
+}
+
+// InvitationValidity is how long an invitation link is valid.
+const InvitationValidity = 24 * time.Hour
+
 // Container returns the subscription or order the seat belongs to.
 func (s CustomerSeat) Container() Container {
 	if s.SubscriptionID != nil {
@@ -104,6 +123,25 @@ type SeatsList struct {
 	Seats          []CustomerSeat `json:"seats"`
 	AvailableSeats int            `json:"available_seats"`
 	TotalSeats     int            `json:"total_seats"`
+	// Clock relates Polar's clock to this machine's, from the answer's Date
+	// header (zero when the answer had none).
+	Clock ServerClock `json:"-"`
+}
+
+// ServerClock is one reading of Polar's clock: the Date header of an answer
+// and the local time the answer arrived.
+type ServerClock struct {
+	Date       time.Time
+	ReceivedAt time.Time
+}
+
+// Known reports whether the reading has a Date.
+func (c ServerClock) Known() bool { return !c.Date.IsZero() }
+
+// ToServer converts a local time to Polar's clock. The Date header has
+// one-second resolution, so the result may be up to a second early.
+func (c ServerClock) ToServer(local time.Time) time.Time {
+	return local.Add(c.Date.Sub(c.ReceivedAt))
 }
 
 // Find returns the seat with the given id, if the list has it.

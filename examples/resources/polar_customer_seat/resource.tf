@@ -8,15 +8,23 @@ variable "order_id" {
   description = "A paid seat-based order of your organization."
 }
 
-# The GitOps case: one seat per email, keyed by the email so that adding or
-# removing a person touches only that person's seat.
+# Polar checks that an email's domain can receive mail: reserved names such
+# as example.org are refused by the real service. Use your own domain.
+variable "email_domain" {
+  type        = string
+  description = "The domain your team's addresses are at, e.g. yourcompany.com."
+}
+
+# The GitOps case: one seat per person, keyed by the address so that adding
+# or removing a person touches only that person's seat.
 variable "team" {
-  type    = set(string)
-  default = ["alice@example.org", "bob@example.org"]
+  type        = set(string)
+  description = "Who holds a seat, by the part of the address before the @."
+  default     = ["alice", "bob"]
 }
 
 resource "polar_customer_seat" "team" {
-  for_each = var.team
+  for_each = toset([for name in var.team : "${name}@${var.email_domain}"])
 
   subscription_id = var.subscription_id
   email           = each.value
@@ -38,7 +46,7 @@ resource "polar_customer_seat" "ops" {
 resource "polar_customer_seat" "contractor" {
   subscription_id    = var.subscription_id
   external_member_id = "emp_4711"
-  email              = "contractor@example.org"
+  email              = "contractor@${var.email_domain}"
 
   # Change this value to mail the (pending) invitation again.
   resend_invitation = "2026-11-21"

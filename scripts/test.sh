@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `make test`: everything that proves the project, offline. One line per
+# step; each step's full output goes to bin/test-logs/; every step runs even
+# when an earlier one failed, and what failed is printed at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=local
+
+tools=bin/tools
+logs=bin/test-logs
+rm -rf "$logs" && mkdir -p "$logs"
+failed=()
+start_all=$SECONDS
+
+# step NAME LOG COMMAND...: runs COMMAND with its output in LOG.
+step() {
+  local name=$1 log=$logs/$2 t0=$SECONDS
+  shift 2
+  printf '%-58s' "$name"
+  if "$@" >"$log" 2>&1; then
+    printf 'ok    %3ds\n' $((SECONDS - t0))
+    return 0
+  fi
+  printf 'FAIL  %3ds\n' $((SECONDS - t0))
+  failed+=("$name|$log")
+  return 1
+}
+
+# tool NAME MODULE@VERSION: builds a pinned tool into bin/tools once.
+tool() {
+  local name=$1 pkg=$2 version=${2##*@}
+  if [ -x "$tools/$name" ] && [ -f "$tools/.$name.$version" ]; then return 0; fi
+  step "build $name $version (first run only)" "build-$name.log" \
+    env GOBIN="$PWD/$tools" GOFLAGS= go install "$pkg" && touch "$tools/.$name.$version"
+}
+
+tool gotestsum gotest.tools/gotestsum@v1.13.0
+tool tfplugindocs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0
+
+step "build the provider and the emulator" build.log go build ./...
+step "examples: terraform fmt -check and validate" examples.log ./scripts/check-examples.sh
+step "docs: generated docs up to date, tfplugindocs validate" docs.log make --no-print-directory docs-check
+
+# The Go tests last, so that their failures are the last thing printed.
+echo "go test -race: unit, emulator, acceptance (TF_ACC=1), fuzz seeds"
+t0=$SECONDS
+if ! TF_ACC=1 "$tools/gotestsum" --format pkgname --format-hide-empty-pkg --jsonfile "$logs/go-test.json" \
+  -- -race -count=1 -timeout 20m ./...; then
+  failed+=("go test|$logs/go-test.json")
+fi
+echo "go test: $((SECONDS - t0))s"
+
+echo
+if [ ${#failed[@]} -eq 0 ]; then
+  echo "make test: all steps passed in $((SECONDS - start_all))s"
+  exit 0
+fi
+for f in "${failed[@]}"; do
+  name=${f%%|*} log=${f#*|}
+  [ "$name" = "go test" ] && continue # gotestsum printed its failures above
+  echo "=== FAILED: $name (full log: $log)"
+  tail -n 40 "$log"
+  echo
+done
+echo "make test: FAILED: $(printf '%s; ' "${failed[@]%%|*}")after $((SECONDS - start_all))s"
+exit 1
