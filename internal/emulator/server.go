@@ -1,6 +1,7 @@
 // Package emulator is an in-memory emulator of Polar's customer-seats API,
-// faithful to shared/polar-seats-api.md, with the command line, fixtures and
-// /__emulator/ control API of shared/emulator-contract.md.
+// faithful to the real server's behaviour, with a fixture format and an
+// /__emulator/ control API for tests. Its manual is README.md beside this
+// file.
 package emulator
 
 import (
@@ -210,10 +211,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f := s.takeFault(r.Method, path); f != nil {
 		switch f.Kind {
 		case "delay":
-			select {
-			case <-time.After(time.Duration(f.DelayMS) * time.Millisecond):
-			case <-r.Context().Done():
-			}
+			// A slow server finishes its work even when the client has
+			// gone away, as Polar's does: the delay is not cut short.
+			time.Sleep(time.Duration(f.DelayMS) * time.Millisecond)
 		case "status":
 			st := f.Status
 			if st == 0 {
@@ -238,7 +238,10 @@ func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, d
 	s.counts.Total++
 	s.counts.ByRoute[rt]++
 	s.counts.ByStatus[strconv.Itoa(rec.status)]++
+	// Polar's Date header, from the emulator's clock (which tests move).
+	date := s.nowLocked().UTC().Format(http.TimeFormat)
 	s.mu.Unlock()
+	rec.header.Set("Date", date)
 	if drop {
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {

@@ -1,15 +1,20 @@
 package polar
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -71,13 +76,17 @@ type Client struct {
 func NewClient(cfg Config) (*Client, error) {
 	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("invalid base URL %q: expected an absolute http(s) URL", cfg.BaseURL)
+		return nil, errors.New("invalid base URL: expected an absolute http(s) URL such as https://api.polar.sh")
+	}
+	if base.User != nil {
+		// Never echoed: it would put the credentials in an error message.
+		return nil, errors.New("invalid base URL: it must not carry credentials (user:password@)")
 	}
 	if base.Scheme != "https" && base.Scheme != "http" {
-		return nil, fmt.Errorf("invalid base URL %q: scheme must be https or http", cfg.BaseURL)
+		return nil, fmt.Errorf("invalid base URL %q: scheme must be https or http", base.Redacted())
 	}
 	if base.Scheme == "http" && !IsLoopbackHost(base.Hostname()) {
-		return nil, fmt.Errorf("refusing plain-http base URL %q: the access token would travel in clear; use https, or http only to a loopback address", cfg.BaseURL)
+		return nil, fmt.Errorf("refusing plain-http base URL %q: the access token would travel in clear; use https, or http only to a loopback address", base.Redacted())
 	}
 	if cfg.Token == "" {
 		return nil, errors.New("an access token is required")
@@ -98,7 +107,9 @@ func NewClient(cfg Config) (*Client, error) {
 		attempt = DefaultAttemptTimeout
 	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: &pacedTransport{next: transport, limiter: c.limiter}, Timeout: attempt}
+	// The attempt timeout is the transport's (see pacedTransport), not the
+	// http.Client's, so that it also bounds a write no longer cancellable.
+	rc.HTTPClient = &http.Client{Transport: &pacedTransport{next: transport, limiter: c.limiter, attemptTimeout: attempt}}
 	rc.Logger = nil
 	rc.RetryMax = cfg.MaxRetries
 	if cfg.MaxRetries < 0 {
@@ -130,34 +141,96 @@ func NewLimiter(n int, per time.Duration) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(float64(n-1)/per.Seconds()), 1)
 }
 
-// IsLoopbackHost reports whether host is localhost or a loopback address.
+// IsLoopbackHost reports whether host is a loopback IP address (127.0.0.0/8,
+// ::1) or the name localhost. Other names are not trusted to resolve to
+// loopback: "127.0.evil.example" is a domain anyone can register.
 func IsLoopbackHost(host string) bool {
 	h := strings.ToLower(strings.Trim(host, "[]"))
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "::1" {
+	if h == "localhost" {
 		return true
 	}
-	return strings.HasPrefix(h, "127.") && strings.Count(h, ".") == 3
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
+// pacedTransport paces every attempt and tells an attempt that never left
+// this process ("not sent": nothing can have happened at Polar) from one
+// that may have reached Polar. Once an attempt is on its way it is no longer
+// cancelled by the caller's context (Ctrl-C, an operation timeout): it runs
+// to its answer, bounded by attemptTimeout, so a write Polar applied is
+// always reported back and recorded. Waits before sending stop at once.
 type pacedTransport struct {
-	next    http.RoundTripper
-	limiter *rate.Limiter
+	next           http.RoundTripper
+	limiter        *rate.Limiter
+	attemptTimeout time.Duration
 }
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
 	if t.limiter != nil {
-		if err := t.limiter.Wait(req.Context()); err != nil {
-			return nil, err
+		if err := t.limiter.Wait(ctx); err != nil {
+			return nil, &notSentError{err: &pacingError{err: err}}
 		}
 	}
-	return t.next.RoundTrip(req)
+	if err := ctx.Err(); err != nil {
+		return nil, &notSentError{err: err}
+	}
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
+	sendCtx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.WithoutCancel(ctx), trace), t.attemptTimeout)
+	resp, err := t.next.RoundTrip(req.WithContext(sendCtx))
+	if err != nil {
+		cancel()
+		if !wrote.Load() {
+			return nil, &notSentError{err: err}
+		}
+		markMaybeApplied(ctx)
+		return nil, err
+	}
+	if resp.StatusCode >= 500 {
+		markMaybeApplied(ctx)
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
+
+// notSentError is an attempt that never left this process.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// callState follows one call across its attempts: whether any attempt may
+// have been applied by Polar (it was written and got no answer, or a 5xx).
+type callState struct{ maybeApplied atomic.Bool }
+
+type callStateKey struct{}
+
+func markMaybeApplied(ctx context.Context) {
+	if st, ok := ctx.Value(callStateKey{}).(*callState); ok {
+		st.maybeApplied.Store(true)
+	}
 }
 
 // retryPolicy travels in the request context to checkRetry.
 type retryPolicy struct {
 	method, route string
-	// unsafe: retrying after a 5xx or a transport error could apply the
-	// write twice (POST); only 429, refused before any side effect, is safe.
+	// unsafe: a write that may have been applied (it was sent and got no
+	// answer, or a 5xx) is never repeated blindly: assign is not idempotent,
+	// and Polar reuses a revoked seat's id for the next assignment, so a
+	// repeated revoke could hit someone else. The caller looks first. Only
+	// 429 and attempts that were never sent are safe to repeat.
 	unsafe bool
 }
 
@@ -165,17 +238,27 @@ type policyKey struct{}
 
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
-		return false, ctx.Err()
+		// Keep the answer there is: a response that arrived after an
+		// interrupt is still the truth about what Polar did.
+		return false, err
 	}
 	p, _ := ctx.Value(policyKey{}).(retryPolicy)
 	fields := map[string]any{"method": p.method, "route": p.route}
 	switch {
 	case err != nil:
-		if p.unsafe {
+		var ns *notSentError
+		sent := !errors.As(err, &ns)
+		if (sent && p.unsafe) || (!sent && definitive(ns.err)) {
 			return false, err
 		}
 		fields["error"] = Sanitize(err.Error())
 	case resp.StatusCode == http.StatusTooManyRequests:
+		wait := parseRetryAfter(resp.Header.Get("Retry-After"))
+		if deadline, ok := ctx.Deadline(); ok && wait > time.Until(deadline) {
+			// Waiting would only run into the deadline: fail now, with
+			// Polar's rate-limit answer.
+			return false, nil
+		}
 		fields["status"] = resp.StatusCode
 		fields["retry_after"] = resp.Header.Get("Retry-After")
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
@@ -189,6 +272,24 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	tflog.Debug(ctx, "Polar API call will be retried", fields)
 	return true, nil
 }
+
+// definitive reports a failure to send that another attempt would only
+// repeat: nothing listens there, the host name does not exist, or the
+// client-side pacing cannot let the request go before the deadline.
+func definitive(err error) bool {
+	var dns *net.DNSError
+	var pacing *pacingError
+	return errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &dns) && dns.IsNotFound) ||
+		errors.As(err, &pacing) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// pacingError is a request the client-side limiter held back.
+type pacingError struct{ err error }
+
+func (e *pacingError) Error() string {
+	return "not sent: waiting for the client-side rate limit (requests_per_minute) would pass the deadline: " + e.err.Error()
+}
+func (e *pacingError) Unwrap() error { return e.err }
 
 // backoff honours Retry-After on 429/503 and otherwise waits a capped
 // exponential time with full jitter.
@@ -226,8 +327,9 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 			return fmt.Errorf("%s %s: encoding request: %w", method, route, err)
 		}
 	}
-	pol := retryPolicy{method: method, route: route, unsafe: method == http.MethodPost}
-	ctx = context.WithValue(ctx, policyKey{}, pol)
+	pol := retryPolicy{method: method, route: route, unsafe: method != http.MethodGet}
+	st := &callState{}
+	ctx = context.WithValue(context.WithValue(ctx, policyKey{}, pol), callStateKey{}, st)
 	// An empty POST goes with a nil body: Go then sends "Content-Length: 0",
 	// where an empty reader would make it chunked (Polar answers 411).
 	var raw any
@@ -256,28 +358,55 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}
-		return &TransportError{Method: method, Route: route, Err: err}
+		// Not one attempt may have reached Polar: nothing happened there.
+		return &TransportError{Method: method, Route: route, Err: err, Sent: st.maybeApplied.Load()}
 	}
 	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return &TransportError{Method: method, Route: route, Err: fmt.Errorf("reading response: %w", err)}
+		return &TransportError{Method: method, Route: route, Err: fmt.Errorf("reading response: %w", err), Sent: true}
 	}
 	tflog.Debug(ctx, "Polar API call", map[string]any{
 		"method": method, "route": route, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
 	})
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := DecodeError(resp.StatusCode, resp.Header, data)
-		e.Method, e.Route = method, route
+		e.Method, e.Route, e.Clock = method, route, readClock(resp.Header, time.Now())
+		if e.NotJSON {
+			e.Detail += fmt.Sprintf("; %s may not be Polar's API: check server_url", c.base.Redacted())
+		}
 		return e
+	}
+	if cs, ok := out.(clockSetter); ok {
+		cs.setClock(readClock(resp.Header, time.Now()))
 	}
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s %s: decoding %d response: %w", method, route, resp.StatusCode, err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // seat_metadata numbers exactly as Polar sent them
+	if err := dec.Decode(out); err != nil {
+		err = fmt.Errorf("the %d answer could not be read (%v)", resp.StatusCode, err)
+		if pol.unsafe {
+			// Polar answered a write with something that is not its
+			// answer: whether it applied the write is unknown.
+			return &TransportError{Method: method, Route: route, Err: err, Sent: true}
+		}
+		return fmt.Errorf("%s %s: %w", method, route, err)
 	}
 	return nil
+}
+
+type clockSetter interface{ setClock(ServerClock) }
+
+func (l *SeatsList) setClock(c ServerClock) { l.Clock = c }
+
+func readClock(h http.Header, received time.Time) ServerClock {
+	d, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return ServerClock{}
+	}
+	return ServerClock{Date: d, ReceivedAt: received}
 }
 
 const (
@@ -295,6 +424,9 @@ func (c *Client) AssignSeat(ctx context.Context, req SeatAssign) (*CustomerSeat,
 	var seat CustomerSeat
 	if err := c.do(ctx, http.MethodPost, routeSeats, routeSeats, nil, req, &seat); err != nil {
 		return nil, err
+	}
+	if seat.ID == "" {
+		return nil, &TransportError{Method: http.MethodPost, Route: routeSeats, Err: errors.New("the answer names no seat id"), Sent: true}
 	}
 	return &seat, nil
 }

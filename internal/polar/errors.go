@@ -78,6 +78,11 @@ type Error struct {
 	RetryAfter time.Duration
 	// RequestID is the server's request id header, if any.
 	RequestID string
+	// Clock is the answer's reading of Polar's clock.
+	Clock ServerClock
+	// NotJSON reports an answer that was not a JSON body at all (an HTML
+	// page from a proxy, a wrong server_url).
+	NotJSON bool
 }
 
 // Error renders "POST /v1/customer-seats: 400 SeatNotAvailable: No available
@@ -151,7 +156,8 @@ func DecodeError(status int, header http.Header, body []byte) *Error {
 		ErrorDescription *string         `json:"error_description"`
 	}
 	if err := json.Unmarshal(body, &raw); err != nil {
-		e.Detail = Sanitize(strings.TrimSpace(string(body)))
+		e.NotJSON = true
+		e.Detail = summarizeBody(header, body)
 		return e
 	}
 	if raw.Error != nil {
@@ -176,6 +182,24 @@ func DecodeError(status int, header http.Header, body []byte) *Error {
 		}
 	}
 	return e
+}
+
+// summarizeBody describes a body that is not JSON in one line: its type,
+// size and first words, never a whole HTML page.
+func summarizeBody(header http.Header, body []byte) string {
+	ctype := "unknown type"
+	if header != nil && header.Get("Content-Type") != "" {
+		ctype = header.Get("Content-Type")
+	}
+	text := strings.Join(strings.Fields(string(body)), " ")
+	if len(text) > 80 {
+		cut := 80
+		for cut > 0 && !utf8Start(text[cut]) {
+			cut--
+		}
+		text = text[:cut] + "…"
+	}
+	return Sanitize(fmt.Sprintf("the answer is not JSON (%s, %d bytes: %q)", ctype, len(body), text))
 }
 
 func parseRetryAfter(v string) time.Duration {
@@ -250,7 +274,8 @@ func IsValidation(err error) bool {
 }
 
 // IsOutcomeUnknown reports an error after which a write may or may not have
-// happened on the server: a transport failure, a timeout, or a 5xx.
+// happened on the server: a request that was sent and got no answer (reset,
+// timeout), or a 5xx.
 func IsOutcomeUnknown(err error) bool {
 	if err == nil {
 		return false
@@ -259,18 +284,39 @@ func IsOutcomeUnknown(err error) bool {
 		return e.StatusCode >= 500
 	}
 	var te *TransportError
-	return errors.As(err, &te)
+	return errors.As(err, &te) && te.Sent
 }
 
-// TransportError is a request that got no HTTP response (connection refused
+// IsNotSent reports an error after which nothing can have happened at Polar:
+// no attempt left this process (connection refused, unknown host, TLS
+// failure before the request, pacing or back-off cut short by the deadline
+// or an interrupt), or Polar refused it before any side effect (429).
+func IsNotSent(err error) bool {
+	if err == nil {
+		return false
+	}
+	if e, ok := AsError(err); ok {
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	var te *TransportError
+	return errors.As(err, &te) && !te.Sent
+}
+
+// TransportError is a call that got no HTTP response (connection refused
 // or reset, timeout, context ended).
 type TransportError struct {
 	Method string
 	Route  string
 	Err    error
+	// Sent reports that an attempt may have reached Polar; when false,
+	// nothing was sent.
+	Sent bool
 }
 
 func (e *TransportError) Error() string {
+	if !e.Sent {
+		return e.Method + " " + e.Route + ": not sent: " + Sanitize(strings.TrimPrefix(e.Err.Error(), "not sent: "))
+	}
 	return e.Method + " " + e.Route + ": " + Sanitize(e.Err.Error())
 }
 

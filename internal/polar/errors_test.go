@@ -22,7 +22,7 @@ func TestDecodeErrorShapes(t *testing.T) {
 		{"oauth", 401, nil, `{"error":"invalid_token","error_description":"The access token provided is expired"}`, "invalid_token", "The access token provided is expired", "401 invalid_token: The access token"},
 		{"routing", 404, nil, `{"detail":"Not Found"}`, "", "Not Found", "404 Not Found: Not Found"},
 		{"rate limit", 429, http.Header{"Retry-After": {"60"}}, ``, "", "", "429 Too Many Requests (retry after 1m0s)"},
-		{"not json", 502, nil, `<html>bad gateway</html>`, "", "<html>bad gateway</html>", "502 Bad Gateway: <html>"},
+		{"not json", 502, http.Header{"Content-Type": {"text/html"}}, "<html>\n  <body>bad   gateway</body>\n</html>", "", `the answer is not JSON (text/html, 43 bytes: "<html> <body>bad gateway</body> </html>")`, "502 Bad Gateway: the answer is not JSON"},
 		{"request id", 500, http.Header{"X-Request-Id": {"req_1"}}, `{"error":"X","detail":"y"}`, "X", "y", "[request id req_1]"},
 		{"validation", 422, nil, `{"error":"RequestValidationError","detail":[{"type":"value_error","loc":["body","metadata"],"msg":"Value error, Metadata cannot have more than 10 keys","input":{}},{"type":"json_invalid","loc":["body",12],"msg":"JSON decode error","input":{}}]}`,
 			"RequestValidationError", "", "422 RequestValidationError: body.metadata: Metadata cannot have more than 10 keys; body.12: JSON decode error"},
