@@ -161,3 +161,12 @@ func quoteAll(list []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// Key returns a string that is equal for two addresses exactly when Equal
+// reports them equal, for use as a map key.
+func Key(addr string) string {
+	if n, err := Normalize(addr); err == nil {
+		return strings.ToLower(n)
+	}
+	return strings.ToLower(strings.TrimSpace(addr))
+}

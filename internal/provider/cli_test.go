@@ -7,37 +7,61 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// terraformCLI builds the provider and returns a runner for the real
-// Terraform CLI with a dev override to it, for what plugin-testing cannot
-// observe (warnings in plan output).
+// providerBinary builds the provider once per test run, for the tests that
+// drive the real Terraform CLI.
+var providerBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "polar-provider-bin")
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-polar"), "../..").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("build: %v\n%s", err, out)
+	}
+	return dir, nil
+})
+
+// terraformCLI returns a runner for the real Terraform CLI with a dev
+// override to the built provider, for what plugin-testing cannot observe
+// (warnings in plan output, an interrupt).
 func terraformCLI(t *testing.T, env ...string) func(dir string, args ...string) (string, error) {
+	t.Helper()
+	cmd := terraformCommand(t, env...)
+	return func(dir string, args ...string) (string, error) {
+		c := cmd(dir, args...)
+		out, err := c.CombinedOutput()
+		return string(out), err
+	}
+}
+
+// terraformCommand is terraformCLI's command, unstarted.
+func terraformCommand(t *testing.T, env ...string) func(dir string, args ...string) *exec.Cmd {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-polar"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	bin, err := providerBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
-	rc := filepath.Join(tmp, "terraformrc")
+	rc := filepath.Join(t.TempDir(), "terraformrc")
 	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"polarsource/polar\" = %q\n  }\n  direct {}\n}\n", bin)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return func(dir string, args ...string) (string, error) {
+	return func(dir string, args ...string) *exec.Cmd {
 		cmd := exec.Command("terraform", append(args, "-no-color")...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0")...)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
+		return cmd
 	}
 }
 
@@ -78,11 +102,11 @@ resource "polar_customer_seat" "free" {
 	if err != nil {
 		t.Fatalf("plan failed: %v\n%s", err, out)
 	}
-	if !wrapped(fmt.Sprintf("The subscription %s has total_seats = 0 and available_seats = 0", accFullSubID)).MatchString(out) ||
-		!strings.Contains(out, "Warning: No seat available right now") || !strings.Contains(out, "Plan: 3 to add") {
+	if !regexp.MustCompile(`This plan assigns at least \d new seats in the subscription\s+`+accFullSubID+`, which has total_seats = 0 and\s+available_seats = 0`).MatchString(out) ||
+		!strings.Contains(out, "Warning: More seats planned than available") || !strings.Contains(out, "Plan: 3 to add") {
 		t.Fatalf("no capacity warning in:\n%s", out)
 	}
-	if strings.Contains(out, "The subscription "+emulator.DemoSubscriptionID+" has total_seats") {
+	if strings.Contains(out, "subscription "+emulator.DemoSubscriptionID+", which has") {
 		t.Fatalf("warned about a container with free seats:\n%s", out)
 	}
 	// One list per container for the whole plan, no write.

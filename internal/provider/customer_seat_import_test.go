@@ -148,7 +148,7 @@ func TestAccCustomerSeat_importErrors(t *testing.T) {
 		{"subscription/not-a-uuid/x@acme.io", `the subscription id "not-a-uuid" is not a lowercase version-4 UUID`},
 		{"subscription/" + sub + "/bob", `neither a seat id`},
 		{"subscription/" + sub + "/bob@", `is not a valid email address`},
-		{"order/" + sub + "/x@acme.io", `Polar has no order ` + sub},
+		{"order/" + sub + "/x@acme.io", `the order ` + sub + ` does not exist in the organization of the access token`},
 		{"subscription/" + sub + "/44444444-4444-4444-8444-444444444444", `has no seat 44444444-4444-4444-8444-444444444444`},
 		{"subscription/" + sub + "/nobody@acme.io", `has no active seat for nobody@acme.io`},
 		{"subscription/" + sub + "/" + revoked.ID, `Seat ` + revoked.ID + ` of the subscription ` + sub + ` is revoked`},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -13,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -46,7 +44,7 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 			*v = *configured[name]
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-		r.warnCapacity(ctx, &cfg, resp)
+		r.checkContainer(ctx, &cfg, resp)
 		return
 	}
 	var state customerSeatModel
@@ -93,6 +91,11 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 			plan.ImmediateClaim = state.ImmediateClaim
 		}
 	}
+	if len(resp.RequiresReplace) > 0 && state.Status.ValueString() == string(polar.SeatStatusClaimed) {
+		resp.Diagnostics.AddWarning("Replacing seat "+state.ID.ValueString()+" takes a working seat away",
+			fmt.Sprintf("Seat %s is claimed: %s is using it. Polar has no update call, so this change revokes the seat and assigns a new one; "+
+				"the person loses access until they accept a new invitation (unless immediate_claim is set).", state.ID.ValueString(), recipientOf(&state)))
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -138,28 +141,47 @@ func metadataEquivalent(ctx context.Context, a, b types.Map) bool {
 	return true
 }
 
-// warnCapacity warns at plan time when a seat is to be created in a
-// container that has no available seat right now (seats freed earlier in
-// the same apply may still make it succeed). It uses the shared list.
-func (r *customerSeatResource) warnCapacity(ctx context.Context, cfg *customerSeatModel, resp *resource.ModifyPlanResponse) {
+// checkContainer looks at the container of a seat planned for creation,
+// with the shared list: a plan that cannot read it (wrong token, missing
+// scope, unknown container, server unreachable) fails instead of looking
+// green, and a plan that assigns more seats than the container has free
+// warns with the numbers (seats freed earlier in the same apply may still
+// make room).
+func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customerSeatModel, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || cfg.SubscriptionID.IsUnknown() || cfg.OrderID.IsUnknown() || (cfg.SubscriptionID.IsNull() && cfg.OrderID.IsNull()) {
 		return
 	}
 	container := cfg.container()
 	list, err := r.data.seats.List(ctx, container)
 	if err != nil {
-		if polar.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeWarning(containerPath(container), "Container not found",
-				fmt.Sprintf("Polar has no %s in the organization of the access token; assigning this seat will fail. Check the id and the token's organization (and server: production or sandbox).", container))
-		}
-		tflog.Debug(ctx, "Capacity check skipped", map[string]any{"container": container.String(), "error": polar.Sanitize(err.Error())})
+		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot check the "+container.String()+" of this seat", err, container, "customer_seats:read")...)
 		return
 	}
-	if list.AvailableSeats <= 0 {
-		resp.Diagnostics.AddAttributeWarning(containerPath(container), "No seat available right now",
-			fmt.Sprintf("The %s has total_seats = %d and available_seats = %d. Assigning this seat will fail unless seats are freed earlier in the same apply "+
-				"(a replaced or destroyed seat) or more seats are bought. Pending invitations occupy seats until claimed or revoked.", container, list.TotalSeats, list.AvailableSeats))
+	planned := r.data.planCreate(container, plannedRecipient(cfg))
+	if planned > list.AvailableSeats {
+		resp.Diagnostics.AddAttributeWarning(containerPath(container), "More seats planned than available",
+			fmt.Sprintf("This plan assigns at least %d new seats in the %s, which has total_seats = %d and available_seats = %d. "+
+				"The assignments beyond the free seats will fail unless seats are freed earlier in the same apply (a replaced or destroyed seat) "+
+				"or more seats are bought. Pending invitations occupy seats until claimed or revoked.", planned, container, list.TotalSeats, list.AvailableSeats))
 	}
+}
+
+// plannedRecipient keys a planned creation by its recipient.
+func plannedRecipient(cfg *customerSeatModel) string {
+	for _, name := range recipientAttrs {
+		v := *cfg.recipient()[name]
+		if v.IsUnknown() {
+			return "unknown"
+		}
+		if !v.IsNull() {
+			val := v.ValueString()
+			if name == "email" {
+				val = emailaddr.Key(val)
+			}
+			return name + "=" + val
+		}
+	}
+	return ""
 }
 
 func containerPath(c polar.Container) path.Path { return path.Root(c.QueryParam()) }
@@ -176,7 +198,7 @@ func (r *customerSeatResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	list, err := r.data.seats.List(ctx, id.Container)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("Cannot import "+req.ID, err, id.Container, "customer_seats:read")...)
+		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot import "+req.ID, err, id.Container, "customer_seats:read")...)
 		return
 	}
 	var seat *polar.CustomerSeat
@@ -301,228 +323,30 @@ func sameOccupant(state *customerSeatModel, s *polar.CustomerSeat) bool {
 	return false
 }
 
-// matchSeats returns the active seats that satisfy pred.
-func matchSeats(list *polar.SeatsList, pred func(*polar.CustomerSeat) bool) []polar.CustomerSeat {
-	var out []polar.CustomerSeat
-	for i := range list.Seats {
-		if s := &list.Seats[i]; s.Status.Active() && pred(s) {
-			out = append(out, *s)
+// stateRecipient describes the recipient recorded in state, for messages.
+func recipientOf(m *customerSeatModel) string {
+	for _, name := range recipientAttrs {
+		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+			return fmt.Sprintf("%s = %q", name, v.ValueString())
 		}
 	}
-	return out
+	if !m.CustomerEmail.IsNull() {
+		return m.CustomerEmail.ValueString()
+	}
+	return "its recipient"
 }
 
-// recipientMatcher returns a predicate for "this seat holds the recipient of
-// req", or nil when the seat list cannot tell (external_customer_id: Polar
-// never returns a customer's external id).
-func recipientMatcher(req polar.SeatAssign) func(*polar.CustomerSeat) bool {
+// describeOccupant names who holds a seat, for messages.
+func describeOccupant(s *polar.CustomerSeat) string {
 	switch {
-	case req.MemberID != nil:
-		return func(s *polar.CustomerSeat) bool { return s.MemberID != nil && *s.MemberID == *req.MemberID }
-	case req.ExternalMemberID != nil:
-		return func(s *polar.CustomerSeat) bool {
-			return s.Member != nil && s.Member.ExternalID != nil && *s.Member.ExternalID == *req.ExternalMemberID
-		}
-	case req.Email != nil:
-		return func(s *polar.CustomerSeat) bool { return s.Email != nil && emailaddr.Equal(*s.Email, *req.Email) }
-	case req.CustomerID != nil:
-		return func(s *polar.CustomerSeat) bool { return s.CustomerID != nil && *s.CustomerID == *req.CustomerID }
+	case s.Email != nil:
+		return *s.Email
+	case s.CustomerEmail != nil:
+		return *s.CustomerEmail
+	case s.MemberID != nil:
+		return "member " + *s.MemberID
+	case s.CustomerID != nil:
+		return "customer " + *s.CustomerID
 	}
-	return nil
-}
-
-func recipientDescription(req polar.SeatAssign) string {
-	for _, kv := range []struct {
-		name string
-		v    *string
-	}{{"email", req.Email}, {"external_customer_id", req.ExternalCustomerID}, {"customer_id", req.CustomerID}, {"external_member_id", req.ExternalMemberID}, {"member_id", req.MemberID}} {
-		if kv.v != nil {
-			return fmt.Sprintf("%s = %q", kv.name, *kv.v)
-		}
-	}
-	return "the recipient"
-}
-
-// assignOnce assigns a seat exactly once. Polar's assign has no idempotency
-// key and a retried success answers 400 SeatAlreadyAssigned, so when an
-// attempt's outcome is unknown (network error, timeout, 5xx) it lists the
-// container (a fresh list) and adopts the seat that now holds exactly this
-// recipient; only if there is none does it try again.
-func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAssign) (*polar.CustomerSeat, diag.Diagnostics) {
-	const maxAttempts = 4
-	var diags diag.Diagnostics
-	container := req.Container()
-	match := recipientMatcher(req)
-	var unknownErr error
-	for attempt := 1; ; attempt++ {
-		seat, err := r.data.client.AssignSeat(ctx, req)
-		if err == nil {
-			r.data.seats.Applied(seat)
-			return seat, diags
-		}
-		if !polar.IsOutcomeUnknown(err) {
-			if unknownErr != nil && polar.IsSeatAlreadyAssigned(err) {
-				// The unanswered attempt did commit (Polar gives a recipient
-				// one active seat per container, so a retry cannot make a
-				// second one): find it and adopt it.
-				if match != nil {
-					if list, lerr := r.data.seats.Refresh(ctx, container); lerr == nil {
-						if found := matchSeats(list, match); len(found) == 1 {
-							tflog.Info(ctx, "Adopted the seat the unanswered assignment created", map[string]any{"seat_id": found[0].ID})
-							return &found[0], diags
-						}
-					}
-				}
-				diags.AddError("Seat assignment outcome unknown",
-					fmt.Sprintf("An earlier attempt to assign a seat of the %s to %s got no answer (%s), and Polar now reports that %s already holds a seat there, "+
-						"most likely assigned by that attempt. Polar's seat list cannot identify a seat by external_customer_id, so the provider cannot adopt it automatically.\n\n%s",
-						container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), recipientDescription(req), importHint(container, "<seat_id>")))
-				return nil, diags
-			}
-			diags.Append(r.assignErrorDiag(ctx, req, err)...)
-			return nil, diags
-		}
-		unknownErr = err
-		tflog.Warn(ctx, "Seat assignment outcome unknown; checking the container before trying again",
-			map[string]any{"container": container.String(), "attempt": attempt, "error": polar.Sanitize(err.Error())})
-		lctx, cancel := ctx, context.CancelFunc(func() {})
-		if ctx.Err() != nil {
-			// Interrupted: still find out, briefly, so nothing is lost.
-			lctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		}
-		list, lerr := r.data.seats.Refresh(lctx, container)
-		cancel()
-		if lerr == nil && match != nil {
-			if found := matchSeats(list, match); len(found) == 1 {
-				tflog.Info(ctx, "Adopted the seat the unanswered assignment created", map[string]any{"seat_id": found[0].ID})
-				if ctx.Err() != nil {
-					diags.AddWarning("Seat assigned although the operation was interrupted",
-						fmt.Sprintf("Seat %s of the %s was assigned before the interruption and is recorded in state.", found[0].ID, container))
-				}
-				return &found[0], diags
-			}
-		}
-		if lerr != nil || ctx.Err() != nil || attempt >= maxAttempts {
-			why := "the retries are used up"
-			if lerr != nil {
-				why = "the container could not be listed to check (" + polar.Sanitize(lerr.Error()) + ")"
-			} else if ctx.Err() != nil {
-				why = "the operation timed out or was interrupted"
-			}
-			diags.AddError("Seat assignment outcome unknown",
-				fmt.Sprintf("Assigning a seat of the %s to %s got no answer from Polar (%s), and %s. The seat may or may not exist. "+
-					"Run terraform plan: if the seat exists, adopt it with an import instead of assigning again.\n\n%s",
-					container, recipientDescription(req), polar.Sanitize(err.Error()), why, importHint(container, "<seat_id or email>")))
-			return nil, diags
-		}
-		wait := time.Duration(attempt) * 500 * time.Millisecond
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-		}
-	}
-}
-
-// existingSeat finds the one active seat that holds a recipient: in the
-// shared list first, in a fresh list only when the shared one lacks it (the
-// seat was assigned outside this run).
-func (r *customerSeatResource) existingSeat(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) (string, bool) {
-	if match == nil {
-		return "", false
-	}
-	for _, get := range []func(context.Context, polar.Container) (*polar.SeatsList, error){r.data.seats.List, r.data.seats.Refresh} {
-		if list, err := get(ctx, container); err == nil {
-			if found := matchSeats(list, match); len(found) == 1 {
-				return found[0].ID, true
-			}
-		}
-	}
-	return "", false
-}
-
-// assignErrorDiag explains a failed assignment: what, why, what to do.
-func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.SeatAssign, err error) diag.Diagnostics {
-	var diags diag.Diagnostics
-	container := req.Container()
-	e, _ := polar.AsError(err)
-	switch {
-	case polar.IsSeatNotAvailable(err) && e != nil && strings.HasPrefix(e.Detail, "No available seats"):
-		// Polar has just said available_seats is 0; total_seats does not
-		// change with assignments, so the shared list is enough (one call per
-		// container however many assignments fail).
-		counts := ""
-		if list, lerr := r.data.seats.List(ctx, container); lerr == nil {
-			counts = fmt.Sprintf(" (total_seats = %d, available_seats = 0)", list.TotalSeats)
-		}
-		diags.AddAttributeError(containerPath(container), "No seat available",
-			fmt.Sprintf("The %s has no available seat%s, so %s cannot be assigned. Pending invitations occupy seats until claimed or revoked. "+
-				"Free a seat (destroy or revoke another assignment), buy more seats, or remove this resource.\n\nPolar said: %s",
-				container, counts, recipientDescription(req), polar.Sanitize(err.Error())))
-	case polar.IsSeatAlreadyAssigned(err):
-		seatID := "<seat_id>"
-		if id, ok := r.existingSeat(ctx, container, recipientMatcher(req)); ok {
-			seatID = id
-		}
-		diags.AddError("Recipient already holds a seat",
-			fmt.Sprintf("%s already holds a seat in the %s, and Polar gives one person one active seat per container. "+
-				"The provider does not adopt existing seats silently: import it to manage it with this resource.\n\n%s",
-				recipientDescription(req), container, importHint(container, seatID)))
-	case polar.IsSeatNotAvailable(err):
-		diags.AddAttributeError(containerPath(container), "Seat not available", fmt.Sprintf("Polar refused to assign a seat of the %s: %s", container, polar.Sanitize(err.Error())))
-	case e != nil && (e.Code == polar.CodeCustomerNotFound || e.Code == polar.CodeMemberNotFound || e.Code == polar.CodeMemberEmailMismatch || e.Code == polar.CodeInvalidSeatAssignmentRequest):
-		diags.AddAttributeError(path.Root(firstRecipientAttr(req)), "Recipient not accepted",
-			fmt.Sprintf("Polar did not accept %s for the %s: %s. Check that the customer or member exists in the organization (members belong to the billing customer).",
-				recipientDescription(req), container, polar.Sanitize(err.Error())))
-	default:
-		diags.Append(apiErrorDiag("Cannot assign a seat of the "+container.String(), err, container, "customer_seats:write")...)
-	}
-	return diags
-}
-
-func firstRecipientAttr(req polar.SeatAssign) string {
-	switch {
-	case req.Email != nil && req.ExternalMemberID == nil:
-		return "email"
-	case req.ExternalCustomerID != nil:
-		return "external_customer_id"
-	case req.CustomerID != nil:
-		return "customer_id"
-	case req.ExternalMemberID != nil:
-		return "external_member_id"
-	}
-	return "member_id"
-}
-
-// importHint prints the import command and block that adopt a seat.
-func importHint(c polar.Container, seatID string) string {
-	id := seatImportID(c, seatID)
-	return fmt.Sprintf("To adopt the existing seat, run:\n\n  terraform import 'polar_customer_seat.<name>' '%s'\n\nor add an import block:\n\n  import {\n    to = polar_customer_seat.<name>\n    id = \"%s\"\n  }", id, id)
-}
-
-// apiErrorDiag turns any API error into a diagnostic that says what failed,
-// why, and what to do.
-func apiErrorDiag(summary string, err error, container polar.Container, scope string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	msg := polar.Sanitize(err.Error())
-	var detail string
-	switch {
-	case polar.IsUnauthorized(err):
-		detail = "Polar rejected the access token: it is missing, invalid, expired or revoked. Set a valid organization access token " +
-			"in the provider's access_token or the " + EnvAccessToken + " environment variable (and check server: production and sandbox tokens differ)."
-	case polar.IsInsufficientScope(err):
-		detail = "The access token lacks the scope " + scope + ". Create an organization access token with both customer_seats:read and customer_seats:write."
-	case polar.IsFeatureNotEnabled(err):
-		detail = "Seat-based pricing is not enabled for this organization. Enable it in the Polar dashboard (organization settings) before managing seats."
-	case polar.IsNotFound(err):
-		detail = fmt.Sprintf("Polar has no %s in the organization of the access token. Check the id, the token's organization and the server (production or sandbox).", container)
-	case polar.IsRateLimited(err):
-		detail = "Polar's rate limit (per organization, shared with every other system using it) kept refusing requests until the retries or the timeout ran out. " +
-			"Lower requests_per_minute, raise max_retries or the timeouts, or run with less parallelism."
-	case polar.IsValidation(err):
-		detail = "Polar rejected the request as invalid. This should have been caught at plan time; please report it."
-	default:
-		detail = "The Polar API call failed. If the problem persists, check Polar's status and the provider's debug log (TF_LOG=DEBUG)."
-	}
-	diags.AddError(summary, detail+"\n\nPolar said: "+msg)
-	return diags
+	return "another recipient"
 }

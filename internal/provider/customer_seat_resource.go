@@ -280,30 +280,33 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	container := state.container()
+	id := state.ID.ValueString()
 	list, err := r.data.seats.List(ctx, container)
 	if err != nil {
-		if polar.IsNotFound(err) {
-			tflog.Warn(ctx, "Seat's container no longer exists; removing the seat from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": state.ID.ValueString()})
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		resp.Diagnostics.Append(apiErrorDiag("Cannot read seat "+state.ID.ValueString(), err, container, "customer_seats:read")...)
+		// A container that answers 404 is not "deleted" (Polar does not
+		// delete subscriptions or orders): it is a wrong token, organization
+		// or server until proven otherwise, and state is kept.
+		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot read seat "+id, err, container, "customer_seats:read")...)
 		return
 	}
-	seat, found := list.Find(state.ID.ValueString())
+	seat, found := list.Find(id)
+	var why string
 	switch {
 	case !found:
-		tflog.Warn(ctx, "Seat not found in its container; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": state.ID.ValueString()})
+		why = "is no longer in its " + container.String()
 	case seat.Status == polar.SeatStatusRevoked:
-		tflog.Warn(ctx, "Seat was revoked outside Terraform; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": seat.ID})
+		why = "was revoked outside Terraform"
 	case !sameOccupant(&state, &seat):
-		tflog.Warn(ctx, "Seat id now holds a different recipient (Polar reused the revoked row); removing it from state so it is planned for creation",
-			map[string]any{"container": container.String(), "seat_id": seat.ID})
+		why = "now holds someone else (Polar reused the revoked row for " + describeOccupant(&seat) + ")"
 	default:
 		resp.Diagnostics.Append(applySeat(ctx, &state, &seat)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
+	tflog.Warn(ctx, "Seat drifted; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": id, "why": why})
+	resp.Diagnostics.AddWarning("Seat "+id+" "+why,
+		fmt.Sprintf("Seat %s of %s %s. It is removed from state, and the plan assigns a new seat to %s (Polar mails a new invitation unless immediate_claim is set). "+
+			"If that is not wanted, remove the resource from the configuration.", id, recipientOf(&state), why, recipientOf(&state)))
 	resp.State.RemoveResource(ctx)
 }
 
@@ -342,7 +345,7 @@ func (r *customerSeatResource) resend(ctx context.Context, state *customerSeatMo
 		resp.Diagnostics.AddWarning("Invitation not resent",
 			fmt.Sprintf("Seat %s is no longer pending (it was claimed or revoked since the plan), so Polar did not resend its invitation.", id))
 	default:
-		resp.Diagnostics.Append(apiErrorDiag("Cannot resend the invitation of seat "+id, err, state.container(), "customer_seats:write")...)
+		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot resend the invitation of seat "+id, err, state.container(), "customer_seats:write")...)
 	}
 }
 
@@ -357,39 +360,7 @@ func (r *customerSeatResource) Delete(ctx context.Context, req resource.DeleteRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	container := state.container()
-	id := state.ID.ValueString()
-	list, err := r.data.seats.List(ctx, container)
-	if err != nil {
-		if polar.IsNotFound(err) {
-			tflog.Warn(ctx, "Seat's container no longer exists; nothing to revoke", map[string]any{"container": container.String(), "seat_id": id})
-			return
-		}
-		resp.Diagnostics.Append(apiErrorDiag("Cannot check seat "+id+" before revoking it", err, container, "customer_seats:read")...)
-		return
-	}
-	seat, found := list.Find(id)
-	switch {
-	case !found:
-		tflog.Warn(ctx, "Seat no longer exists; nothing to revoke", map[string]any{"seat_id": id})
-		return
-	case seat.Status == polar.SeatStatusRevoked:
-		tflog.Warn(ctx, "Seat is already revoked; nothing to revoke", map[string]any{"seat_id": id})
-		return
-	case !sameOccupant(&state, &seat):
-		tflog.Warn(ctx, "Seat id now holds a different recipient; leaving that recipient's seat alone", map[string]any{"seat_id": id})
-		return
-	}
-	revoked, err := r.data.client.RevokeSeat(ctx, id)
-	if err != nil {
-		if polar.IsNotFound(err) {
-			tflog.Warn(ctx, "Seat disappeared before it was revoked", map[string]any{"seat_id": id})
-			return
-		}
-		resp.Diagnostics.Append(apiErrorDiag("Cannot revoke seat "+id, err, container, "customer_seats:write")...)
-		return
-	}
-	r.data.seats.Applied(revoked)
+	resp.Diagnostics.Append(r.revoke(ctx, &state)...)
 }
 
 func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -231,28 +230,6 @@ func TestAccCustomerSeat_driftReusedForAnotherRecipient(t *testing.T) {
 				}
 				return nil
 			},
-		}},
-	})
-}
-
-// Drift: a deleted container removes the seat from state.
-func TestAccCustomerSeat_driftContainerDeleted(t *testing.T) {
-	e := newAccEnv(t)
-	e.emulatorOnly()
-	cfg := e.emailSeat(e.email("gone"))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-		}, {
-			PreConfig: func() {
-				e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"deleted": true})
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
-			}},
-			ExpectError: wrapped("Polar has no subscription " + e.subscriptionID),
 		}},
 	})
 }

@@ -134,7 +134,7 @@ func (d *customerSeatsDataSource) Read(ctx context.Context, req datasource.ReadR
 					container, polar.Sanitize(err.Error())))
 			return
 		}
-		resp.Diagnostics.Append(apiErrorDiag(summary, err, container, "customer_seats:read")...)
+		resp.Diagnostics.Append(d.data.apiErrorDiag(summary, err, container, "customer_seats:read")...)
 		return
 	}
 	want := map[string]bool{}

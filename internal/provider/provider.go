@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -62,6 +63,34 @@ type providerModel struct {
 type providerData struct {
 	client *polar.Client
 	seats  *seatCache
+	// endpoint and tokenSource go into diagnostics: most failures are a
+	// token of another organization or environment.
+	endpoint    string
+	tokenSource string
+
+	mu sync.Mutex
+	// planned are the recipients planned for new seats in this process,
+	// per container, for the plan-time capacity warning.
+	planned map[polar.Container]map[string]bool
+}
+
+// planCreate records a recipient planned for a new seat and returns how
+// many distinct ones the container has so far. Unknown recipients count
+// each time.
+func (pd *providerData) planCreate(c polar.Container, recipient string) int {
+	pd.mu.Lock()
+	defer pd.mu.Unlock()
+	if pd.planned == nil {
+		pd.planned = map[polar.Container]map[string]bool{}
+	}
+	if pd.planned[c] == nil {
+		pd.planned[c] = map[string]bool{}
+	}
+	if recipient == "unknown" {
+		recipient = fmt.Sprintf("unknown#%d", len(pd.planned[c]))
+	}
+	pd.planned[c][recipient] = true
+	return len(pd.planned[c])
 }
 
 func (p *polarProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -133,6 +162,10 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 
 	token := stringOr(cfg.AccessToken, os.Getenv(EnvAccessToken))
+	tokenSource := "access_token in the provider block"
+	if cfg.AccessToken.IsNull() {
+		tokenSource = "the " + EnvAccessToken + " environment variable"
+	}
 	if token == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("access_token"), "Missing Polar access token",
 			"The provider needs a Polar organization access token with the scopes customer_seats:read and customer_seats:write. "+
@@ -204,7 +237,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": baseURL, "requests_per_minute": rpm, "max_retries": retries})
-	data := &providerData{client: client, seats: newSeatCache(client)}
+	data := &providerData{client: client, seats: newSeatCache(client), endpoint: baseURL, tokenSource: tokenSource}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -227,14 +260,22 @@ func stringOr(v types.String, fallback string) string {
 // checkServerURL accepts an absolute https URL, or http to loopback only.
 func checkServerURL(raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("%q is not an absolute http(s) URL such as https://api.polar.sh or http://127.0.0.1:8787", raw)
+	if err == nil && u.User != nil {
+		// Never echoed: the message would carry the credentials.
+		return fmt.Errorf("the URL must not carry credentials (user:password@); give the token as access_token")
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return fmt.Errorf("%q must not carry credentials, a query or a fragment", raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		shown := fmt.Sprintf("%q", raw)
+		if strings.Contains(raw, "@") {
+			shown = "the value"
+		}
+		return fmt.Errorf("%s is not an absolute http(s) URL such as https://api.polar.sh or http://127.0.0.1:8787", shown)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q must not carry a query or a fragment", raw)
 	}
 	if u.Scheme == "http" && !polar.IsLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("%q uses plain http to a host that is not loopback: the access token would travel in clear. Use https, or http only to 127.0.0.1, ::1 or localhost", raw)
+		return fmt.Errorf("%q uses plain http to a host that is not loopback: the access token would travel in clear. Use https, or http only to a loopback address (127.0.0.1, ::1) or localhost", raw)
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 func TestAccScale_planListsEachContainerOnce(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	const perContainer = 60
+	const perContainer = 25
 	e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": perContainer})
 	e.control(http.MethodPatch, "/__emulator/orders/"+e.orderID, map[string]any{"seats": perContainer})
 	cfg := e.config(`

@@ -20,6 +20,13 @@ const listTimeout = 5 * time.Minute
 // flight, later callers share its result. Polar has no GET-by-id, so without
 // this a refresh of N seats would cost N list calls (and move N² seats).
 //
+// Some decisions need a list newer than the moment they are taken — destroy's
+// ownership check (Polar may have reused the seat's id for someone else since
+// the plan), or the check after a write whose answer was lost. Fresh gives
+// such a list: one whose request starts after the call. Callers that ask
+// while a fresh list is in flight share the next one, so N concurrent
+// destroys cost two or three lists, not N.
+//
 // Writes made through this process keep the cached list true: the seat a
 // write returns replaces (or joins) the cached row and the counts are
 // recomputed, so a caller never sees its own writes missing and a destroy of
@@ -33,12 +40,22 @@ type seatCache struct {
 
 	mu      sync.Mutex
 	entries map[polar.Container]*cacheEntry
-	fetches int // list calls made, for tests
 }
 
 type cacheEntry struct {
 	list *polar.SeatsList
 	gen  uint64
+	// fresh lists: the one in flight, and the next one, which callers
+	// arriving meanwhile join and which starts when the first ends.
+	inflight, next *freshList
+}
+
+// freshList is one list call shared by the callers of Fresh; done closes
+// when list or err is set.
+type freshList struct {
+	done chan struct{}
+	list *polar.SeatsList
+	err  error
 }
 
 func newSeatCache(client *polar.Client) *seatCache {
@@ -58,20 +75,58 @@ func (c *seatCache) List(ctx context.Context, container polar.Container) (*polar
 	return c.fetch(ctx, container)
 }
 
-// Refresh drops the cached list and fetches a new one that starts after this
-// call: used after a write whose outcome is unknown.
-func (c *seatCache) Refresh(ctx context.Context, container polar.Container) (*polar.SeatsList, error) {
-	c.Invalidate(container)
-	return c.fetch(ctx, container)
+// Fresh returns a list of the container whose request started after this
+// call, shared with the other callers waiting at that moment. It also
+// replaces the cached list.
+func (c *seatCache) Fresh(ctx context.Context, container polar.Container) (*polar.SeatsList, error) {
+	return c.freshList(ctx, container).wait(ctx)
 }
 
-// Invalidate forgets the container's list.
-func (c *seatCache) Invalidate(container polar.Container) {
+// freshList joins the list call that will start next for the container.
+func (c *seatCache) freshList(ctx context.Context, container polar.Container) *freshList {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entry(container)
-	e.list = nil
-	e.gen++
+	f := e.next
+	if f == nil {
+		f = &freshList{done: make(chan struct{})}
+		if e.inflight == nil {
+			e.inflight = f
+			go c.runFresh(context.WithoutCancel(ctx), container, f)
+		} else {
+			e.next = f
+		}
+	}
+	return f
+}
+
+func (f *freshList) wait(ctx context.Context) (*polar.SeatsList, error) {
+	select {
+	case <-f.done:
+		return f.list, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (c *seatCache) runFresh(ctx context.Context, container polar.Container, f *freshList) {
+	c.mu.Lock()
+	gen := c.entry(container).gen
+	c.mu.Unlock()
+	fctx, cancel := context.WithTimeout(ctx, listTimeout)
+	f.list, f.err = c.client.ListSeats(fctx, container)
+	cancel()
+	c.mu.Lock()
+	e := c.entry(container)
+	if f.err == nil && e.gen == gen {
+		e.list = f.list
+	}
+	e.inflight, e.next = e.next, nil
+	if e.inflight != nil {
+		go c.runFresh(ctx, container, e.inflight)
+	}
+	c.mu.Unlock()
+	close(f.done)
 }
 
 // Applied records a seat a write returned (assign, revoke, resend).
@@ -105,13 +160,6 @@ func (c *seatCache) Applied(seat *polar.CustomerSeat) {
 	e.list = next
 }
 
-// Fetches reports how many list calls this cache has made.
-func (c *seatCache) Fetches() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.fetches
-}
-
 func (c *seatCache) entry(container polar.Container) *cacheEntry {
 	e := c.entries[container]
 	if e == nil {
@@ -131,9 +179,6 @@ func (c *seatCache) fetch(ctx context.Context, container polar.Container) (*pola
 		// may still wait on it) but keeps its values (loggers).
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listTimeout)
 		defer cancel()
-		c.mu.Lock()
-		c.fetches++
-		c.mu.Unlock()
 		list, err := c.client.ListSeats(fctx, container)
 		if err != nil {
 			return nil, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -59,8 +58,8 @@ func TestSeatCacheCoalescesReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, byRoute := srv.Requests()
-	if byRoute["GET /v1/customer-seats"] != 2 || cache.Fetches() != 2 {
-		t.Fatalf("26 reads of one container and 1 of another cost %d list calls (cache counted %d), want 2", byRoute["GET /v1/customer-seats"], cache.Fetches())
+	if byRoute["GET /v1/customer-seats"] != 2 {
+		t.Fatalf("26 reads of one container and 1 of another cost %d list calls, want 2", byRoute["GET /v1/customer-seats"])
 	}
 }
 
@@ -78,7 +77,7 @@ func TestSeatCacheCallerCancellation(t *testing.T) {
 }
 
 // Writes made through the provider keep the cached list true without a new
-// list call; Refresh starts a new one.
+// list call; Fresh starts a new one.
 func TestSeatCacheWriteThrough(t *testing.T) {
 	cache, client, srv, _ := newCacheEnv(t)
 	ctx := context.Background()
@@ -106,42 +105,71 @@ func TestSeatCacheWriteThrough(t *testing.T) {
 	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 1 {
 		t.Fatalf("write-through made %d list calls, want 1", by["GET /v1/customer-seats"])
 	}
-	if _, err := cache.Refresh(ctx, demoSub); err != nil {
+	if _, err := cache.Fresh(ctx, demoSub); err != nil {
 		t.Fatal(err)
 	}
 	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 2 {
-		t.Fatalf("Refresh made no new list call")
+		t.Fatalf("Fresh made no new list call")
 	}
 }
 
 func strPtr(s string) *string { return &s }
 
-// A list already in flight when a write happens cannot put a list older than
-// the write into the cache.
-func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
-	cache, client, _, url := newCacheEnv(t)
-	ctx := context.Background()
-	req, _ := http.NewRequest(http.MethodPost, url+"/__emulator/faults", strings.NewReader(`{"method":"GET","path":"/v1/customer-seats","kind":"delay","delay_ms":300}`))
-	res, err := http.DefaultClient.Do(req)
+// gatedCacheEnv holds every list answer, already computed by the emulator,
+// until the test releases it: arrived receives one value per list call.
+func gatedCacheEnv(t *testing.T) (cache *seatCache, client *polar.Client, srv *emulator.Server, arrived <-chan struct{}, release chan<- struct{}) {
+	t.Helper()
+	srv, err := emulator.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = res.Body.Close()
+	arr, rel := make(chan struct{}, 100), make(chan struct{}, 100)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		arr <- struct{}{}
+		<-rel
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(func() {
+		close(rel)
+		ts.Close()
+	})
+	client, err = polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newSeatCache(client), client, srv, arr, rel
+}
+
+// A list already in flight when a write happens cannot put a list older than
+// the write into the cache.
+func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
+	cache, client, _, arrived, release := gatedCacheEnv(t)
+	ctx := context.Background()
 	done := make(chan *polar.SeatsList)
 	go func() {
 		l, _ := cache.List(ctx, demoSub)
 		done <- l
 	}()
-	for cache.Fetches() == 0 {
-		runtime.Gosched()
-	}
+	<-arrived // the list's answer is computed: it has no seat
 	seat, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &demoSub.ID, Email: strPtr("late@acme.io")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cache.Applied(seat)
-	if old := <-done; old == nil {
-		t.Fatal("in-flight list failed")
+	release <- struct{}{} // the in-flight list
+	release <- struct{}{} // the list that replaces it
+	if old := <-done; old == nil || len(old.Seats) != 0 {
+		t.Fatalf("in-flight list: %+v", old)
 	}
 	l, err := cache.List(ctx, demoSub)
 	if err != nil {
@@ -149,5 +177,37 @@ func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
 	}
 	if _, ok := l.Find(seat.ID); !ok {
 		t.Fatal("the cache holds a list older than the write")
+	}
+}
+
+// Fresh never answers with a list whose request started before the call,
+// and the callers that wait meanwhile share one next list.
+func TestSeatCacheFreshStartsAfterTheCallAndIsShared(t *testing.T) {
+	cache, _, srv, arrived, release := gatedCacheEnv(t)
+	ctx := context.Background()
+	first := cache.freshList(ctx, demoSub)
+	<-arrived // the first list's answer is computed
+	// Twenty callers decide now: they must not get the first list, and
+	// they share one.
+	var later []*freshList
+	for range 20 {
+		later = append(later, cache.freshList(ctx, demoSub))
+	}
+	release <- struct{}{}
+	if _, err := first.wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	release <- struct{}{}
+	for _, f := range later {
+		if f == first {
+			t.Fatal("a caller arriving during a list was given that list")
+		}
+		if _, err := f.wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 2 {
+		t.Fatalf("21 fresh reads cost %d list calls, want 2", by["GET /v1/customer-seats"])
 	}
 }
