@@ -228,7 +228,7 @@ func (r *customerSeatResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	m := customerSeatModel{
 		SubscriptionID: types.StringPointerValue(seat.SubscriptionID), OrderID: types.StringPointerValue(seat.OrderID),
-		Email: types.StringPointerValue(seat.Email), MemberID: types.StringPointerValue(seat.MemberID),
+		Email: emailPointer(seat.Email), MemberID: types.StringPointerValue(seat.MemberID),
 		ExternalCustomerID: types.StringNull(), CustomerID: types.StringNull(), ExternalMemberID: types.StringNull(),
 		ImmediateClaim: types.BoolValue(false), ResendInvitation: types.StringNull(),
 		Timeouts: nullTimeouts(),

@@ -52,7 +52,7 @@ type customerSeatModel struct {
 	ID                       types.String   `tfsdk:"id"`
 	SubscriptionID           types.String   `tfsdk:"subscription_id"`
 	OrderID                  types.String   `tfsdk:"order_id"`
-	Email                    types.String   `tfsdk:"email"`
+	Email                    emailValue     `tfsdk:"email"`
 	ExternalCustomerID       types.String   `tfsdk:"external_customer_id"`
 	CustomerID               types.String   `tfsdk:"customer_id"`
 	ExternalMemberID         types.String   `tfsdk:"external_member_id"`
@@ -75,7 +75,7 @@ type customerSeatModel struct {
 // recipient returns the five recipient attributes by name.
 func (m *customerSeatModel) recipient() map[string]*types.String {
 	return map[string]*types.String{
-		"email": &m.Email, "external_customer_id": &m.ExternalCustomerID, "customer_id": &m.CustomerID,
+		"email": &m.Email.StringValue, "external_customer_id": &m.ExternalCustomerID, "customer_id": &m.CustomerID,
 		"external_member_id": &m.ExternalMemberID, "member_id": &m.MemberID,
 	}
 }
@@ -102,6 +102,11 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			Validators: append(v, noNULValidator{}),
 		}
 	}
+	email := recipient("Recipient email. Polar finds the customer (legacy organizations; a customer is created if none has this email) or the member "+
+		"(member-model organizations) with this email and mails the invitation there. Polar checks and normalises the address as its email validator does "+
+		"(checked at plan time, with Polar's own reason), and any spelling Polar stores as the same address shows no diff: `Alice@EXAMPLE.com` and "+
+		"`alice@example.com`, `alice@xn--bcher-kva.de` and `alice@bücher.de`.", emailValidator{})
+	email.CustomType = emailType{} // compares as Polar stores addresses
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Assigns one seat of a Polar seat-based subscription or order to one recipient. " +
 			"Creating the resource assigns the seat (Polar mails an invitation unless `immediate_claim` is set); destroying it revokes the seat, " +
@@ -123,9 +128,7 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Optional:            true, PlanModifiers: replace,
 				Validators: []validator.String{uuidValidator{version4: true}},
 			},
-			"email": recipient("Recipient email. Polar finds the customer (legacy organizations; a customer is created if none has this email) or the member "+
-				"(member-model organizations) with this email and mails the invitation there. Polar lower-cases the domain; the comparison with what Polar "+
-				"returns is case-insensitive, so `Alice@Example.com` shows no diff.", emailValidator{}),
+			"email": email,
 			"external_customer_id": recipient("Recipient by your own customer id (the customer's `external_id` in Polar). The customer must exist.",
 				stringvalidator.LengthAtLeast(1)),
 			"customer_id": recipient("Recipient by Polar customer id (UUID). The customer must exist in the organization. This is the id you give Polar; "+
@@ -385,7 +388,7 @@ func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign,
 	}
 	req := polar.SeatAssign{
 		SubscriptionID: opt(m.SubscriptionID), OrderID: opt(m.OrderID),
-		Email: opt(m.Email), ExternalCustomerID: opt(m.ExternalCustomerID), CustomerID: opt(m.CustomerID),
+		Email: opt(m.Email.StringValue), ExternalCustomerID: opt(m.ExternalCustomerID), CustomerID: opt(m.CustomerID),
 		ExternalMemberID: opt(m.ExternalMemberID), MemberID: opt(m.MemberID),
 		ImmediateClaim: m.ImmediateClaim.ValueBool(),
 	}
