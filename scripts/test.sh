@@ -5,6 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
+# GO_TEST_FLAGS=  (empty) runs the Go tests without the race detector.
+GO_TEST_FLAGS=${GO_TEST_FLAGS--race}
 
 tools=bin/tools
 logs=bin/test-logs
@@ -42,10 +44,10 @@ step "examples: terraform fmt -check and validate" examples.log ./scripts/check-
 step "docs: generated docs up to date, tfplugindocs validate" docs.log make --no-print-directory docs-check
 
 # The Go tests last, so that their failures are the last thing printed.
-echo "go test -race: unit, emulator, acceptance (TF_ACC=1), fuzz seeds"
+echo "go test $GO_TEST_FLAGS: unit, emulator, acceptance (TF_ACC=1), fuzz seeds"
 t0=$SECONDS
 if ! TF_ACC=1 "$tools/gotestsum" --format pkgname --format-hide-empty-pkg --jsonfile "$logs/go-test.json" \
-  -- -race -count=1 -timeout 20m ./...; then
+  -- $GO_TEST_FLAGS -count=1 -timeout 20m ./...; then
   failed+=("go test|$logs/go-test.json")
 fi
 echo "go test: $((SECONDS - t0))s"

@@ -210,7 +210,7 @@ func validateDomain(domain string) (string, string, error) {
 	if !strings.Contains(ascii, ".") {
 		return "", "", errors.New("The part after the @-sign is not valid. It should have a period.")
 	}
-	if last := ascii[len(ascii)-1]; !(last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z') {
+	if last := rune(ascii[len(ascii)-1]); !unicode.IsLetter(last) { // ASCII here: a letter is [A-Za-z]
 		return "", "", errors.New("The part after the @-sign is not valid. It is not within a valid top-level domain.")
 	}
 	for _, d := range specialUse {

@@ -69,6 +69,7 @@ func terraformCommand(t *testing.T, env ...string) func(dir string, args ...stri
 // container and its counts, and still plans (seats freed in the same apply
 // may make room).
 func TestAccCustomerSeat_planWarnsWhenContainerIsFull(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	srv, err := emulator.New(accFixture())
 	if err != nil {
 		t.Fatal(err)
@@ -119,8 +120,10 @@ resource "polar_customer_seat" "free" {
 // (terraform destroy -refresh=false): a seat revoked out of band, or reused
 // for someone else, gets no API write.
 func TestAccCustomerSeat_destroyWithoutRefreshChecksOwnership(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	for _, reuse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reused=%v", reuse), func(t *testing.T) {
+			t.Parallel()
 			srv, err := emulator.New(accFixture())
 			if err != nil {
 				t.Fatal(err)

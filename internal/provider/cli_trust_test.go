@@ -44,6 +44,7 @@ func (e *accEnv) cliWorkspace(cfg string) (dir string, tf func(args ...string) (
 // destroy runs is left alone. (Before, the list cached since the first
 // revoke was used, and the newcomer's seat was revoked.)
 func TestAccCLI_destroyChecksOwnershipWithAFreshList(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	_, tf := e.cliWorkspace(fmt.Sprintf(`
@@ -95,9 +96,11 @@ resource "polar_customer_seat" "team" {
 
 // Plans tell the truth about what apply will do to people.
 func TestAccCLI_honestPlans(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	t.Run("drift is explained in the plan", func(t *testing.T) {
+		t.Parallel()
 		e := newAccEnv(t)
 		_, tf := e.cliWorkspace(fmt.Sprintf("resource \"polar_customer_seat\" \"a\" {\n  subscription_id = %q\n  email = \"drift@acme.io\"\n}\n", e.subscriptionID))
 		if out, err := tf("apply", "-auto-approve"); err != nil {
@@ -116,6 +119,7 @@ func TestAccCLI_honestPlans(t *testing.T) {
 		}
 	})
 	t.Run("replacing a claimed seat warns", func(t *testing.T) {
+		t.Parallel()
 		e := newAccEnv(t)
 		dir, tf := e.cliWorkspace(fmt.Sprintf("resource \"polar_customer_seat\" \"a\" {\n  subscription_id = %q\n  email = \"working@acme.io\"\n  immediate_claim = true\n}\n", e.subscriptionID))
 		if out, err := tf("apply", "-auto-approve"); err != nil {
@@ -134,6 +138,7 @@ func TestAccCLI_honestPlans(t *testing.T) {
 		}
 	})
 	t.Run("more seats planned than free warns", func(t *testing.T) {
+		t.Parallel()
 		e := newAccEnv(t)
 		_, tf := e.cliWorkspace(fmt.Sprintf(`
 resource "polar_customer_seat" "team" {
@@ -156,6 +161,7 @@ resource "polar_customer_seat" "team" {
 // and nothing in state is missing from Polar. (Before, seats assigned by
 // requests in flight were left out of state.)
 func TestAccCLI_interruptLeavesNoOrphans(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": 60})

@@ -70,8 +70,6 @@ func (v emailValue) StringSemanticEquals(_ context.Context, newValuable basetype
 	return emailaddr.Equal(v.ValueString(), other.ValueString()), diags
 }
 
-func emailNull() emailValue { return emailValue{StringValue: basetypes.NewStringNull()} }
-
 func emailPointer(s *string) emailValue {
 	return emailValue{StringValue: basetypes.NewStringPointerValue(s)}
 }

@@ -106,6 +106,7 @@ func hasError(diags []*tfprotov6.Diagnostic) bool {
 // state, so nothing is orphaned. (Before, the request was cancelled and the
 // seat, applied by Polar a moment later, was in Polar but not in state.)
 func TestProtocol_stopDuringAssignRecordsTheSeat(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	emu, err := emulator.New(nil)
 	if err != nil {
 		t.Fatal(err)
