@@ -39,6 +39,7 @@ tool() {
 tool gotestsum gotest.tools/gotestsum@v1.13.0
 tool tfplugindocs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0
 
+step "download Go modules (quiet when cached)" modules.log go mod download
 step "build the provider and the emulator" build.log go build ./...
 step "examples: terraform fmt -check and validate" examples.log ./scripts/check-examples.sh
 step "docs: generated docs up to date, tfplugindocs validate" docs.log make --no-print-directory docs-check

@@ -186,68 +186,6 @@ func plannedRecipient(cfg *customerSeatModel) string {
 
 func containerPath(c polar.Container) path.Path { return path.Root(c.QueryParam()) }
 
-// ImportState adopts an existing seat by container and seat id or email.
-func (r *customerSeatResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parseImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
-	list, err := r.data.seats.List(ctx, id.Container)
-	if err != nil {
-		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot import "+req.ID, err, id.Container, "customer_seats:read")...)
-		return
-	}
-	var seat *polar.CustomerSeat
-	if id.SeatID != "" {
-		if s, ok := list.Find(id.SeatID); ok {
-			seat = &s
-		}
-	} else {
-		matches := matchSeats(list, func(s *polar.CustomerSeat) bool { return s.Email != nil && emailaddr.Equal(*s.Email, id.Email) })
-		if len(matches) == 1 {
-			seat = &matches[0]
-		}
-	}
-	switch {
-	case seat == nil && id.SeatID != "":
-		resp.Diagnostics.AddError("Seat not found",
-			fmt.Sprintf("The %s has no seat %s. List its seats with the polar_customer_seats data source to find the right id.", id.Container, id.SeatID))
-		return
-	case seat == nil:
-		resp.Diagnostics.AddError("Seat not found",
-			fmt.Sprintf("The %s has no active seat for %s. Assign one with a new polar_customer_seat instead of importing.", id.Container, id.Email))
-		return
-	case seat.Status == polar.SeatStatusRevoked:
-		resp.Diagnostics.AddError("Seat is revoked",
-			fmt.Sprintf("Seat %s of the %s is revoked: there is nothing to import. Declare a polar_customer_seat without importing to assign a seat.", seat.ID, id.Container))
-		return
-	}
-	m := customerSeatModel{
-		SubscriptionID: types.StringPointerValue(seat.SubscriptionID), OrderID: types.StringPointerValue(seat.OrderID),
-		Email: emailPointer(seat.Email), MemberID: types.StringPointerValue(seat.MemberID),
-		ExternalCustomerID: types.StringNull(), CustomerID: types.StringNull(), ExternalMemberID: types.StringNull(),
-		ImmediateClaim: types.BoolValue(false), ResendInvitation: types.StringNull(),
-		Timeouts: nullTimeouts(),
-	}
-	if seat.Member != nil {
-		m.ExternalMemberID = types.StringPointerValue(seat.Member.ExternalID)
-	}
-	// In legacy organizations the seat's customer is the holder's own
-	// customer (its member belongs to the billing customer): then it is
-	// also a valid customer_id recipient.
-	if seat.CustomerID != nil && (seat.Member == nil || seat.Member.CustomerID != *seat.CustomerID) {
-		m.CustomerID = types.StringValue(*seat.CustomerID)
-	}
-	resp.Diagnostics.Append(applySeat(ctx, &m, seat)...)
-	m.Metadata = metadataValue(seat.SeatMetadata, true)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdopted, []byte(`true`))...)
-}
-
 func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})}
 }

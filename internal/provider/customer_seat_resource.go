@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
@@ -39,6 +40,7 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*customerSeatResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*customerSeatResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*customerSeatResource)(nil)
+	_ resource.ResourceWithIdentity         = (*customerSeatResource)(nil)
 )
 
 // NewCustomerSeatResource is the polar_customer_seat resource factory.
@@ -85,6 +87,22 @@ func (m *customerSeatModel) container() polar.Container {
 		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
 	}
 	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
+}
+
+// IdentitySchema: a seat is identified by its id and its container (Polar
+// has no GET by id; the container is where it is listed). Terraform 1.12 and
+// later import by identity and `terraform query` lists seats by it.
+func (r *customerSeatResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"seat_id": identityschema.StringAttribute{RequiredForImport: true,
+				Description: "The seat id."},
+			"subscription_id": identityschema.StringAttribute{OptionalForImport: true,
+				Description: "The subscription the seat belongs to. Set this or order_id."},
+			"order_id": identityschema.StringAttribute{OptionalForImport: true,
+				Description: "The order the seat belongs to. Set this or subscription_id."},
+		},
+	}
 }
 
 func (r *customerSeatResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -269,6 +287,9 @@ func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRe
 	resp.Diagnostics.Append(applySeat(ctx, &plan, seat)...)
 	// Recorded at once: a seat that exists is never forgotten.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&plan))...)
+	}
 }
 
 func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -304,6 +325,9 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 	default:
 		resp.Diagnostics.Append(applySeat(ctx, &state, &seat)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		if resp.Identity != nil {
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
+		}
 		return
 	}
 	tflog.Warn(ctx, "Seat drifted; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": id, "why": why})
@@ -330,6 +354,9 @@ func (r *customerSeatResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdopted, nil)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
+	}
 }
 
 func (r *customerSeatResource) resend(ctx context.Context, state *customerSeatModel, resp *resource.UpdateResponse) {

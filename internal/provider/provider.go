@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,7 +40,10 @@ const (
 	sandboxRequestsPerMinute    = 100
 )
 
-var _ provider.Provider = (*polarProvider)(nil)
+var (
+	_ provider.Provider                  = (*polarProvider)(nil)
+	_ provider.ProviderWithListResources = (*polarProvider)(nil)
+)
 
 type polarProvider struct {
 	version string
@@ -240,10 +244,17 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	data := &providerData{client: client, seats: newSeatCache(client), endpoint: baseURL, tokenSource: tokenSource}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *polarProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewCustomerSeatResource}
+}
+
+// ListResources are what `terraform query` (Terraform 1.14+) can list.
+// Older Terraform and OpenTofu ignore them.
+func (p *polarProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewCustomerSeatListResource}
 }
 
 func (p *polarProvider) DataSources(_ context.Context) []func() datasource.DataSource {

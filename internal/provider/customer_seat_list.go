@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listresourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+var (
+	_ list.ListResourceWithConfigure        = (*customerSeatListResource)(nil)
+	_ list.ListResourceWithConfigValidators = (*customerSeatListResource)(nil)
+)
+
+// NewCustomerSeatListResource is the polar_customer_seat list resource
+// factory: `terraform query` (Terraform 1.14+) finds the seats a container
+// already has, to adopt them in bulk.
+func NewCustomerSeatListResource() list.ListResource { return &customerSeatListResource{} }
+
+type customerSeatListResource struct {
+	data *providerData
+}
+
+type customerSeatListModel struct {
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	OrderID        types.String `tfsdk:"order_id"`
+	Statuses       types.List   `tfsdk:"statuses"`
+}
+
+func (l *customerSeatListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer_seat"
+}
+
+func (l *customerSeatListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Lists the seats of one subscription or order, one result per seat: its identity (`seat_id` and the container), " +
+			"the holder's email as the display name, and with `include_resource = true` a `polar_customer_seat` block ready to import. " +
+			"One API call per query, whatever the number of seats.",
+		Attributes: map[string]listschema.Attribute{
+			"subscription_id": listschema.StringAttribute{
+				MarkdownDescription: "The subscription whose seats to list (version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
+				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
+			},
+			"order_id": listschema.StringAttribute{
+				MarkdownDescription: "The order whose seats to list (version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
+				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
+			},
+			"statuses": listschema.ListAttribute{
+				MarkdownDescription: "Which seats to list: any of `pending`, `claimed`, `revoked`. Defaults to the active ones, `pending` and `claimed` (revoked seats cannot be imported).",
+				ElementType:         types.StringType, Optional: true,
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf("pending", "claimed", "revoked"))},
+			},
+		},
+	}
+}
+
+func (l *customerSeatListResource) ListResourceConfigValidators(context.Context) []list.ConfigValidator {
+	return []list.ConfigValidator{listresourcevalidator.ExactlyOneOf(path.MatchRoot("subscription_id"), path.MatchRoot("order_id"))}
+}
+
+func (l *customerSeatListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	l.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (l *customerSeatListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var diags diag.Diagnostics
+	var cfg customerSeatListModel
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	if l.data == nil {
+		diags.AddError("Polar provider not configured", "The provider configuration is not known, so no seats can be listed. Give the provider its access token.")
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	container := polar.Container{Kind: polar.ContainerSubscription, ID: cfg.SubscriptionID.ValueString()}
+	if cfg.SubscriptionID.IsNull() {
+		container = polar.Container{Kind: polar.ContainerOrder, ID: cfg.OrderID.ValueString()}
+	}
+	statuses := []string{string(polar.SeatStatusPending), string(polar.SeatStatusClaimed)}
+	if !cfg.Statuses.IsNull() {
+		statuses = nil
+		diags.Append(cfg.Statuses.ElementsAs(ctx, &statuses, false)...)
+	}
+	seats, err := l.data.seats.List(ctx, container)
+	if err != nil {
+		diags.Append(l.data.apiErrorDiag("Cannot list the seats of the "+container.String(), err, container, "customer_seats:read")...)
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	var found []polar.CustomerSeat
+	for _, s := range seats.Seats {
+		if slices.Contains(statuses, string(s.Status)) {
+			found = append(found, s)
+		}
+	}
+	// A stable order: by who holds the seat, then by id.
+	slices.SortFunc(found, func(a, b polar.CustomerSeat) int {
+		if c := strings.Compare(displayName(&a), displayName(&b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	stream.Results = func(push func(list.ListResult) bool) {
+		for i := range found {
+			if req.Limit > 0 && int64(i) >= req.Limit {
+				return
+			}
+			seat := &found[i]
+			result := req.NewListResult(ctx)
+			result.DisplayName = displayName(seat)
+			result.Diagnostics.Append(result.Identity.Set(ctx, seatIdentity(seat))...)
+			if req.IncludeResource {
+				m := configurableModel(ctx, seat, &result.Diagnostics)
+				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+			}
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+// displayName is what a person recognises a seat by: its holder's email.
+func displayName(s *polar.CustomerSeat) string {
+	name := describeOccupant(s)
+	if s.Status == polar.SeatStatusRevoked {
+		name += " (revoked)"
+	}
+	return name
+}

@@ -1,0 +1,235 @@
+package provider
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// attrs unmarshals a dynamic value of type typ into its attributes.
+func (p *protoEnv) attrs(typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
+	p.t.Helper()
+	v, err := dv.Unmarshal(typ)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	out := map[string]tftypes.Value{}
+	if err := v.As(&out); err != nil {
+		p.t.Fatal(err)
+	}
+	return out
+}
+
+func str2(v tftypes.Value) string {
+	var s string
+	if v.IsNull() || !v.IsKnown() {
+		return ""
+	}
+	_ = v.As(&s)
+	return s
+}
+
+// Bulk adoption at the protocol level, as Terraform 1.14's
+// `terraform query -generate-config-out` and an import block with identity
+// drive it: list (one API call), the generated block validates as written,
+// import by identity, and the plan after import changes nothing; no write.
+func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
+	t.Parallel()
+	emu, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+	ctx := context.Background()
+	client, _ := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken})
+	sub := emulator.DemoSubscriptionID
+	for _, email := range []string{"bob@acme.io", "alice@xn--bcher-kva.de", "gone@acme.io"} {
+		s, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &sub, Email: &email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if email == "gone@acme.io" {
+			if _, err := client.RevokeSeat(ctx, s.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	p := newProtoEnv(t, ts.URL, emulator.DemoToken)
+	_, before := emu.Requests()
+
+	// The identity schema.
+	ids, err := p.server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil || hasError(ids.Diagnostics) {
+		t.Fatalf("identity schemas: %v %v", err, ids.Diagnostics)
+	}
+	idSchema := ids.IdentitySchemas["polar_customer_seat"]
+	if idSchema == nil {
+		t.Fatal("polar_customer_seat has no identity schema")
+	}
+	forImport := map[string]string{}
+	for _, a := range idSchema.IdentityAttributes {
+		forImport[a.Name] = map[bool]string{true: "required", false: "optional"}[a.RequiredForImport]
+	}
+	if forImport["seat_id"] != "required" || forImport["subscription_id"] != "optional" || forImport["order_id"] != "optional" || len(forImport) != 3 {
+		t.Fatalf("identity attributes %v", forImport)
+	}
+	idType := idSchema.ValueType()
+
+	// List, with the resource objects.
+	listType := p.schema.ListResourceSchemas["polar_customer_seat"].ValueType()
+	listCfg := p.value(listType, map[string]tftypes.Value{"subscription_id": tftypes.NewValue(tftypes.String, sub)})
+	lister, ok := p.server.(tfprotov6.ListResourceServer)
+	if !ok {
+		t.Fatal("the provider server does not serve list resources")
+	}
+	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: "polar_customer_seat", Config: p.dynamic(listType, listCfg), IncludeResource: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resType := p.resourceType("polar_customer_seat")
+	var names []string
+	var results []tfprotov6.ListResourceResult
+	for r := range stream.Results {
+		if hasError(r.Diagnostics) {
+			t.Fatalf("list: %v", r.Diagnostics)
+		}
+		names = append(names, r.DisplayName)
+		results = append(results, r)
+	}
+	if strings.Join(names, ",") != "alice@bücher.de,bob@acme.io" {
+		t.Fatalf("listed %v, want the two active seats by email", names)
+	}
+	if _, after := emu.Requests(); after["GET /v1/customer-seats"]-before["GET /v1/customer-seats"] != 1 {
+		t.Fatalf("the query cost %d list calls, want 1", after["GET /v1/customer-seats"]-before["GET /v1/customer-seats"])
+	}
+
+	schema := p.schema.ResourceSchemas["polar_customer_seat"]
+	for _, r := range results {
+		obj := p.attrs(resType, r.Resource)
+		// The generated configuration: what Terraform writes from the
+		// object, leaving out what only Polar computes.
+		cfgAttrs := map[string]tftypes.Value{}
+		recipients := 0
+		for _, a := range schema.Block.Attributes {
+			if a.Computed && !a.Optional {
+				continue
+			}
+			if v := obj[a.Name]; !v.IsNull() {
+				cfgAttrs[a.Name] = v
+				if strings.Contains("email external_customer_id customer_id external_member_id member_id", a.Name) && a.Name != "id" {
+					recipients++
+				}
+			}
+		}
+		if recipients != 1 || str2(cfgAttrs["email"]) == "" {
+			t.Fatalf("%s: generated block sets %d recipient attributes (%v), want exactly the email", r.DisplayName, recipients, cfgAttrs)
+		}
+		config := p.value(resType, cfgAttrs)
+		v, err := p.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "polar_customer_seat", Config: p.dynamic(resType, config)})
+		if err != nil || hasError(v.Diagnostics) {
+			t.Fatalf("%s: the generated block is not valid: %v %v", r.DisplayName, err, v.Diagnostics)
+		}
+
+		// Import by identity (no import ID).
+		identity := r.Identity.IdentityData
+		if got := p.attrs(idType, identity); str2(got["subscription_id"]) != sub || str2(got["seat_id"]) == "" || !got["order_id"].IsNull() {
+			t.Fatalf("%s: identity %v", r.DisplayName, got)
+		}
+		imp, err := p.server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "polar_customer_seat", Identity: &tfprotov6.ResourceIdentityData{IdentityData: identity}})
+		if err != nil || hasError(imp.Diagnostics) || len(imp.ImportedResources) != 1 {
+			t.Fatalf("%s: import by identity: %v %v", r.DisplayName, err, imp.Diagnostics)
+		}
+		imported := imp.ImportedResources[0]
+
+		// Plan: Terraform proposes the configuration over the imported
+		// state (computed and unset optional-computed values kept).
+		prior := p.attrs(resType, imported.State)
+		proposed := map[string]tftypes.Value{}
+		for _, a := range schema.Block.Attributes {
+			if c, ok := cfgAttrs[a.Name]; ok || !a.Computed {
+				if !ok {
+					c = tftypes.NewValue(prior[a.Name].Type(), nil)
+				}
+				proposed[a.Name] = c
+				continue
+			}
+			proposed[a.Name] = prior[a.Name]
+		}
+		proposed["timeouts"] = prior["timeouts"]
+		plan, err := p.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+			TypeName: "polar_customer_seat", PriorState: imported.State, PriorPrivate: imported.Private,
+			ProposedNewState: p.dynamic(resType, tftypes.NewValue(resType, proposed)), Config: p.dynamic(resType, config),
+			PriorIdentity: imported.Identity,
+		})
+		if err != nil || hasError(plan.Diagnostics) {
+			t.Fatalf("%s: plan: %v %v", r.DisplayName, err, plan.Diagnostics)
+		}
+		planned := p.attrs(resType, plan.PlannedState)
+		for name, v := range prior {
+			if !v.Equal(planned[name]) {
+				t.Errorf("%s: the plan after import changes %s: %v -> %v", r.DisplayName, name, v, planned[name])
+			}
+		}
+		if len(plan.RequiresReplace) > 0 {
+			t.Errorf("%s: the plan after import replaces the seat (%v)", r.DisplayName, plan.RequiresReplace)
+		}
+
+		// Read keeps the identity.
+		read, err := p.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "polar_customer_seat", CurrentState: imported.State, Private: imported.Private, CurrentIdentity: imported.Identity})
+		if err != nil || hasError(read.Diagnostics) || read.NewIdentity == nil {
+			t.Fatalf("%s: read: %v %v", r.DisplayName, err, read.Diagnostics)
+		}
+		if got, want := p.attrs(idType, read.NewIdentity.IdentityData), p.attrs(idType, identity); !tftypes.NewValue(idType, got).Equal(tftypes.NewValue(idType, want)) {
+			t.Errorf("%s: identity changed on read: %v -> %v", r.DisplayName, want, got)
+		}
+	}
+	if _, after := emu.Requests(); after["POST /v1/customer-seats"] != before["POST /v1/customer-seats"] || after["DELETE /v1/customer-seats/{seat_id}"] != before["DELETE /v1/customer-seats/{seat_id}"] {
+		t.Fatalf("adoption wrote to Polar: %v", after)
+	}
+}
+
+// An identity must name the seat and exactly one container.
+func TestProtocol_importIdentityErrors(t *testing.T) {
+	t.Parallel()
+	emu, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+	p := newProtoEnv(t, ts.URL, emulator.DemoToken)
+	ids, _ := p.server.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	idType := ids.IdentitySchemas["polar_customer_seat"].ValueType()
+	seat := "2b8e3f8a-6c1d-4e2f-9a3b-5c7d9e1f2a4b"
+	for name, c := range map[string]struct {
+		set  map[string]tftypes.Value
+		want string
+	}{
+		"both containers":  {map[string]tftypes.Value{"seat_id": tftypes.NewValue(tftypes.String, seat), "subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID), "order_id": tftypes.NewValue(tftypes.String, emulator.DemoOrderID)}, "Set exactly one of subscription_id and order_id"},
+		"no container":     {map[string]tftypes.Value{"seat_id": tftypes.NewValue(tftypes.String, seat)}, "Set exactly one of subscription_id and order_id"},
+		"seat id not uuid": {map[string]tftypes.Value{"seat_id": tftypes.NewValue(tftypes.String, "s1"), "order_id": tftypes.NewValue(tftypes.String, emulator.DemoOrderID)}, "seat_id must be the seat's id"},
+		"unknown seat":     {map[string]tftypes.Value{"seat_id": tftypes.NewValue(tftypes.String, seat), "order_id": tftypes.NewValue(tftypes.String, emulator.DemoOrderID)}, "has no seat " + seat},
+		"container not v4": {map[string]tftypes.Value{"seat_id": tftypes.NewValue(tftypes.String, seat), "order_id": tftypes.NewValue(tftypes.String, "3a2b1c0d-9e8f-1a7b-b6c5-d4e3f2a1b0c9")}, "order_id must be a lowercase version-4 UUID"},
+	} {
+		imp, err := p.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{TypeName: "polar_customer_seat",
+			Identity: &tfprotov6.ResourceIdentityData{IdentityData: p.dynamic(idType, p.value(idType, c.set))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs []string
+		for _, d := range imp.Diagnostics {
+			msgs = append(msgs, d.Summary+": "+d.Detail)
+		}
+		if !hasError(imp.Diagnostics) || !strings.Contains(strings.Join(msgs, "\n"), c.want) {
+			t.Errorf("%s: %v, want an error saying %q", name, msgs, c.want)
+		}
+	}
+}
