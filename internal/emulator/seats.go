@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-// ptime renders datetimes as Polar does: UTC, "Z", six fractional digits when
+// jsonTime renders datetimes as Polar does: UTC, "Z", six fractional digits when
 // the microseconds are non-zero and none otherwise.
-type ptime time.Time
+type jsonTime time.Time
 
-func (t ptime) MarshalJSON() ([]byte, error) {
+func (t jsonTime) MarshalJSON() ([]byte, error) {
 	tt := time.Time(t).UTC()
 	layout := "2006-01-02T15:04:05Z"
 	if tt.Nanosecond()/1000 != 0 {
@@ -22,28 +22,28 @@ func (t ptime) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + tt.Format(layout) + `"`), nil
 }
 
-func pt(t *time.Time) *ptime {
+func optionalTime(t *time.Time) *jsonTime {
 	if t == nil {
 		return nil
 	}
-	p := ptime(*t)
+	p := jsonTime(*t)
 	return &p
 }
 
 type memberJSON struct {
-	ID         string  `json:"id"`
-	CreatedAt  ptime   `json:"created_at"`
-	ModifiedAt *ptime  `json:"modified_at"`
-	CustomerID string  `json:"customer_id"`
-	Email      string  `json:"email"`
-	Name       *string `json:"name"`
-	ExternalID *string `json:"external_id"`
-	Role       string  `json:"role"`
+	ID         string    `json:"id"`
+	CreatedAt  jsonTime  `json:"created_at"`
+	ModifiedAt *jsonTime `json:"modified_at"`
+	CustomerID string    `json:"customer_id"`
+	Email      string    `json:"email"`
+	Name       *string   `json:"name"`
+	ExternalID *string   `json:"external_id"`
+	Role       string    `json:"role"`
 }
 
 type seatJSON struct {
-	CreatedAt                ptime          `json:"created_at"`
-	ModifiedAt               *ptime         `json:"modified_at"`
+	CreatedAt                jsonTime       `json:"created_at"`
+	ModifiedAt               *jsonTime      `json:"modified_at"`
 	ID                       string         `json:"id"`
 	SubscriptionID           *string        `json:"subscription_id"`
 	OrderID                  *string        `json:"order_id"`
@@ -53,18 +53,18 @@ type seatJSON struct {
 	Member                   *memberJSON    `json:"member"`
 	Email                    *string        `json:"email"`
 	CustomerEmail            *string        `json:"customer_email"`
-	InvitationTokenExpiresAt *ptime         `json:"invitation_token_expires_at"`
-	ClaimedAt                *ptime         `json:"claimed_at"`
-	RevokedAt                *ptime         `json:"revoked_at"`
+	InvitationTokenExpiresAt *jsonTime      `json:"invitation_token_expires_at"`
+	ClaimedAt                *jsonTime      `json:"claimed_at"`
+	RevokedAt                *jsonTime      `json:"revoked_at"`
 	SeatMetadata             map[string]any `json:"seat_metadata"`
 }
 
 func (o *org) render(s *seat) seatJSON {
 	out := seatJSON{
-		CreatedAt: ptime(s.createdAt), ModifiedAt: pt(s.modifiedAt), ID: s.id,
+		CreatedAt: jsonTime(s.createdAt), ModifiedAt: optionalTime(s.modifiedAt), ID: s.id,
 		SubscriptionID: s.subscriptionID, OrderID: s.orderID, Status: s.status,
 		CustomerID: s.customerID, MemberID: s.memberID, Email: s.email,
-		InvitationTokenExpiresAt: pt(s.expiresAt), ClaimedAt: pt(s.claimedAt), RevokedAt: pt(s.revokedAt),
+		InvitationTokenExpiresAt: optionalTime(s.expiresAt), ClaimedAt: optionalTime(s.claimedAt), RevokedAt: optionalTime(s.revokedAt),
 		SeatMetadata: s.metadata,
 	}
 	if out.SeatMetadata == nil {
@@ -75,7 +75,7 @@ func (o *org) render(s *seat) seatJSON {
 		m = o.memberByID(*s.memberID)
 	}
 	if m != nil {
-		out.Member = &memberJSON{ID: m.id, CreatedAt: ptime(m.createdAt), ModifiedAt: pt(m.modifiedAt), CustomerID: m.customerID,
+		out.Member = &memberJSON{ID: m.id, CreatedAt: jsonTime(m.createdAt), ModifiedAt: optionalTime(m.modifiedAt), CustomerID: m.customerID,
 			Email: m.email, Name: m.name, ExternalID: m.externalID, Role: m.role}
 	}
 	out.CustomerEmail = o.seatEmail(s, m)
@@ -103,7 +103,7 @@ func (o *org) seatEmail(s *seat, m *member) *string {
 
 // --- validation errors -----------------------------------------------------
 
-type vErr struct {
+type fieldError struct {
 	Type  string         `json:"type"`
 	Loc   []any          `json:"loc"`
 	Msg   string         `json:"msg"`
@@ -111,7 +111,7 @@ type vErr struct {
 	Ctx   map[string]any `json:"ctx,omitempty"`
 }
 
-func validationFailed(w http.ResponseWriter, errs []vErr) {
+func validationFailed(w http.ResponseWriter, errs []fieldError) {
 	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "RequestValidationError", "detail": errs})
 }
 
@@ -138,7 +138,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) (map[string]json.RawMe
 		if se, ok := err.(*json.SyntaxError); ok {
 			off = int(se.Offset)
 		}
-		validationFailed(w, []vErr{{Type: "json_invalid", Loc: []any{"body", off}, Msg: "JSON decode error", Input: map[string]any{}, Ctx: map[string]any{"error": err.Error()}}})
+		validationFailed(w, []fieldError{{Type: "json_invalid", Loc: []any{"body", off}, Msg: "JSON decode error", Input: map[string]any{}, Ctx: map[string]any{"error": err.Error()}}})
 		return nil, false
 	}
 	obj, ok := probe.(map[string]any)
@@ -158,7 +158,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, who *princip
 	}
 	s.inApp(w)
 	q := r.URL.Query()
-	var errs []vErr
+	var errs []fieldError
 	var subID, orderID *string
 	for _, name := range []string{"subscription_id", "order_id"} {
 		vals, present := q[name]
@@ -285,9 +285,9 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, who *princ
 		return
 	}
 	// 7. recipient resolution; every creation is staged and only committed on success.
-	res, status, perr := o.resolve(c, req, now)
-	if perr != nil {
-		writeJSON(w, status, perr)
+	res, status, domainErr := o.resolve(c, req, now)
+	if domainErr != nil {
+		writeJSON(w, status, domainErr)
 		return
 	}
 	res.commit(o)
@@ -351,7 +351,7 @@ func (s *Server) seatForWrite(w http.ResponseWriter, who *principal, rawID strin
 	s.inApp(w)
 	id, e := parseUUID4(rawID, []any{"path", "seat_id"})
 	if e != nil {
-		validationFailed(w, []vErr{*e})
+		validationFailed(w, []fieldError{*e})
 		return nil, false
 	}
 	for _, st := range who.org.seats {
@@ -467,16 +467,16 @@ func (s *Server) handleClaim(w http.ResponseWriter, r *http.Request) {
 	s.inApp(w)
 	raw, present := body["invitation_token"]
 	if !present {
-		validationFailed(w, []vErr{{Type: "missing", Loc: []any{"body", "invitation_token"}, Msg: "Field required", Input: bodyInput(body)}})
+		validationFailed(w, []fieldError{{Type: "missing", Loc: []any{"body", "invitation_token"}, Msg: "Field required", Input: bodyInput(body)}})
 		return
 	}
 	var tok string
 	if err := json.Unmarshal(raw, &tok); err != nil {
-		validationFailed(w, []vErr{{Type: "string_type", Loc: []any{"body", "invitation_token"}, Msg: "Input should be a valid string", Input: rawValue(raw)}})
+		validationFailed(w, []fieldError{{Type: "string_type", Loc: []any{"body", "invitation_token"}, Msg: "Input should be a valid string", Input: rawValue(raw)}})
 		return
 	}
 	if strings.ContainsRune(tok, 0) {
-		validationFailed(w, []vErr{nulError([]any{"body", "invitation_token"}, tok)})
+		validationFailed(w, []fieldError{nulError([]any{"body", "invitation_token"}, tok)})
 		return
 	}
 	s.mu.Lock()
@@ -514,9 +514,9 @@ func (s *Server) handleClaim(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if email != nil {
-			stg := &staged{}
-			m := o.findOrCreateMember(c.customerID, *email, nil, now, stg)
-			stg.commit(o)
+			newRecords := &staged{}
+			m := o.findOrCreateMember(c.customerID, *email, nil, now, newRecords)
+			newRecords.commit(o)
 			st.memberID = &m.id
 			e := m.email
 			st.email = &e
@@ -548,8 +548,8 @@ func rawValue(raw json.RawMessage) any {
 	return v
 }
 
-func nulError(loc []any, input any) vErr {
-	return vErr{Type: "value_error", Loc: loc, Msg: "Value error, This value contains invalid characters", Input: input, Ctx: map[string]any{"error": map[string]any{}}}
+func nulError(loc []any, input any) fieldError {
+	return fieldError{Type: "value_error", Loc: loc, Msg: "Value error, This value contains invalid characters", Input: input, Ctx: map[string]any{"error": map[string]any{}}}
 }
 
 // --- recipient resolution (section 6) --------------------------------------
@@ -577,14 +577,14 @@ func (st *staged) commit(o *org) {
 	}
 }
 
-func (o *org) findOrCreateMember(billingID, email string, externalID *string, now time.Time, stg *staged) *member {
-	for _, m := range append(append([]*member(nil), o.members...), stg.members...) {
+func (o *org) findOrCreateMember(billingID, email string, externalID *string, now time.Time, newRecords *staged) *member {
+	for _, m := range append(append([]*member(nil), o.members...), newRecords.members...) {
 		if m.customerID == billingID && strings.EqualFold(m.email, email) {
 			return m
 		}
 	}
 	m := &member{id: newUUID(), customerID: billingID, email: email, externalID: externalID, role: "member", createdAt: now}
-	stg.members = append(stg.members, m)
+	newRecords.members = append(newRecords.members, m)
 	return m
 }
 
@@ -616,17 +616,17 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 				}
 			}
 			if cu == nil {
-				return nil, http.StatusNotFound, perr("CustomerNotFound", "Customer not found: "+*req.externalCustomerID)
+				return nil, http.StatusNotFound, domainErr("CustomerNotFound", "Customer not found: "+*req.externalCustomerID)
 			}
 		case req.customerID != nil:
 			ident = *req.customerID
 			if cu = o.customerByID(*req.customerID); cu == nil {
-				return nil, http.StatusNotFound, perr("CustomerNotFound", "Customer not found: "+*req.customerID)
+				return nil, http.StatusNotFound, domainErr("CustomerNotFound", "Customer not found: "+*req.customerID)
 			}
 		}
 		for _, st := range o.seatsOf(c.id) {
 			if st.active() && st.customerID != nil && *st.customerID == cu.id {
-				return nil, http.StatusBadRequest, perr("SeatAlreadyAssigned", "Seat already assigned to customer "+ident)
+				return nil, http.StatusBadRequest, domainErr("SeatAlreadyAssigned", "Seat already assigned to customer "+ident)
 			}
 		}
 		res.customerID = &cu.id
@@ -652,7 +652,7 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 			}
 		}
 		if cu == nil {
-			return nil, http.StatusBadRequest, perr("InvalidSeatAssignmentRequest", "Customer not found for the provided customer_id or external_customer_id.")
+			return nil, http.StatusBadRequest, domainErr("InvalidSeatAssignmentRequest", "Customer not found for the provided customer_id or external_customer_id.")
 		}
 		if cu.email != "" {
 			e := cu.email
@@ -665,7 +665,7 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 	case req.memberID != nil:
 		m = o.memberByID(*req.memberID)
 		if m == nil || m.customerID != billing {
-			return nil, http.StatusNotFound, perr("MemberNotFound", "Member not found: "+*req.memberID)
+			return nil, http.StatusNotFound, domainErr("MemberNotFound", "Member not found: "+*req.memberID)
 		}
 	case req.externalMemberID != nil:
 		for _, x := range o.members {
@@ -674,7 +674,7 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 			}
 		}
 		mismatch := func() (*resolution, int, *errBody) {
-			return nil, http.StatusBadRequest, perr("MemberEmailMismatch",
+			return nil, http.StatusBadRequest, domainErr("MemberEmailMismatch",
 				fmt.Sprintf("Member with external_member_id '%s' exists but has a different email than '%s'", *req.externalMemberID, *email))
 		}
 		switch {
@@ -682,7 +682,7 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 			return mismatch()
 		case m != nil:
 		case email == nil:
-			return nil, http.StatusNotFound, perr("MemberNotFound", "Member not found: "+*req.externalMemberID)
+			return nil, http.StatusNotFound, domainErr("MemberNotFound", "Member not found: "+*req.externalMemberID)
 		default:
 			ext := *req.externalMemberID
 			m = o.findOrCreateMember(billing, *email, &ext, now, &res.staged)
@@ -697,11 +697,11 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 	case email != nil:
 		m = o.findOrCreateMember(billing, *email, nil, now, &res.staged)
 	default:
-		return nil, http.StatusBadRequest, perr("InvalidSeatAssignmentRequest", "At least one of email, external_member_id, or member_id must be provided when member_model_enabled is true.")
+		return nil, http.StatusBadRequest, domainErr("InvalidSeatAssignmentRequest", "At least one of email, external_member_id, or member_id must be provided when member_model_enabled is true.")
 	}
 	for _, st := range o.seatsOf(c.id) {
 		if st.active() && st.email != nil && strings.EqualFold(*st.email, m.email) {
-			return nil, http.StatusBadRequest, perr("SeatAlreadyAssigned", "Seat already assigned to customer "+m.email)
+			return nil, http.StatusBadRequest, domainErr("SeatAlreadyAssigned", "Seat already assigned to customer "+m.email)
 		}
 	}
 	res.customerID = &billing
@@ -709,7 +709,7 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 	return res, 0, nil
 }
 
-func perr(code, detail string) *errBody {
+func domainErr(code, detail string) *errBody {
 	e := polarErr(code, detail)
 	return &e
 }

@@ -43,18 +43,18 @@ func parseUUIDAny(s string) (uuid.UUID, string, bool) {
 	return u, "", true
 }
 
-func uuidParsingErr(loc []any, input any, reason string) *vErr {
-	return &vErr{Type: "uuid_parsing", Loc: loc, Msg: "Input should be a valid UUID, " + reason, Input: input, Ctx: map[string]any{"error": reason}}
+func uuidParsingErr(loc []any, input any, reason string) *fieldError {
+	return &fieldError{Type: "uuid_parsing", Loc: loc, Msg: "Input should be a valid UUID, " + reason, Input: input, Ctx: map[string]any{"error": reason}}
 }
 
 // parseUUID4 validates a path or query id: any UUID syntax, version 4.
-func parseUUID4(s string, loc []any) (string, *vErr) {
+func parseUUID4(s string, loc []any) (string, *fieldError) {
 	u, reason, ok := parseUUIDAny(s)
 	if !ok {
 		return "", uuidParsingErr(loc, s, reason)
 	}
 	if u.Version() != 4 {
-		return "", &vErr{Type: "uuid_version", Loc: loc, Msg: "UUID version 4 expected", Input: s, Ctx: map[string]any{"expected_version": 4}}
+		return "", &fieldError{Type: "uuid_version", Loc: loc, Msg: "UUID version 4 expected", Input: s, Ctx: map[string]any{"expected_version": 4}}
 	}
 	return u.String(), nil
 }
@@ -80,7 +80,7 @@ func containsNUL(v any) bool {
 }
 
 // parseBool is pydantic's lax bool.
-func parseBool(raw json.RawMessage, loc []any) (bool, *vErr) {
+func parseBool(raw json.RawMessage, loc []any) (bool, *fieldError) {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -95,7 +95,7 @@ func parseBool(raw json.RawMessage, loc []any) (bool, *vErr) {
 		case "1", "1.0":
 			return true, nil
 		}
-		return false, &vErr{Type: "bool_parsing", Loc: loc, Msg: "Input should be a valid boolean, unable to interpret input", Input: v}
+		return false, &fieldError{Type: "bool_parsing", Loc: loc, Msg: "Input should be a valid boolean, unable to interpret input", Input: v}
 	case string:
 		switch strings.ToLower(t) {
 		case "0", "off", "f", "false", "n", "no":
@@ -103,21 +103,21 @@ func parseBool(raw json.RawMessage, loc []any) (bool, *vErr) {
 		case "1", "on", "t", "true", "y", "yes":
 			return true, nil
 		}
-		return false, &vErr{Type: "bool_parsing", Loc: loc, Msg: "Input should be a valid boolean, unable to interpret input", Input: t}
+		return false, &fieldError{Type: "bool_parsing", Loc: loc, Msg: "Input should be a valid boolean, unable to interpret input", Input: t}
 	}
-	return false, &vErr{Type: "bool_type", Loc: loc, Msg: "Input should be a valid boolean", Input: v}
+	return false, &fieldError{Type: "bool_type", Loc: loc, Msg: "Input should be a valid boolean", Input: v}
 }
 
 // parseAssign validates a SeatAssign body: field checks first, then (only if
 // they all pass) the model checks in Polar's order.
-func parseAssign(body map[string]json.RawMessage) (*assignReq, []vErr) {
+func parseAssign(body map[string]json.RawMessage) (*assignReq, []fieldError) {
 	req := &assignReq{}
-	var errs []vErr
+	var errs []fieldError
 	input := bodyInput(body)
 	if body == nil {
 		// No JSON object at all: every field takes its default, so the model
 		// check reports the missing container.
-		return nil, []vErr{{Type: "value_error", Loc: []any{"body"}, Msg: "Value error, Exactly one of subscription_id or order_id must be provided", Input: input, Ctx: map[string]any{"error": map[string]any{}}}}
+		return nil, []fieldError{{Type: "value_error", Loc: []any{"body"}, Msg: "Value error, Exactly one of subscription_id or order_id must be provided", Input: input, Ctx: map[string]any{"error": map[string]any{}}}}
 	}
 	str := func(name string) (*string, bool) {
 		raw, ok := body[name]
@@ -126,7 +126,7 @@ func parseAssign(body map[string]json.RawMessage) (*assignReq, []vErr) {
 		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			errs = append(errs, vErr{Type: "string_type", Loc: []any{"body", name}, Msg: "Input should be a valid string", Input: rawValue(raw)})
+			errs = append(errs, fieldError{Type: "string_type", Loc: []any{"body", name}, Msg: "Input should be a valid string", Input: rawValue(raw)})
 			return nil, false
 		}
 		if strings.ContainsRune(s, 0) {
@@ -156,7 +156,7 @@ func parseAssign(body map[string]json.RawMessage) (*assignReq, []vErr) {
 	req.externalMemberID, _ = str("external_member_id")
 	if e, ok := str("email"); ok && e != nil {
 		if norm, err := emailaddr.Normalize(*e); err != nil {
-			errs = append(errs, vErr{Type: "value_error", Loc: []any{"body", "email"}, Msg: "value is not a valid email address: " + err.Error(), Input: *e, Ctx: map[string]any{"reason": err.Error()}})
+			errs = append(errs, fieldError{Type: "value_error", Loc: []any{"body", "email"}, Msg: "value is not a valid email address: " + err.Error(), Input: *e, Ctx: map[string]any{"reason": err.Error()}})
 		} else {
 			req.email = &norm
 		}
@@ -166,13 +166,13 @@ func parseAssign(body map[string]json.RawMessage) (*assignReq, []vErr) {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if err := dec.Decode(&md); err != nil || md == nil {
-			errs = append(errs, vErr{Type: "dict_type", Loc: []any{"body", "metadata"}, Msg: "Input should be a valid dictionary", Input: rawValue(raw)})
+			errs = append(errs, fieldError{Type: "dict_type", Loc: []any{"body", "metadata"}, Msg: "Input should be a valid dictionary", Input: rawValue(raw)})
 		} else if containsNUL(md) {
 			errs = append(errs, nulError([]any{"body", "metadata"}, rawValue(raw)))
 		} else if len(md) > pyjson.MaxMetadataKeys {
-			errs = append(errs, vErr{Type: "value_error", Loc: []any{"body", "metadata"}, Msg: "Value error, Metadata cannot have more than 10 keys", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}})
+			errs = append(errs, fieldError{Type: "value_error", Loc: []any{"body", "metadata"}, Msg: "Value error, Metadata cannot have more than 10 keys", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}})
 		} else if pyjson.Len(md) > pyjson.MaxMetadataSize {
-			errs = append(errs, vErr{Type: "value_error", Loc: []any{"body", "metadata"}, Msg: "Value error, Metadata size cannot exceed 1KB", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}})
+			errs = append(errs, fieldError{Type: "value_error", Loc: []any{"body", "metadata"}, Msg: "Value error, Metadata size cannot exceed 1KB", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}})
 		} else {
 			req.metadata = md
 		}
@@ -187,8 +187,8 @@ func parseAssign(body map[string]json.RawMessage) (*assignReq, []vErr) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	model := func(msg string) []vErr {
-		return []vErr{{Type: "value_error", Loc: []any{"body"}, Msg: "Value error, " + msg, Input: input, Ctx: map[string]any{"error": map[string]any{}}}}
+	model := func(msg string) []fieldError {
+		return []fieldError{{Type: "value_error", Loc: []any{"body"}, Msg: "Value error, " + msg, Input: input, Ctx: map[string]any{"error": map[string]any{}}}}
 	}
 	if (req.subscriptionID != nil) == (req.orderID != nil) {
 		return nil, model("Exactly one of subscription_id or order_id must be provided")

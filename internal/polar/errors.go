@@ -20,16 +20,10 @@ const (
 	CodeInvalidSeatAssignmentRequest = "InvalidSeatAssignmentRequest"
 	CodeMemberEmailMismatch          = "MemberEmailMismatch"
 	CodeFeatureNotEnabled            = "FeatureNotEnabled"
-	CodeResourceNotFound             = "ResourceNotFound"
 	CodeCustomerNotFound             = "CustomerNotFound"
 	CodeMemberNotFound               = "MemberNotFound"
-	CodeBadRequest                   = "BadRequest"
-	CodeUnauthorized                 = "Unauthorized"
 	CodeInsufficientScope            = "insufficient_scope"
 	CodeInvalidToken                 = "invalid_token"
-	CodeRequestValidationError       = "RequestValidationError"
-	CodeLengthRequired               = "LengthRequired"
-	CodeRequestBodyTooLarge          = "RequestBodyTooLarge"
 )
 
 // maxDetailLen bounds how much of a server message is echoed back to users.

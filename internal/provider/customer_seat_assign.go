@@ -76,7 +76,7 @@ func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAss
 		sentAt := time.Now()
 		seat, err := r.data.client.AssignSeat(ctx, req)
 		if err == nil {
-			r.data.seats.Applied(seat)
+			r.data.seats.RecordWrite(seat)
 			return seat, diags
 		}
 		if !polar.IsOutcomeUnknown(err) {

@@ -274,12 +274,12 @@ func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	req2, d := assignRequest(ctx, &plan)
+	assignment, d := assignRequest(ctx, &plan)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	seat, diags := r.assignOnce(ctx, req2)
+	seat, diags := r.assignOnce(ctx, assignment)
 	resp.Diagnostics.Append(diags...)
 	if seat == nil {
 		return
@@ -369,7 +369,7 @@ func (r *customerSeatResource) resend(ctx context.Context, state *customerSeatMo
 	seat, err := r.data.client.ResendInvitation(ctx, id)
 	switch {
 	case err == nil:
-		r.data.seats.Applied(seat)
+		r.data.seats.RecordWrite(seat)
 		tflog.Info(ctx, "Invitation resent", map[string]any{"seat_id": id})
 	case polar.IsSeatNotPending(err):
 		resp.Diagnostics.AddWarning("Invitation not resent",

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
@@ -260,5 +259,3 @@ func TestAccCustomerSeat_claimedOutOfBandIsNotDrift(t *testing.T) {
 		}},
 	})
 }
-
-var _ = emulator.DemoToken

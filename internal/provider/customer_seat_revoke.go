@@ -61,7 +61,7 @@ func (r *customerSeatResource) revoke(ctx context.Context, state *customerSeatMo
 		revoked, err := r.data.client.RevokeSeat(ctx, id)
 		switch {
 		case err == nil:
-			r.data.seats.Applied(revoked)
+			r.data.seats.RecordWrite(revoked)
 			return diags
 		case polar.IsNotFound(err):
 			tflog.Warn(ctx, "Seat disappeared before it was revoked", map[string]any{"seat_id": id})

@@ -129,8 +129,8 @@ func (c *seatCache) runFresh(ctx context.Context, container polar.Container, f *
 	close(f.done)
 }
 
-// Applied records a seat a write returned (assign, revoke, resend).
-func (c *seatCache) Applied(seat *polar.CustomerSeat) {
+// RecordWrite records a seat a write returned (assign, revoke, resend).
+func (c *seatCache) RecordWrite(seat *polar.CustomerSeat) {
 	container := seat.Container()
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -88,7 +88,7 @@ func TestSeatCacheWriteThrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache.Applied(seat)
+	cache.RecordWrite(seat)
 	l, _ := cache.List(ctx, demoSub)
 	if got, ok := l.Find(seat.ID); !ok || got.Status != polar.SeatStatusPending || l.AvailableSeats != 4 {
 		t.Fatalf("assign not visible: %+v", l)
@@ -97,7 +97,7 @@ func TestSeatCacheWriteThrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache.Applied(revoked)
+	cache.RecordWrite(revoked)
 	l, _ = cache.List(ctx, demoSub)
 	if got, _ := l.Find(seat.ID); got.Status != polar.SeatStatusRevoked || l.AvailableSeats != 5 || len(l.Seats) != 1 {
 		t.Fatalf("revoke not visible: %+v", l)
@@ -165,7 +165,7 @@ func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache.Applied(seat)
+	cache.RecordWrite(seat)
 	release <- struct{}{} // the in-flight list
 	release <- struct{}{} // the list that replaces it
 	if old := <-done; old == nil || len(old.Seats) != 0 {
