@@ -57,29 +57,29 @@ func TestAccBadInputMatrix(t *testing.T) {
 		{"bad data source status", "", fmt.Sprintf("data \"polar_customer_seats\" \"test\" {\n  subscription_id = %q\n  statuses = [\"active\"]\n}\n", sub), `value must be one of: ["pending" "claimed" "revoked"]`},
 		{"data source without container", "", "data \"polar_customer_seats\" \"test\" {\n}\n", `Exactly one of these attributes must be configured: [subscription_id,order_id]`},
 	}
+	// One test case of many plan-only steps: each step's error is checked,
+	// and the emulator must have seen no call at all.
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			e.emulatorOnly()
-			provider := fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  server_url = %q\n}\n", e.token, e.url)
-			if c.provider != "" {
-				provider = fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  %s\n}\n", e.token, c.provider)
-				if strings.Contains(c.provider, "access_token") {
-					provider = fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  %s\n}\n", e.url, c.provider)
-				}
+		provider := fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  server_url = %q\n}\n", e.token, e.url)
+		if c.provider != "" {
+			provider = fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  %s\n}\n", e.token, c.provider)
+			if strings.Contains(c.provider, "access_token") {
+				provider = fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  %s\n}\n", e.url, c.provider)
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      provider + c.config,
-					PlanOnly:    true,
-					ExpectError: wrapped(c.want),
-				}},
-			})
-			if total, byRoute := e.requests(); total != 0 {
-				t.Fatalf("invalid input cost %d API calls: %v", total, byRoute)
-			}
+		}
+		steps = append(steps, resource.TestStep{
+			PreConfig:   func() { t.Logf("case %q", c.name) },
+			Config:      provider + c.config,
+			PlanOnly:    true,
+			ExpectError: wrapped(c.want),
 		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if total, byRoute := e.requests(); total != 0 {
+		t.Fatalf("invalid input cost %d API calls: %v", total, byRoute)
 	}
 }
 
@@ -126,14 +126,12 @@ func TestAccCustomerSeat_runtimeErrors(t *testing.T) {
 		{"403 missing read scope", fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = \"polar_oat_writeonly_token\"\n}\ndata \"polar_customer_seats\" \"test\" {\n  subscription_id = %q\n}\n", e.url, e.subscriptionID),
 			"The access token lacks the scope customer_seats:read"},
 	}
+	// One test case of failing steps (a failed apply leaves no state).
+	steps := make([]resource.TestStep, 0, len(cases))
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: wrapped(c.want)}},
-			})
-		})
+		steps = append(steps, resource.TestStep{PreConfig: func() { t.Logf("case %q", c.name) }, Config: c.config, ExpectError: wrapped(c.want)})
 	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	if s, _ := e.list(e.sub()).Find(existing.ID); s.Status != polar.SeatStatusPending {
 		t.Fatalf("the existing seat was touched: %+v", s)
 	}

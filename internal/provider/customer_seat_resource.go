@@ -298,6 +298,11 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The framework wants an identity after every read that does not fail,
+	// a drifted seat's included: the seat's own, which never changes.
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
+	}
 	if r.data == nil {
 		resp.Diagnostics.AddWarning("Seat not refreshed",
 			"The provider configuration is not known yet (for example the access token comes from another resource), so seat "+state.ID.ValueString()+" was not read. It is refreshed on the next plan.")
@@ -325,9 +330,6 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 	default:
 		resp.Diagnostics.Append(applySeat(ctx, &state, &seat)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		if resp.Identity != nil {
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
-		}
 		return
 	}
 	tflog.Warn(ctx, "Seat drifted; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": id, "why": why})
