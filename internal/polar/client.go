@@ -155,10 +155,11 @@ func IsLoopbackHost(host string) bool {
 
 // pacedTransport paces every attempt and tells an attempt that never left
 // this process ("not sent": nothing can have happened at Polar) from one
-// that may have reached Polar. Once an attempt is on its way it is no longer
+// that may have reached Polar. Once a write is on its way it is no longer
 // cancelled by the caller's context (Ctrl-C, an operation timeout): it runs
 // to its answer, bounded by attemptTimeout, so a write Polar applied is
-// always reported back and recorded. Waits before sending stop at once.
+// always reported back and recorded. Reads stop with the caller; waits
+// before sending stop at once.
 type pacedTransport struct {
 	next           http.RoundTripper
 	limiter        *rate.Limiter
@@ -177,7 +178,12 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
-	sendCtx, cancel := context.WithTimeout(httptrace.WithClientTrace(context.WithoutCancel(ctx), trace), t.attemptTimeout)
+	base := ctx
+	if req.Method != http.MethodGet {
+		// A write on its way runs to its answer; a read may stop.
+		base = context.WithoutCancel(ctx)
+	}
+	sendCtx, cancel := context.WithTimeout(httptrace.WithClientTrace(base, trace), t.attemptTimeout)
 	resp, err := t.next.RoundTrip(req.WithContext(sendCtx))
 	if err != nil {
 		cancel()

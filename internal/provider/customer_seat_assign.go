@@ -97,7 +97,10 @@ func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAss
 		tflog.Warn(ctx, "Seat assignment outcome unknown; checking the container before trying again",
 			map[string]any{"container": container.String(), "attempt": attempt, "error": polar.Sanitize(err.Error())})
 		found, list, lerr := r.findAssigned(ctx, container, match)
-		if found != nil || lerr != nil || ctx.Err() != nil || attempt >= maxAttempts || match == nil {
+		// Nothing found (or, for external_customer_id, nothing the list can
+		// show): try again; a retry answered SeatAlreadyAssigned is resolved
+		// by resolveUnknownAssign.
+		if found != nil || lerr != nil || ctx.Err() != nil || attempt >= maxAttempts {
 			return r.resolveFound(ctx, req, window, unknownErr, found, list, lerr)
 		}
 		select {

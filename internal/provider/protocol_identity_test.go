@@ -13,6 +13,18 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
+// demoEmulator starts an emulator with the demo fixture for one test.
+func demoEmulator(t *testing.T) (*emulator.Server, string) {
+	t.Helper()
+	emu, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+	return emu, ts.URL
+}
+
 // attrs unmarshals a dynamic value of type typ into its attributes.
 func (p *protoEnv) attrs(typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
 	p.t.Helper()
@@ -27,7 +39,7 @@ func (p *protoEnv) attrs(typ tftypes.Type, dv *tfprotov6.DynamicValue) map[strin
 	return out
 }
 
-func str2(v tftypes.Value) string {
+func stringOf(v tftypes.Value) string {
 	var s string
 	if v.IsNull() || !v.IsKnown() {
 		return ""
@@ -42,14 +54,9 @@ func str2(v tftypes.Value) string {
 // import by identity, and the plan after import changes nothing; no write.
 func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 	t.Parallel()
-	emu, err := emulator.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	defer ts.Close()
+	emu, url := demoEmulator(t)
 	ctx := context.Background()
-	client, _ := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken})
+	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
 	sub := emulator.DemoSubscriptionID
 	for _, email := range []string{"bob@acme.io", "alice@xn--bcher-kva.de", "gone@acme.io"} {
 		s, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &sub, Email: &email})
@@ -62,7 +69,7 @@ func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 			}
 		}
 	}
-	p := newProtoEnv(t, ts.URL, emulator.DemoToken)
+	p := newProtoEnv(t, url, emulator.DemoToken)
 	_, before := emu.Requests()
 
 	// The identity schema.
@@ -129,7 +136,7 @@ func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 				}
 			}
 		}
-		if recipients != 1 || str2(cfgAttrs["email"]) == "" {
+		if recipients != 1 || stringOf(cfgAttrs["email"]) == "" {
 			t.Fatalf("%s: generated block sets %d recipient attributes (%v), want exactly the email", r.DisplayName, recipients, cfgAttrs)
 		}
 		config := p.value(resType, cfgAttrs)
@@ -140,7 +147,7 @@ func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 
 		// Import by identity (no import ID).
 		identity := r.Identity.IdentityData
-		if got := p.attrs(idType, identity); str2(got["subscription_id"]) != sub || str2(got["seat_id"]) == "" || !got["order_id"].IsNull() {
+		if got := p.attrs(idType, identity); stringOf(got["subscription_id"]) != sub || stringOf(got["seat_id"]) == "" || !got["order_id"].IsNull() {
 			t.Fatalf("%s: identity %v", r.DisplayName, got)
 		}
 		imp, err := p.server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "polar_customer_seat", Identity: &tfprotov6.ResourceIdentityData{IdentityData: identity}})
@@ -199,13 +206,8 @@ func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 // An identity must name the seat and exactly one container.
 func TestProtocol_importIdentityErrors(t *testing.T) {
 	t.Parallel()
-	emu, err := emulator.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	defer ts.Close()
-	p := newProtoEnv(t, ts.URL, emulator.DemoToken)
+	_, url := demoEmulator(t)
+	p := newProtoEnv(t, url, emulator.DemoToken)
 	ids, _ := p.server.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
 	idType := ids.IdentitySchemas["polar_customer_seat"].ValueType()
 	seat := "2b8e3f8a-6c1d-4e2f-9a3b-5c7d9e1f2a4b"

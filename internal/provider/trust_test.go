@@ -249,3 +249,31 @@ func TestMetadataNumbersKeptExactly(t *testing.T) {
 		t.Fatalf("elements %v", m.Elements())
 	}
 }
+
+// A 502 on an assignment by external_customer_id (which the seat list cannot
+// show) is still retried: Polar applied nothing, and the retry assigns.
+func TestAccTrust_externalCustomerRetriedAfter502(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { e.fault(http.MethodPost, "/v1/customer-seats", "status", 502, 1, 0) },
+			Config: e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id      = %q
+  external_customer_id = "cus_carol"
+}`, e.subscriptionID),
+			Check: func(*terraform.State) error {
+				if n := len(e.activeSeats(e.sub())); n != 1 {
+					return fmt.Errorf("%d active seats, want 1", n)
+				}
+				if _, by := e.requests(); by["POST /v1/customer-seats"] != 2 {
+					return fmt.Errorf("%d POST calls, want 2", by["POST /v1/customer-seats"])
+				}
+				return nil
+			},
+		}},
+	})
+}
