@@ -153,24 +153,6 @@ func (s *Server) Requests() (total int, byRoute map[string]int) {
 	return s.counts.Total, byRoute
 }
 
-// route is the path template of a /v1 path, for counters and faults.
-func route(method, path string) string {
-	p := strings.TrimSuffix(path, "/")
-	switch {
-	case p == "/v1/customer-seats":
-		return method + " /v1/customer-seats"
-	case p == "/v1/customer-seats/claim":
-		return method + " /v1/customer-seats/claim"
-	case strings.HasPrefix(p, "/v1/customer-seats/claim/"):
-		return method + " /v1/customer-seats/claim/{invitation_token}"
-	case strings.HasPrefix(p, "/v1/customer-seats/") && strings.HasSuffix(p, "/resend"):
-		return method + " /v1/customer-seats/{seat_id}/resend"
-	case strings.HasPrefix(p, "/v1/customer-seats/"):
-		return method + " /v1/customer-seats/{seat_id}"
-	}
-	return method + " " + path
-}
-
 // statusRecorder captures the response so that drop_after_commit can throw it
 // away and counters can see the status.
 type statusRecorder struct {
@@ -204,11 +186,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p, ok := strings.CutPrefix(path, "/api/v1/"); ok || path == "/api/v1" {
 		path, legacy = "/v1/"+p, true
 	}
-	rt := route(r.Method, path)
+	match := matchRoute(r.Method, path)
+	// Counters and faults see "/v1/customer-seats/" as the collection.
+	rt := matchRoute(r.Method, strings.TrimSuffix(path, "/")).key
 
-	// Faults are test hooks: matched on the real method and path first.
+	// Faults are test hooks: matched on the real path, or on the route's
+	// template ("/v1/customer-seats/{seat_id}").
 	var drop bool
-	if f := s.takeFault(r.Method, path); f != nil {
+	if f := s.takeFault(r.Method, path, rt); f != nil {
 		switch f.Kind {
 		case "delay":
 			// A slow server finishes its work even when the client has
@@ -229,7 +214,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if legacy {
 		rec.Header().Set("X-Polar-Deprecation-Notice", deprecationNote)
 	}
-	s.serveAPI(rec, r, path)
+	s.serveAPI(rec, r, path, match)
 	s.finish(w, rec, rt, drop)
 }
 
@@ -258,11 +243,11 @@ func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, d
 	_, _ = w.Write(rec.body.Bytes())
 }
 
-func (s *Server) takeFault(method, path string) *fault {
+func (s *Server) takeFault(method, path, routeKey string) *fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.matches(method, path) {
+		if f.matches(method, path) || f.Method+" "+f.Path == routeKey {
 			f.Times--
 			if f.Times <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
@@ -282,7 +267,7 @@ type principal struct {
 
 // serveAPI applies Polar's middleware order (version, length, rate limit,
 // token, routing) and dispatches.
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, match routeMatch) {
 	// 1. Polar-Version.
 	version := r.Header.Get("Polar-Version")
 	if version == "" {
@@ -342,42 +327,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
 		w.WriteHeader(http.StatusTemporaryRedirect)
 		return
 	}
-	rest, ok := strings.CutPrefix(path, "/v1/customer-seats")
-	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
-		return
-	}
-	parts := strings.Split(strings.TrimPrefix(rest, "/"), "/")
 	switch {
-	case rest == "":
-		switch r.Method {
-		case http.MethodGet:
-			s.handleList(w, r, who)
-		case http.MethodPost:
-			s.handleAssign(w, r, who)
-		default:
-			methodNotAllowed(w, "GET, POST")
-		}
-	case len(parts) == 1 && parts[0] == "claim" && r.Method == http.MethodPost:
-		s.handleClaim(w, r)
-	case len(parts) == 2 && parts[0] == "claim" && parts[1] != "":
-		if r.Method != http.MethodGet {
-			methodNotAllowed(w, "GET")
-			return
-		}
-		s.handleClaimInfo(w, parts[1])
-	case len(parts) == 1 && parts[0] != "":
-		if r.Method != http.MethodDelete {
-			methodNotAllowed(w, "DELETE")
-			return
-		}
-		s.handleRevoke(w, who, parts[0])
-	case len(parts) == 2 && parts[1] == "resend" && parts[0] != "":
-		if r.Method != http.MethodPost {
-			methodNotAllowed(w, "POST")
-			return
-		}
-		s.handleResend(w, who, parts[0])
+	case match.route != nil:
+		match.route.handle(s, w, r, apiCall{who: who, params: match.params})
+	case match.allow != "":
+		methodNotAllowed(w, match.allow)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
 	}

@@ -1,0 +1,100 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+// apiRoute is one of Polar's customer-seats calls. The table below drives
+// dispatch, the Allow header of a 405, the request-counter keys and fault
+// matching: a new call is one row and one handler.
+type apiRoute struct {
+	method  string
+	pattern string // "/v1/customer-seats/{seat_id}/resend"
+	handle  func(s *Server, w http.ResponseWriter, r *http.Request, c apiCall)
+}
+
+// apiCall is what a handler gets besides the request: who is calling and
+// the path parameters.
+type apiCall struct {
+	who    *principal
+	params map[string]string
+}
+
+// apiRoutes in the order Polar declares them. Matching follows Starlette:
+// the first route whose path and method match handles the request; if only
+// paths match, the first such route's path answers 405 with its methods.
+// (So GET /v1/customer-seats/claim is a 405 with "Allow: DELETE", as on
+// Polar: /{seat_id} is declared before /claim.)
+var apiRoutes = []apiRoute{
+	{http.MethodGet, "/v1/customer-seats", func(s *Server, w http.ResponseWriter, r *http.Request, c apiCall) { s.handleList(w, r, c.who) }},
+	{http.MethodPost, "/v1/customer-seats", func(s *Server, w http.ResponseWriter, r *http.Request, c apiCall) { s.handleAssign(w, r, c.who) }},
+	{http.MethodDelete, "/v1/customer-seats/{seat_id}", func(s *Server, w http.ResponseWriter, _ *http.Request, c apiCall) {
+		s.handleRevoke(w, c.who, c.params["seat_id"])
+	}},
+	{http.MethodPost, "/v1/customer-seats/{seat_id}/resend", func(s *Server, w http.ResponseWriter, _ *http.Request, c apiCall) {
+		s.handleResend(w, c.who, c.params["seat_id"])
+	}},
+	{http.MethodGet, "/v1/customer-seats/claim/{invitation_token}", func(s *Server, w http.ResponseWriter, _ *http.Request, c apiCall) {
+		s.handleClaimInfo(w, c.params["invitation_token"])
+	}},
+	{http.MethodPost, "/v1/customer-seats/claim", func(s *Server, w http.ResponseWriter, r *http.Request, _ apiCall) { s.handleClaim(w, r) }},
+}
+
+// routeMatch is the outcome of matching a request against apiRoutes.
+type routeMatch struct {
+	route  *apiRoute         // the route that handles it, or nil
+	params map[string]string // its path parameters
+	key    string            // "METHOD /path/{template}" for counters and faults
+	allow  string            // for a 405: the methods the path allows
+}
+
+func matchRoute(method, path string) routeMatch {
+	var partial *apiRoute
+	for i := range apiRoutes {
+		rt := &apiRoutes[i]
+		params, ok := matchPattern(rt.pattern, path)
+		if !ok {
+			continue
+		}
+		if rt.method == method {
+			return routeMatch{route: rt, params: params, key: method + " " + rt.pattern}
+		}
+		if partial == nil {
+			partial = rt
+		}
+	}
+	if partial == nil {
+		return routeMatch{key: method + " " + path}
+	}
+	var methods []string
+	for _, rt := range apiRoutes {
+		if rt.pattern == partial.pattern {
+			methods = append(methods, rt.method)
+		}
+	}
+	return routeMatch{key: method + " " + partial.pattern, allow: strings.Join(methods, ", ")}
+}
+
+// matchPattern matches a path against a template whose {name} segments
+// match any one non-empty segment.
+func matchPattern(pattern, path string) (map[string]string, bool) {
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return nil, false
+	}
+	params := map[string]string{}
+	for i, w := range want {
+		if name, ok := strings.CutPrefix(w, "{"); ok {
+			if got[i] == "" {
+				return nil, false
+			}
+			params[strings.TrimSuffix(name, "}")] = got[i]
+			continue
+		}
+		if w != got[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
