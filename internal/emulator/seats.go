@@ -588,68 +588,73 @@ func (o *org) findOrCreateMember(billingID, email string, externalID *string, no
 	return m
 }
 
+// resolve finds (or creates) the recipient of an assignment: the legacy
+// model (a customer per person) unless the organization uses the member
+// model or the request names a member.
 func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution, int, *errBody) {
-	res := &resolution{}
-	memberPath := o.memberModel || req.externalMemberID != nil || req.memberID != nil
-	if !memberPath {
-		var cu *customer
-		ident := ""
-		switch {
-		case req.email != nil:
-			ident = *req.email
-			for _, x := range o.customers {
-				if strings.EqualFold(x.email, *req.email) {
-					cu = x
-					break
-				}
-			}
-			if cu == nil {
-				cu = &customer{id: newUUID(), email: *req.email}
-				res.customers = append(res.customers, cu)
-			}
-		case req.externalCustomerID != nil:
-			ident = *req.externalCustomerID
-			for _, x := range o.customers {
-				if x.externalID != nil && *x.externalID == *req.externalCustomerID {
-					cu = x
-					break
-				}
-			}
-			if cu == nil {
-				return nil, http.StatusNotFound, domainErr("CustomerNotFound", "Customer not found: "+*req.externalCustomerID)
-			}
-		case req.customerID != nil:
-			ident = *req.customerID
-			if cu = o.customerByID(*req.customerID); cu == nil {
-				return nil, http.StatusNotFound, domainErr("CustomerNotFound", "Customer not found: "+*req.customerID)
-			}
-		}
-		for _, st := range o.seatsOf(c.id) {
-			if st.active() && st.customerID != nil && *st.customerID == cu.id {
-				return nil, http.StatusBadRequest, domainErr("SeatAlreadyAssigned", "Seat already assigned to customer "+ident)
-			}
-		}
-		res.customerID = &cu.id
-		if cu.email != "" {
-			res.member = o.findOrCreateMember(c.customerID, cu.email, nil, now, &res.staged)
-			e := cu.email
-			res.email = &e
-		}
-		return res, 0, nil
+	if o.memberModel || req.externalMemberID != nil || req.memberID != nil {
+		return o.resolveMember(c, req, now)
 	}
+	return o.resolveLegacy(c, req, now)
+}
 
-	// Member model.
+// resolveLegacy: the seat's customer is the person's own customer, found by
+// email (created if none), external id or id.
+func (o *org) resolveLegacy(c *container, req *assignReq, now time.Time) (*resolution, int, *errBody) {
+	res := &resolution{}
+	var cu *customer
+	ident := ""
+	switch {
+	case req.email != nil:
+		ident = *req.email
+		for _, x := range o.customers {
+			if strings.EqualFold(x.email, *req.email) {
+				cu = x
+				break
+			}
+		}
+		if cu == nil {
+			cu = &customer{id: newUUID(), email: *req.email}
+			res.customers = append(res.customers, cu)
+		}
+	case req.externalCustomerID != nil:
+		ident = *req.externalCustomerID
+		cu = o.customerByExternalID(*req.externalCustomerID)
+		if cu == nil {
+			return nil, http.StatusNotFound, domainErr("CustomerNotFound", "Customer not found: "+*req.externalCustomerID)
+		}
+	case req.customerID != nil:
+		ident = *req.customerID
+		if cu = o.customerByID(*req.customerID); cu == nil {
+			return nil, http.StatusNotFound, domainErr("CustomerNotFound", "Customer not found: "+*req.customerID)
+		}
+	}
+	for _, st := range o.seatsOf(c.id) {
+		if st.active() && st.customerID != nil && *st.customerID == cu.id {
+			return nil, http.StatusBadRequest, domainErr("SeatAlreadyAssigned", "Seat already assigned to customer "+ident)
+		}
+	}
+	res.customerID = &cu.id
+	if cu.email != "" {
+		res.member = o.findOrCreateMember(c.customerID, cu.email, nil, now, &res.staged)
+		e := cu.email
+		res.email = &e
+	}
+	return res, 0, nil
+}
+
+// resolveMember: the seat's customer is the billing customer and the
+// person is one of its members, by id, external id (linked or created with
+// the email) or email.
+func (o *org) resolveMember(c *container, req *assignReq, now time.Time) (*resolution, int, *errBody) {
+	res := &resolution{}
 	email := req.email
 	if req.customerID != nil || req.externalCustomerID != nil {
 		var cu *customer
 		if req.customerID != nil {
 			cu = o.customerByID(*req.customerID)
 		} else {
-			for _, x := range o.customers {
-				if x.externalID != nil && *x.externalID == *req.externalCustomerID {
-					cu = x
-				}
-			}
+			cu = o.customerByExternalID(*req.externalCustomerID)
 		}
 		if cu == nil {
 			return nil, http.StatusBadRequest, domainErr("InvalidSeatAssignmentRequest", "Customer not found for the provided customer_id or external_customer_id.")
@@ -668,31 +673,10 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 			return nil, http.StatusNotFound, domainErr("MemberNotFound", "Member not found: "+*req.memberID)
 		}
 	case req.externalMemberID != nil:
-		for _, x := range o.members {
-			if x.customerID == billing && x.externalID != nil && *x.externalID == *req.externalMemberID {
-				m = x
-			}
-		}
-		mismatch := func() (*resolution, int, *errBody) {
-			return nil, http.StatusBadRequest, domainErr("MemberEmailMismatch",
-				fmt.Sprintf("Member with external_member_id '%s' exists but has a different email than '%s'", *req.externalMemberID, *email))
-		}
-		switch {
-		case m != nil && email != nil && !strings.EqualFold(m.email, *email):
-			return mismatch()
-		case m != nil:
-		case email == nil:
-			return nil, http.StatusNotFound, domainErr("MemberNotFound", "Member not found: "+*req.externalMemberID)
-		default:
-			ext := *req.externalMemberID
-			m = o.findOrCreateMember(billing, *email, &ext, now, &res.staged)
-			switch {
-			case m.externalID == nil:
-				target := m
-				res.links = append(res.links, func() { target.externalID = &ext; target.modifiedAt = &now })
-			case *m.externalID != ext:
-				return mismatch()
-			}
+		var status int
+		var e *errBody
+		if m, status, e = o.memberByExternalID(billing, *req.externalMemberID, email, now, res); e != nil {
+			return nil, status, e
 		}
 	case email != nil:
 		m = o.findOrCreateMember(billing, *email, nil, now, &res.staged)
@@ -707,6 +691,39 @@ func (o *org) resolve(c *container, req *assignReq, now time.Time) (*resolution,
 	res.customerID = &billing
 	res.member = m
 	return res, 0, nil
+}
+
+// memberByExternalID finds the billing customer's member with an external
+// id; with an email, a member that does not exist yet is created (or an
+// existing one by that email linked to the id).
+func (o *org) memberByExternalID(billing, ext string, email *string, now time.Time, res *resolution) (*member, int, *errBody) {
+	var m *member
+	for _, x := range o.members {
+		if x.customerID == billing && x.externalID != nil && *x.externalID == ext {
+			m = x
+		}
+	}
+	mismatch := func() (*member, int, *errBody) {
+		return nil, http.StatusBadRequest, domainErr("MemberEmailMismatch",
+			fmt.Sprintf("Member with external_member_id '%s' exists but has a different email than '%s'", ext, *email))
+	}
+	switch {
+	case m != nil && email != nil && !strings.EqualFold(m.email, *email):
+		return mismatch()
+	case m != nil:
+		return m, 0, nil
+	case email == nil:
+		return nil, http.StatusNotFound, domainErr("MemberNotFound", "Member not found: "+ext)
+	}
+	m = o.findOrCreateMember(billing, *email, &ext, now, &res.staged)
+	switch {
+	case m.externalID == nil:
+		target := m
+		res.links = append(res.links, func() { target.externalID = &ext; target.modifiedAt = &now })
+	case *m.externalID != ext:
+		return mismatch()
+	}
+	return m, 0, nil
 }
 
 func domainErr(code, detail string) *errBody {

@@ -257,6 +257,17 @@ func (o *org) customerByID(id string) *customer {
 	return nil
 }
 
+// customerByExternalID is the customer with this external id (unique per
+// organization), or nil.
+func (o *org) customerByExternalID(ext string) *customer {
+	for _, x := range o.customers {
+		if x.externalID != nil && *x.externalID == ext {
+			return x
+		}
+	}
+	return nil
+}
+
 func (o *org) memberByID(id string) *member {
 	for _, m := range o.members {
 		if m.id == id {
@@ -284,143 +295,195 @@ func (o *org) anyContainer(id string) *container {
 }
 
 // load builds a world from a fixture, validating every reference.
+// load builds the world from a fixture, one loader per entity, and says
+// which fixture entry is wrong when one is.
 func load(f *Fixture, now time.Time) (*world, error) {
-	w := &world{tokens: map[string]*token{}}
+	l := &loader{w: &world{tokens: map[string]*token{}}, ids: map[string]string{}, now: now}
 	if f.RateLimit != nil {
 		if f.RateLimit.Requests < 0 || (f.RateLimit.Requests > 0 && f.RateLimit.WindowSeconds <= 0) {
 			return nil, fmt.Errorf("rate_limit: requests must be >= 0 and window_seconds > 0")
 		}
-		w.rate = *f.RateLimit
-	}
-	ids := map[string]string{}
-	claim := func(what, id string) error {
-		if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-			return fmt.Errorf("%s: id %q is not a UUID", what, id)
-		}
-		if prev, ok := ids[id]; ok {
-			return fmt.Errorf("%s: id %s is already used by %s", what, id, prev)
-		}
-		ids[id] = what
-		return nil
+		l.w.rate = *f.RateLimit
 	}
 	for oi, fo := range f.Organizations {
-		where := fmt.Sprintf("organizations[%d]", oi)
-		if err := claim(where, fo.ID); err != nil {
+		o, err := l.org(fmt.Sprintf("organizations[%d]", oi), fo)
+		if err != nil {
 			return nil, err
 		}
-		o := &org{id: fo.ID, name: fo.Name, slug: fo.Slug, seatBased: fo.SeatBasedPricingEnabled, memberModel: fo.MemberModelEnabled,
-			products: map[string]*product{}, subs: map[string]*container{}, orders: map[string]*container{}}
-		for ti, t := range fo.Tokens {
-			if t.Token == "" {
-				return nil, fmt.Errorf("%s.tokens[%d]: token is empty", where, ti)
-			}
-			if _, dup := w.tokens[t.Token]; dup {
-				return nil, fmt.Errorf("%s.tokens[%d]: token is used twice", where, ti)
-			}
-			sc := map[string]bool{}
-			for _, s := range t.Scopes {
-				sc[s] = true
-			}
-			w.tokens[t.Token] = &token{org: o, scopes: sc, expiresAt: t.ExpiresAt}
-		}
-		for pi, p := range fo.Products {
-			if err := claim(fmt.Sprintf("%s.products[%d]", where, pi), p.ID); err != nil {
-				return nil, err
-			}
-			o.products[p.ID] = &product{id: p.ID, name: p.Name}
-		}
-		for ci, c := range fo.Customers {
-			cw := fmt.Sprintf("%s.customers[%d]", where, ci)
-			if err := claim(cw, c.ID); err != nil {
-				return nil, err
-			}
-			for _, prev := range o.customers {
-				if c.Email != "" && strings.EqualFold(prev.email, c.Email) {
-					return nil, fmt.Errorf("%s: email %q is already used by customer %s", cw, c.Email, prev.id)
-				}
-				if c.ExternalID != nil && prev.externalID != nil && *prev.externalID == *c.ExternalID {
-					return nil, fmt.Errorf("%s: external_id %q is already used by customer %s", cw, *c.ExternalID, prev.id)
-				}
-			}
-			o.customers = append(o.customers, &customer{id: c.ID, email: c.Email, externalID: c.ExternalID, name: c.Name})
-		}
-		for mi, m := range fo.Members {
-			mw := fmt.Sprintf("%s.members[%d]", where, mi)
-			if err := claim(mw, m.ID); err != nil {
-				return nil, err
-			}
-			if o.customerByID(m.CustomerID) == nil {
-				return nil, fmt.Errorf("%s: customer_id %q is not a customer of the organization", mw, m.CustomerID)
-			}
-			if m.Email == "" {
-				return nil, fmt.Errorf("%s: email is required", mw)
-			}
-			role := m.Role
-			if role == "" {
-				role = "member"
-			}
-			if role != "owner" && role != "billing_manager" && role != "member" {
-				return nil, fmt.Errorf("%s: role %q is not owner, billing_manager or member", mw, m.Role)
-			}
-			for _, prev := range o.members {
-				if prev.customerID == m.CustomerID && strings.EqualFold(prev.email, m.Email) {
-					return nil, fmt.Errorf("%s: email %q is already used by member %s of that customer", mw, m.Email, prev.id)
-				}
-			}
-			created := now
-			if m.CreatedAt != nil {
-				created = *m.CreatedAt
-			}
-			o.members = append(o.members, &member{id: m.ID, customerID: m.CustomerID, email: m.Email, externalID: m.ExternalID, name: m.Name, role: role, createdAt: created, modifiedAt: m.ModifiedAt})
-		}
-		addContainer := func(cw, kind, id string, productID *string, customerID string, seats *int, status string, deleted bool) error {
-			if err := claim(cw, id); err != nil {
-				return err
-			}
-			if productID != nil && o.products[*productID] == nil {
-				return fmt.Errorf("%s: product_id %q is not a product of the organization", cw, *productID)
-			}
-			if o.customerByID(customerID) == nil {
-				return fmt.Errorf("%s: customer_id %q is not a customer of the organization", cw, customerID)
-			}
-			if seats != nil && *seats < 0 {
-				return fmt.Errorf("%s: seats must be >= 0", cw)
-			}
-			c := &container{kind: kind, id: id, productID: productID, customerID: customerID, seats: seats, status: status, deleted: deleted}
-			if kind == "subscription" {
-				o.subs[id] = c
-			} else {
-				o.orders[id] = c
-			}
-			return nil
-		}
-		for si, s := range fo.Subscriptions {
-			if err := addContainer(fmt.Sprintf("%s.subscriptions[%d]", where, si), "subscription", s.ID, s.ProductID, s.CustomerID, s.Seats, "", s.Deleted); err != nil {
-				return nil, err
-			}
-		}
-		for ri, r := range fo.Orders {
-			st := r.Status
-			if st == "" {
-				st = "paid"
-			}
-			if !validOrderStatus(st) {
-				return nil, fmt.Errorf("%s.orders[%d]: status %q is not one of pending, paid, refunded, partially_refunded, draft, void", where, ri, r.Status)
-			}
-			if err := addContainer(fmt.Sprintf("%s.orders[%d]", where, ri), "order", r.ID, r.ProductID, r.CustomerID, r.Seats, st, r.Deleted); err != nil {
-				return nil, err
-			}
-		}
-		for si, fs := range f.Organizations[oi].Seats {
-			s, err := loadSeat(o, fmt.Sprintf("%s.seats[%d]", where, si), fs, now, claim)
-			if err != nil {
-				return nil, err
-			}
-			o.seats = append(o.seats, s)
-		}
-		w.orgs = append(w.orgs, o)
+		l.w.orgs = append(l.w.orgs, o)
 	}
-	return w, nil
+	return l.w, nil
+}
+
+// loader carries what loading needs across entities: the world so far, the
+// ids already taken (ids are unique across the whole fixture) and the time.
+type loader struct {
+	w   *world
+	ids map[string]string
+	now time.Time
+}
+
+// claim takes an id for the fixture entry `what`.
+func (l *loader) claim(what, id string) error {
+	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+		return fmt.Errorf("%s: id %q is not a UUID", what, id)
+	}
+	if prev, ok := l.ids[id]; ok {
+		return fmt.Errorf("%s: id %s is already used by %s", what, id, prev)
+	}
+	l.ids[id] = what
+	return nil
+}
+
+func (l *loader) org(where string, fo FixtureOrg) (*org, error) {
+	if err := l.claim(where, fo.ID); err != nil {
+		return nil, err
+	}
+	o := &org{id: fo.ID, name: fo.Name, slug: fo.Slug, seatBased: fo.SeatBasedPricingEnabled, memberModel: fo.MemberModelEnabled,
+		products: map[string]*product{}, subs: map[string]*container{}, orders: map[string]*container{}}
+	steps := []func() error{
+		func() error { return l.tokens(where, o, fo.Tokens) },
+		func() error { return l.products(where, o, fo.Products) },
+		func() error { return l.customers(where, o, fo.Customers) },
+		func() error { return l.members(where, o, fo.Members) },
+		func() error { return l.containers(where, o, fo) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	for si, fs := range fo.Seats {
+		s, err := loadSeat(o, fmt.Sprintf("%s.seats[%d]", where, si), fs, l.now, l.claim)
+		if err != nil {
+			return nil, err
+		}
+		o.seats = append(o.seats, s)
+	}
+	return o, nil
+}
+
+func (l *loader) tokens(where string, o *org, tokens []FixtureToken) error {
+	for ti, t := range tokens {
+		if t.Token == "" {
+			return fmt.Errorf("%s.tokens[%d]: token is empty", where, ti)
+		}
+		if _, dup := l.w.tokens[t.Token]; dup {
+			return fmt.Errorf("%s.tokens[%d]: token is used twice", where, ti)
+		}
+		scopes := map[string]bool{}
+		for _, s := range t.Scopes {
+			scopes[s] = true
+		}
+		l.w.tokens[t.Token] = &token{org: o, scopes: scopes, expiresAt: t.ExpiresAt}
+	}
+	return nil
+}
+
+func (l *loader) products(where string, o *org, products []FixtureProduct) error {
+	for pi, p := range products {
+		if err := l.claim(fmt.Sprintf("%s.products[%d]", where, pi), p.ID); err != nil {
+			return err
+		}
+		o.products[p.ID] = &product{id: p.ID, name: p.Name}
+	}
+	return nil
+}
+
+func (l *loader) customers(where string, o *org, customers []FixtureCustomer) error {
+	for ci, c := range customers {
+		cw := fmt.Sprintf("%s.customers[%d]", where, ci)
+		if err := l.claim(cw, c.ID); err != nil {
+			return err
+		}
+		for _, prev := range o.customers {
+			if c.Email != "" && strings.EqualFold(prev.email, c.Email) {
+				return fmt.Errorf("%s: email %q is already used by customer %s", cw, c.Email, prev.id)
+			}
+			if c.ExternalID != nil && prev.externalID != nil && *prev.externalID == *c.ExternalID {
+				return fmt.Errorf("%s: external_id %q is already used by customer %s", cw, *c.ExternalID, prev.id)
+			}
+		}
+		o.customers = append(o.customers, &customer{id: c.ID, email: c.Email, externalID: c.ExternalID, name: c.Name})
+	}
+	return nil
+}
+
+func (l *loader) members(where string, o *org, members []FixtureMember) error {
+	for mi, m := range members {
+		mw := fmt.Sprintf("%s.members[%d]", where, mi)
+		if err := l.claim(mw, m.ID); err != nil {
+			return err
+		}
+		if o.customerByID(m.CustomerID) == nil {
+			return fmt.Errorf("%s: customer_id %q is not a customer of the organization", mw, m.CustomerID)
+		}
+		if m.Email == "" {
+			return fmt.Errorf("%s: email is required", mw)
+		}
+		role := m.Role
+		if role == "" {
+			role = "member"
+		}
+		if role != "owner" && role != "billing_manager" && role != "member" {
+			return fmt.Errorf("%s: role %q is not owner, billing_manager or member", mw, m.Role)
+		}
+		for _, prev := range o.members {
+			if prev.customerID == m.CustomerID && strings.EqualFold(prev.email, m.Email) {
+				return fmt.Errorf("%s: email %q is already used by member %s of that customer", mw, m.Email, prev.id)
+			}
+		}
+		created := l.now
+		if m.CreatedAt != nil {
+			created = *m.CreatedAt
+		}
+		o.members = append(o.members, &member{id: m.ID, customerID: m.CustomerID, email: m.Email, externalID: m.ExternalID, name: m.Name, role: role, createdAt: created, modifiedAt: m.ModifiedAt})
+	}
+	return nil
+}
+
+func (l *loader) containers(where string, o *org, fo FixtureOrg) error {
+	for si, s := range fo.Subscriptions {
+		c := &container{kind: "subscription", id: s.ID, productID: s.ProductID, customerID: s.CustomerID, seats: s.Seats, deleted: s.Deleted}
+		if err := l.container(fmt.Sprintf("%s.subscriptions[%d]", where, si), o, c); err != nil {
+			return err
+		}
+	}
+	for ri, r := range fo.Orders {
+		status := r.Status
+		if status == "" {
+			status = "paid"
+		}
+		if !validOrderStatus(status) {
+			return fmt.Errorf("%s.orders[%d]: status %q is not one of pending, paid, refunded, partially_refunded, draft, void", where, ri, r.Status)
+		}
+		c := &container{kind: "order", id: r.ID, productID: r.ProductID, customerID: r.CustomerID, seats: r.Seats, status: status, deleted: r.Deleted}
+		if err := l.container(fmt.Sprintf("%s.orders[%d]", where, ri), o, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) container(cw string, o *org, c *container) error {
+	if err := l.claim(cw, c.id); err != nil {
+		return err
+	}
+	if c.productID != nil && o.products[*c.productID] == nil {
+		return fmt.Errorf("%s: product_id %q is not a product of the organization", cw, *c.productID)
+	}
+	if o.customerByID(c.customerID) == nil {
+		return fmt.Errorf("%s: customer_id %q is not a customer of the organization", cw, c.customerID)
+	}
+	if c.seats != nil && *c.seats < 0 {
+		return fmt.Errorf("%s: seats must be >= 0", cw)
+	}
+	if c.kind == "subscription" {
+		o.subs[c.id] = c
+	} else {
+		o.orders[c.id] = c
+	}
+	return nil
 }
 
 func validOrderStatus(s string) bool {

@@ -162,20 +162,11 @@ func parseAssign(body map[string]json.RawMessage) (*assignReq, []fieldError) {
 		}
 	}
 	if raw, ok := body["metadata"]; ok && string(raw) != "null" {
-		var md map[string]any
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if err := dec.Decode(&md); err != nil || md == nil {
-			errs = append(errs, fieldError{Type: "dict_type", Loc: []any{"body", "metadata"}, Msg: "Input should be a valid dictionary", Input: rawValue(raw)})
-		} else if containsNUL(md) {
-			errs = append(errs, nulError([]any{"body", "metadata"}, rawValue(raw)))
-		} else if len(md) > pyjson.MaxMetadataKeys {
-			errs = append(errs, fieldError{Type: "value_error", Loc: []any{"body", "metadata"}, Msg: "Value error, Metadata cannot have more than 10 keys", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}})
-		} else if pyjson.Len(md) > pyjson.MaxMetadataSize {
-			errs = append(errs, fieldError{Type: "value_error", Loc: []any{"body", "metadata"}, Msg: "Value error, Metadata size cannot exceed 1KB", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}})
-		} else {
-			req.metadata = md
+		md, e := parseMetadata(raw)
+		if e != nil {
+			errs = append(errs, *e)
 		}
+		req.metadata = md
 	}
 	if raw, ok := body["immediate_claim"]; ok {
 		b, e := parseBool(raw, []any{"body", "immediate_claim"})
@@ -187,11 +178,38 @@ func parseAssign(body map[string]json.RawMessage) (*assignReq, []fieldError) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	model := func(msg string) []fieldError {
-		return []fieldError{{Type: "value_error", Loc: []any{"body"}, Msg: "Value error, " + msg, Input: input, Ctx: map[string]any{"error": map[string]any{}}}}
+	if msg := checkAssignModel(req); msg != "" {
+		return nil, []fieldError{{Type: "value_error", Loc: []any{"body"}, Msg: "Value error, " + msg, Input: input, Ctx: map[string]any{"error": map[string]any{}}}}
 	}
+	return req, nil
+}
+
+// parseMetadata is the metadata field's check: a dictionary without NUL, at
+// most 10 keys and 1 KB as Python's json.dumps measures it.
+func parseMetadata(raw json.RawMessage) (map[string]any, *fieldError) {
+	var md map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	loc := []any{"body", "metadata"}
+	switch {
+	case dec.Decode(&md) != nil || md == nil:
+		return nil, &fieldError{Type: "dict_type", Loc: loc, Msg: "Input should be a valid dictionary", Input: rawValue(raw)}
+	case containsNUL(md):
+		e := nulError(loc, rawValue(raw))
+		return nil, &e
+	case len(md) > pyjson.MaxMetadataKeys:
+		return nil, &fieldError{Type: "value_error", Loc: loc, Msg: "Value error, Metadata cannot have more than 10 keys", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}}
+	case pyjson.Len(md) > pyjson.MaxMetadataSize:
+		return nil, &fieldError{Type: "value_error", Loc: loc, Msg: "Value error, Metadata size cannot exceed 1KB", Input: rawValue(raw), Ctx: map[string]any{"error": map[string]any{}}}
+	}
+	return md, nil
+}
+
+// checkAssignModel is SeatAssign's model validator, in Polar's order: the
+// message of the first rule broken, or "".
+func checkAssignModel(req *assignReq) string {
 	if (req.subscriptionID != nil) == (req.orderID != nil) {
-		return nil, model("Exactly one of subscription_id or order_id must be provided")
+		return "Exactly one of subscription_id or order_id must be provided"
 	}
 	count := func(ps ...*string) int {
 		n := 0
@@ -207,15 +225,15 @@ func parseAssign(body map[string]json.RawMessage) (*assignReq, []fieldError) {
 	e := count(req.email)
 	switch {
 	case l+m+e == 0:
-		return nil, model("At least one of email, external_customer_id, customer_id, external_member_id, or member_id must be provided")
+		return "At least one of email, external_customer_id, customer_id, external_member_id, or member_id must be provided"
 	case l > 0 && m > 0:
-		return nil, model("Cannot combine external_customer_id/customer_id with external_member_id/member_id")
+		return "Cannot combine external_customer_id/customer_id with external_member_id/member_id"
 	case m > 1:
-		return nil, model("Cannot provide both external_member_id and member_id")
+		return "Cannot provide both external_member_id and member_id"
 	case l > 0 && l+e != 1:
-		return nil, model("Exactly one of email, external_customer_id, or customer_id must be provided")
+		return "Exactly one of email, external_customer_id, or customer_id must be provided"
 	case req.memberID != nil && req.email != nil:
-		return nil, model("Cannot combine member_id with email")
+		return "Cannot combine member_id with email"
 	}
-	return req, nil
+	return ""
 }
