@@ -115,16 +115,26 @@ func (s *Server) advanceClock(r controlRequest) (int, any, *controlError) {
 	return http.StatusOK, map[string]string{"now": s.nowLocked().Format(time.RFC3339Nano)}, nil
 }
 
+// containerPatch is an out-of-band change to a subscription or order.
+type containerPatch struct {
+	Seats   *int    `json:"seats"`
+	Status  *string `json:"status"`
+	Deleted *bool   `json:"deleted"`
+}
+
 func (s *Server) patchContainer(kind string, r controlRequest) (int, any, *controlError) {
-	var req struct {
-		Seats   *int    `json:"seats"`
-		Status  *string `json:"status"`
-		Deleted *bool   `json:"deleted"`
-	}
+	var req containerPatch
 	if err := r.decode(&req); err != nil {
 		return 0, nil, err
 	}
-	id := r.params["id"]
+	out, err := s.patchContainerLocked(kind, r.params["id"], req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, out, nil
+}
+
+func (s *Server) patchContainerLocked(kind, id string, req containerPatch) (map[string]any, *controlError) {
 	var c *container
 	for _, o := range s.w.orgs {
 		// Deleted containers too: PATCH {"deleted": false} brings one back.
@@ -138,11 +148,11 @@ func (s *Server) patchContainer(kind string, r controlRequest) (int, any, *contr
 	}
 	switch {
 	case c == nil:
-		return 0, nil, badControl("unknown id", fmt.Sprintf("no %s with id %q", kind, id))
+		return nil, badControl("unknown id", fmt.Sprintf("no %s with id %q", kind, id))
 	case req.Seats != nil && *req.Seats < 0:
-		return 0, nil, badControl("bad seats", "seats must be >= 0")
+		return nil, badControl("bad seats", "seats must be >= 0")
 	case req.Status != nil && (kind != "order" || !validOrderStatus(*req.Status)):
-		return 0, nil, badControl("bad status", fmt.Sprintf("status %q: only orders have a status, one of pending, paid, refunded, partially_refunded, draft, void", *req.Status))
+		return nil, badControl("bad status", fmt.Sprintf("status %q: only orders have a status, one of pending, paid, refunded, partially_refunded, draft, void", *req.Status))
 	}
 	if req.Seats != nil {
 		n := *req.Seats
@@ -158,7 +168,7 @@ func (s *Server) patchContainer(kind string, r controlRequest) (int, any, *contr
 	if kind == "order" {
 		out["status"] = c.status
 	}
-	return http.StatusOK, out, nil
+	return out, nil
 }
 
 func (s *Server) patchOrganization(r controlRequest) (int, any, *controlError) {
@@ -193,21 +203,28 @@ func (s *Server) deleteToken(r controlRequest) (int, any, *controlError) {
 }
 
 func (s *Server) addFault(r controlRequest) (int, any, *controlError) {
-	var f fault
+	var f Fault
 	if err := r.decode(&f); err != nil {
 		return 0, nil, err
 	}
+	if err := s.addFaultLocked(f); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+func (s *Server) addFaultLocked(f Fault) *controlError {
 	switch {
 	case f.Kind != "status" && f.Kind != "drop_after_commit" && f.Kind != "delay":
-		return 0, nil, badControl("bad fault", fmt.Sprintf("kind %q is not status, drop_after_commit or delay", f.Kind))
+		return badControl("bad fault", fmt.Sprintf("kind %q is not status, drop_after_commit or delay", f.Kind))
 	case f.Path == "":
-		return 0, nil, badControl("bad fault", "path is required")
+		return badControl("bad fault", "path is required")
 	case f.Kind == "status" && (f.Status < 400 || f.Status > 599):
-		return 0, nil, badControl("bad fault", "status must be a 4xx or 5xx code")
+		return badControl("bad fault", "status must be a 4xx or 5xx code")
 	}
 	if f.Times <= 0 {
 		f.Times = 1
 	}
 	s.faults = append(s.faults, &f)
-	return http.StatusNoContent, nil, nil
+	return nil
 }

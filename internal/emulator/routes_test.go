@@ -37,7 +37,7 @@ func TestRouteTableDrivesEverything(t *testing.T) {
 	if _, by := srv.Requests(); by["GET /v1/customer-seats/{seat_id}/history"] != 1 || by["DELETE /v1/customer-seats/{seat_id}/history"] != 1 {
 		t.Fatalf("counters %v", by)
 	}
-	srv.faults = append(srv.faults, &fault{Method: http.MethodGet, Path: "/v1/customer-seats/{seat_id}/history", Kind: "status", Status: 503, Times: 1})
+	srv.faults = append(srv.faults, &Fault{Method: http.MethodGet, Path: "/v1/customer-seats/{seat_id}/history", Kind: "status", Status: 503, Times: 1})
 	if rec := call(http.MethodGet, "/v1/customer-seats/xyz/history"); rec.Code != 503 {
 		t.Fatalf("fault by template: %d", rec.Code)
 	}
@@ -62,5 +62,31 @@ func TestRouteMatching(t *testing.T) {
 		if m.key != c.key || m.allow != c.allow || (m.route == nil) != (c.allow != "" || strings.Contains(c.path, "nothing")) {
 			t.Errorf("%s %s: key %q allow %q handled %v", c.method, c.path, m.key, m.allow, m.route != nil)
 		}
+	}
+}
+
+// The typed hooks refuse what the control API refuses, with its reason.
+func TestTypedHooksRefuseBadInput(t *testing.T) {
+	srv, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, err := range map[string]error{
+		"unknown subscription": srv.SetSeats("subscription", "0d7c5b3a-0000-4000-8000-000000000000", 1),
+		"negative seats":       srv.SetSeats("subscription", DemoSubscriptionID, -1),
+		"bad order status":     srv.SetOrderStatus(DemoOrderID, "shipped"),
+		"bad fault kind":       srv.InjectFault(Fault{Path: "/v1/customer-seats", Kind: "explode"}),
+		"unknown token":        srv.RevokeToken("polar_oat_nobody"),
+		"unknown organization": srv.SetSeatBasedPricing("nope", false),
+	} {
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if err := srv.SetDeleted("subscription", DemoSubscriptionID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetDeleted("subscription", DemoSubscriptionID, false); err != nil {
+		t.Fatalf("a deleted subscription could not be brought back: %v", err)
 	}
 }

@@ -38,7 +38,7 @@ type Server struct {
 	mu      sync.Mutex
 	w       *world
 	offset  time.Duration
-	faults  []*fault
+	faults  []*Fault
 	counts  counters
 	outbox  outbox
 	windows map[string]*window
@@ -76,7 +76,7 @@ type window struct {
 	count int
 }
 
-type fault struct {
+type Fault struct {
 	Method  string `json:"method"`
 	Path    string `json:"path"`
 	Kind    string `json:"kind"`
@@ -85,7 +85,7 @@ type fault struct {
 	DelayMS int    `json:"delay_ms"`
 }
 
-func (f *fault) matches(method, path string) bool {
+func (f *Fault) matches(method, path string) bool {
 	if f.Method != "" && !strings.EqualFold(f.Method, method) {
 		return false
 	}
@@ -243,7 +243,7 @@ func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, d
 	_, _ = w.Write(rec.body.Bytes())
 }
 
-func (s *Server) takeFault(method, path, routeKey string) *fault {
+func (s *Server) takeFault(method, path, routeKey string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {

@@ -61,25 +61,11 @@ func (h *harness) newClient(token string, cfg polar.Config) *polar.Client {
 	return c
 }
 
-func (h *harness) control(method, path string, body any) {
+func (h *harness) fault(method, path, kind string, status, times int) {
 	h.t.Helper()
-	var b []byte
-	if body != nil {
-		b, _ = json.Marshal(body)
-	}
-	req, _ := http.NewRequest(method, h.ts.URL+path, bytes.NewReader(b))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
+	if err := h.srv.InjectFault(emulator.Fault{Method: method, Path: path, Kind: kind, Status: status, Times: times}); err != nil {
 		h.t.Fatal(err)
 	}
-	_ = res.Body.Close()
-	if res.StatusCode >= 300 {
-		h.t.Fatalf("control %s %s: %d", method, path, res.StatusCode)
-	}
-}
-
-func (h *harness) fault(method, path, kind string, status, times int) {
-	h.control(http.MethodPost, "/__emulator/faults", map[string]any{"method": method, "path": path, "kind": kind, "status": status, "times": times})
 }
 
 func (h *harness) routeCount(route string) int {

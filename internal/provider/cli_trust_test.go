@@ -164,7 +164,7 @@ func TestAccCLI_interruptLeavesNoOrphans(t *testing.T) {
 	t.Parallel() // each has its own emulator and working directory
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": 60})
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 60))
 	dir := t.TempDir()
 	cfg := cliHeader + fmt.Sprintf(`
 resource "polar_customer_seat" "team" {

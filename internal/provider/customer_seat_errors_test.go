@@ -163,7 +163,7 @@ func parallelCreates(t *testing.T, n, capacity, parallelism int) {
 	}
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	e.control("PATCH", "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": capacity})
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, capacity))
 	cfg := e.config(`
 resource "polar_customer_seat" "team" {
   count           = %d

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -106,7 +105,7 @@ func TestAccCustomerSeatsDataSource_stableOrder(t *testing.T) {
 		o.Seats = append(o.Seats, emulator.FixtureSeat{ID: id, SubscriptionID: &sub, Status: "claimed",
 			Email: emulator.Optional[string]{Set: true, Value: fmt.Sprintf("s%d@acme.io", i)}})
 	}
-	e.control(http.MethodPut, "/__emulator/state", f)
+	e.must(e.emulator().Load(f))
 	cfg := e.config(`
 data "polar_customer_seats" "test" {
   subscription_id = %q
@@ -139,7 +138,7 @@ data "polar_customer_seats" "test" {
 			ExpectError: wrapped("Polar has no subscription 44444444-4444-4444-8444-444444444444 in the organization of the access token"),
 		}, {
 			PreConfig: func() {
-				e.control(http.MethodPatch, "/__emulator/organizations/"+emulator.DemoOrganizationID, map[string]any{"seat_based_pricing_enabled": false})
+				e.must(e.emulator().SetSeatBasedPricing(emulator.DemoOrganizationID, false))
 			},
 			Config: e.config(`
 data "polar_customer_seats" "test" {

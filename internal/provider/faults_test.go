@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -101,12 +100,9 @@ func TestAccFaults_revokeResponseLost(t *testing.T) {
 			if !ok || s.Status != polar.SeatStatusRevoked {
 				return fmt.Errorf("seat %s not revoked: %+v", seatID, s)
 			}
-			var ob struct {
-				Webhooks []emulator.Webhook `json:"webhooks"`
-			}
-			_ = json.Unmarshal(e.control(http.MethodGet, "/__emulator/outbox", nil), &ob)
+			_, webhooks := e.emulator().Outbox()
 			revokes := 0
-			for _, w := range ob.Webhooks {
+			for _, w := range webhooks {
 				if w.SeatID == seatID && w.Type == "customer_seat.revoked" {
 					revokes++
 				}
@@ -202,7 +198,7 @@ func TestAccFaults_destroyTouchesNobodyElse(t *testing.T) {
 								return err
 							}
 						} else {
-							e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": 0})
+							e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 0))
 						}
 						e.resetRequests()
 						return nil
@@ -219,14 +215,14 @@ func TestAccFaults_refreshErrors(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	cfg := e.emailSeat("refresh@acme.io")
-	var saved []byte
+	var saved *emulator.Fixture
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
 		}, {
 			PreConfig: func() {
-				e.control(http.MethodPatch, "/__emulator/organizations/"+emulator.DemoOrganizationID, map[string]any{"seat_based_pricing_enabled": false})
+				e.must(e.emulator().SetSeatBasedPricing(emulator.DemoOrganizationID, false))
 			},
 			Config:      cfg,
 			PlanOnly:    true,
@@ -234,7 +230,7 @@ func TestAccFaults_refreshErrors(t *testing.T) {
 		}, {
 			// The seat survived the failed refresh.
 			PreConfig: func() {
-				e.control(http.MethodPatch, "/__emulator/organizations/"+emulator.DemoOrganizationID, map[string]any{"seat_based_pricing_enabled": true})
+				e.must(e.emulator().SetSeatBasedPricing(emulator.DemoOrganizationID, true))
 			},
 			Config:           cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -245,15 +241,15 @@ func TestAccFaults_refreshErrors(t *testing.T) {
 			ExpectError: wrapped("Cannot read seat"),
 		}, {
 			PreConfig: func() {
-				saved = e.control(http.MethodGet, "/__emulator/state", nil)
-				e.control(http.MethodDelete, "/__emulator/tokens/"+e.token, nil)
+				saved = e.emulator().State()
+				e.must(e.emulator().RevokeToken(e.token))
 			},
 			Config:      cfg,
 			PlanOnly:    true,
 			ExpectError: wrapped("Polar rejected the access token: it is missing, invalid, expired or revoked"),
 		}, {
 			// Token restored: the seat is still in state, nothing to do.
-			PreConfig:        func() { e.control(http.MethodPut, "/__emulator/state", json.RawMessage(saved)) },
+			PreConfig:        func() { e.must(e.emulator().Load(saved)) },
 			Config:           cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},

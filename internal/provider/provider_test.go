@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -180,52 +178,35 @@ resource "polar_customer_seat" "test" {
 }`, e.subscriptionID, email)
 }
 
-func (e *accEnv) control(method, path string, body any) []byte {
+// emulator returns the in-process emulator for the typed test hooks
+// (emulator.Server.InjectFault, SetSeats, …), skipping in sandbox mode.
+func (e *accEnv) emulator() *emulator.Server {
 	e.t.Helper()
 	e.emulatorOnly()
-	var b []byte
-	if body != nil {
-		b, _ = json.Marshal(body)
-	}
-	req, _ := http.NewRequest(method, e.url+path, bytes.NewReader(b))
-	res, err := http.DefaultClient.Do(req)
+	return e.emu
+}
+
+// must fails the test on a test hook's error.
+func (e *accEnv) must(err error) {
+	e.t.Helper()
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer func() { _ = res.Body.Close() }()
-	var out bytes.Buffer
-	_, _ = out.ReadFrom(res.Body)
-	if res.StatusCode >= 300 {
-		e.t.Fatalf("control %s %s: %d %s", method, path, res.StatusCode, out.String())
-	}
-	return out.Bytes()
 }
 
 // requests returns the emulator's counters.
-func (e *accEnv) requests() (total int, byRoute map[string]int) {
-	var c struct {
-		Total   int            `json:"total"`
-		ByRoute map[string]int `json:"by_route"`
-	}
-	_ = json.Unmarshal(e.control(http.MethodGet, "/__emulator/requests", nil), &c)
-	return c.Total, c.ByRoute
-}
+func (e *accEnv) requests() (total int, byRoute map[string]int) { return e.emulator().Requests() }
 
-func (e *accEnv) resetRequests() { e.control(http.MethodDelete, "/__emulator/requests", nil) }
+func (e *accEnv) resetRequests() { e.emulator().ResetRequests() }
 
 func (e *accEnv) fault(method, path, kind string, status, times, delayMS int) {
-	e.control(http.MethodPost, "/__emulator/faults", map[string]any{"method": method, "path": path, "kind": kind, "status": status, "times": times, "delay_ms": delayMS})
+	e.must(e.emulator().InjectFault(emulator.Fault{Method: method, Path: path, Kind: kind, Status: status, Times: times, DelayMS: delayMS}))
 }
 
 func (e *accEnv) outboxEmails(seatID string) int {
-	var ob struct {
-		Emails []struct {
-			SeatID string `json:"seat_id"`
-		} `json:"emails"`
-	}
-	_ = json.Unmarshal(e.control(http.MethodGet, "/__emulator/outbox", nil), &ob)
+	emails, _ := e.emulator().Outbox()
 	n := 0
-	for _, m := range ob.Emails {
+	for _, m := range emails {
 		if m.SeatID == seatID {
 			n++
 		}
@@ -234,11 +215,7 @@ func (e *accEnv) outboxEmails(seatID string) int {
 }
 
 func (e *accEnv) invitationToken(seatID string) string {
-	var f emulator.Fixture
-	if err := json.Unmarshal(e.control(http.MethodGet, "/__emulator/state", nil), &f); err != nil {
-		e.t.Fatal(err)
-	}
-	for _, o := range f.Organizations {
+	for _, o := range e.emulator().State().Organizations {
 		for _, s := range o.Seats {
 			if s.ID == seatID && s.InvitationToken.Set && !s.InvitationToken.Null {
 				return s.InvitationToken.Value

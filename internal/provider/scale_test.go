@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -15,8 +14,8 @@ func TestAccScale_planListsEachContainerOnce(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	const perContainer = 25
-	e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"seats": perContainer})
-	e.control(http.MethodPatch, "/__emulator/orders/"+e.orderID, map[string]any{"seats": perContainer})
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, perContainer))
+	e.must(e.emulator().SetSeats("order", e.orderID, perContainer))
 	cfg := e.config(`
 resource "polar_customer_seat" "sub" {
   count           = %d

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -84,7 +85,7 @@ func TestAccTrust_containerNotFoundKeepsState(t *testing.T) {
 	cfg := e.emailSeat(e.email("kept"))
 	hide := func(deleted bool) func() {
 		return func() {
-			e.control(http.MethodPatch, "/__emulator/subscriptions/"+e.subscriptionID, map[string]any{"deleted": deleted})
+			e.must(e.emulator().SetDeleted("subscription", e.subscriptionID, deleted))
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -152,7 +153,7 @@ func TestAccTrust_noAdoptionWithoutEvidence(t *testing.T) {
 		}
 		if r.Method == http.MethodGet && posted.Load() && !fired.Swap(true) {
 			// Another workspace, ten minutes later by Polar's clock.
-			e.control(http.MethodPost, "/__emulator/clock", map[string]any{"advance_seconds": 600})
+			e.emulator().AdvanceClock(10 * time.Minute)
 			if _, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str(email)}); err != nil {
 				t.Error(err)
 			}
@@ -200,7 +201,7 @@ func TestAccTrust_unpaidOrder(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
-				e.control(http.MethodPatch, "/__emulator/orders/"+e.orderID, map[string]any{"status": "pending"})
+				e.must(e.emulator().SetOrderStatus(e.orderID, "pending"))
 			},
 			Config: e.config(`
 resource "polar_customer_seat" "test" {
