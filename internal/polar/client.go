@@ -43,14 +43,15 @@ const (
 	DefaultAttemptTimeout = 60 * time.Second
 )
 
-// Config configures a Client. Only BaseURL and Token are required.
+// Config configures a Client. Only BaseURL and Token are required; every
+// field left at its zero value (0, "", nil) takes its default.
 type Config struct {
 	BaseURL   string
 	Token     string
 	UserAgent string
-	// MaxRetries is how many times one call is retried (0 = no retry;
-	// negative = DefaultMaxRetries).
-	MaxRetries   int
+	// MaxRetries is how many times one call is retried (nil =
+	// DefaultMaxRetries; Retries(0) = never).
+	MaxRetries   *int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// RequestsPerMinute paces every request of this client (retries
@@ -111,9 +112,9 @@ func NewClient(cfg Config) (*Client, error) {
 	// http.Client's, so that it also bounds a write no longer cancellable.
 	rc.HTTPClient = &http.Client{Transport: &pacedTransport{next: transport, limiter: c.limiter, attemptTimeout: attempt}}
 	rc.Logger = nil
-	rc.RetryMax = cfg.MaxRetries
-	if cfg.MaxRetries < 0 {
-		rc.RetryMax = DefaultMaxRetries
+	rc.RetryMax = DefaultMaxRetries
+	if cfg.MaxRetries != nil {
+		rc.RetryMax = max(0, *cfg.MaxRetries)
 	}
 	rc.RetryWaitMin = orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin)
 	rc.RetryWaitMax = orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax)
@@ -123,6 +124,9 @@ func NewClient(cfg Config) (*Client, error) {
 	c.http = rc
 	return c, nil
 }
+
+// Retries is a MaxRetries value.
+func Retries(n int) *int { return &n }
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {

@@ -51,8 +51,8 @@ func (h *harness) newClient(token string, cfg polar.Config) *polar.Client {
 	if cfg.RetryWaitMin == 0 {
 		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 5*time.Millisecond
 	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = 3
+	if cfg.MaxRetries == nil {
+		cfg.MaxRetries = polar.Retries(3)
 	}
 	c, err := polar.NewClient(cfg)
 	if err != nil {
@@ -312,7 +312,7 @@ func TestRetryRules(t *testing.T) {
 	})
 	t.Run("POST is retried on 429 honouring Retry-After", func(t *testing.T) {
 		h := newHarness(t, func(f *emulator.Fixture) { f.RateLimit = &emulator.RateLimit{Requests: 1, WindowSeconds: 1} })
-		c := h.newClient(emulator.DemoToken, polar.Config{MaxRetries: 5})
+		c := h.newClient(emulator.DemoToken, polar.Config{MaxRetries: polar.Retries(5)})
 		if _, err := c.ListSeats(ctx, sub); err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +343,7 @@ func TestRetryRules(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		// Interrupted as soon as Polar has answered 429: the back-off wait
 		// must end, and nothing was assigned.
-		c := h.newClient(emulator.DemoToken, polar.Config{MaxRetries: 5, Transport: onResponse(func(r *http.Response) {
+		c := h.newClient(emulator.DemoToken, polar.Config{MaxRetries: polar.Retries(5), Transport: onResponse(func(r *http.Response) {
 			if r.StatusCode == http.StatusTooManyRequests {
 				cancel()
 			}
@@ -372,7 +372,7 @@ func TestRetryRules(t *testing.T) {
 		}
 		addr := ln.Addr().String()
 		_ = ln.Close()
-		c, err := polar.NewClient(polar.Config{BaseURL: "http://" + addr, Token: "t", MaxRetries: 8, RetryWaitMin: time.Minute})
+		c, err := polar.NewClient(polar.Config{BaseURL: "http://" + addr, Token: "t", MaxRetries: polar.Retries(8), RetryWaitMin: time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -561,7 +561,7 @@ func TestAnswersThatAreNotWhatTheyClaim(t *testing.T) {
 			_, _ = w.Write([]byte(body))
 		}))
 		t.Cleanup(ts.Close)
-		c, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: "t", MaxRetries: 0})
+		c, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: "t", MaxRetries: polar.Retries(0)})
 		if err != nil {
 			t.Fatal(err)
 		}

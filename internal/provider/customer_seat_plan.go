@@ -191,7 +191,7 @@ func nullTimeouts() timeouts.Value {
 }
 
 // applySeat copies the server-set fields of a seat into the model.
-func applySeat(_ context.Context, m *customerSeatModel, s *polar.CustomerSeat) diag.Diagnostics {
+func applySeat(ctx context.Context, m *customerSeatModel, s *polar.CustomerSeat) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(s.ID)
 	m.Status = types.StringValue(string(s.Status))
@@ -202,21 +202,8 @@ func applySeat(_ context.Context, m *customerSeatModel, s *polar.CustomerSeat) d
 	m.ModifiedAt = timeValue(s.ModifiedAt)
 	m.OccupantCustomerID = types.StringPointerValue(s.CustomerID)
 	m.OccupantMemberID = types.StringPointerValue(s.MemberID)
-	m.Member = memberObject(s.Member, &diags)
+	m.Member = memberObject(ctx, s.Member, &diags)
 	return diags
-}
-
-// memberObject renders Polar's embedded member (null when there is none).
-func memberObject(mem *polar.Member, diags *diag.Diagnostics) types.Object {
-	if mem == nil {
-		return types.ObjectNull(memberAttrTypes)
-	}
-	obj, d := types.ObjectValue(memberAttrTypes, map[string]attr.Value{
-		"id": types.StringValue(mem.ID), "email": types.StringValue(mem.Email), "name": types.StringPointerValue(mem.Name),
-		"external_id": types.StringPointerValue(mem.ExternalID), "role": types.StringValue(string(mem.Role)),
-	})
-	diags.Append(d...)
-	return obj
 }
 
 func timeValue(t *time.Time) types.String {

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -224,10 +223,6 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				"rate-limit waits included (default 10m).", DeleteDescription: "How long revoking may take (default 10m)."}),
 		},
 	}
-}
-
-var memberAttrTypes = map[string]attr.Type{
-	"id": types.StringType, "email": types.StringType, "name": types.StringType, "external_id": types.StringType, "role": types.StringType,
 }
 
 func (r *customerSeatResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {

@@ -39,14 +39,6 @@ type customerSeatsModel struct {
 	Seats          types.List   `tfsdk:"seats"`
 }
 
-var seatAttrTypes = map[string]attr.Type{
-	"id": types.StringType, "subscription_id": types.StringType, "order_id": types.StringType, "status": types.StringType,
-	"customer_id": types.StringType, "member_id": types.StringType, "member": types.ObjectType{AttrTypes: memberAttrTypes},
-	"email": types.StringType, "customer_email": types.StringType, "invitation_token_expires_at": types.StringType,
-	"claimed_at": types.StringType, "revoked_at": types.StringType, "created_at": types.StringType, "modified_at": types.StringType,
-	"seat_metadata": types.MapType{ElemType: types.StringType},
-}
-
 func (d *customerSeatsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer_seats"
 }
@@ -158,17 +150,10 @@ func (d *customerSeatsDataSource) Read(ctx context.Context, req datasource.ReadR
 		if len(want) > 0 && !want[string(s.Status)] {
 			continue
 		}
-		member := memberObject(s.Member, &resp.Diagnostics)
-		elems = append(elems, types.ObjectValueMust(seatAttrTypes, map[string]attr.Value{
-			"id": types.StringValue(s.ID), "subscription_id": types.StringPointerValue(s.SubscriptionID), "order_id": types.StringPointerValue(s.OrderID),
-			"status": types.StringValue(string(s.Status)), "customer_id": types.StringPointerValue(s.CustomerID), "member_id": types.StringPointerValue(s.MemberID),
-			"member": member, "email": types.StringPointerValue(s.Email), "customer_email": types.StringPointerValue(s.CustomerEmail),
-			"invitation_token_expires_at": timeValue(s.InvitationTokenExpiresAt), "claimed_at": timeValue(s.ClaimedAt), "revoked_at": timeValue(s.RevokedAt),
-			"created_at": timeValue(&s.CreatedAt), "modified_at": timeValue(s.ModifiedAt), "seat_metadata": metadataValue(s.SeatMetadata, false),
-		}))
+		elems = append(elems, seatObject(ctx, s, &resp.Diagnostics))
 	}
 	m.TotalSeats = types.Int64Value(int64(list.TotalSeats))
 	m.AvailableSeats = types.Int64Value(int64(list.AvailableSeats))
-	m.Seats = types.ListValueMust(types.ObjectType{AttrTypes: seatAttrTypes}, elems)
+	m.Seats = types.ListValueMust(types.ObjectType{AttrTypes: seatModel{}.attrTypes()}, elems)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -216,9 +216,9 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		rpm = n
 	}
-	retries := -1
+	var retries *int
 	if !cfg.MaxRetries.IsNull() {
-		retries = int(cfg.MaxRetries.ValueInt64())
+		retries = polar.Retries(int(cfg.MaxRetries.ValueInt64()))
 	}
 	var attemptTimeout time.Duration
 	if !cfg.RequestTimeout.IsNull() {
@@ -240,7 +240,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		resp.Diagnostics.AddError("Cannot create the Polar API client", polar.Sanitize(err.Error()))
 		return
 	}
-	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": baseURL, "requests_per_minute": rpm, "max_retries": retries})
+	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": baseURL, "requests_per_minute": rpm, "max_retries": cfg.MaxRetries.String()})
 	data := &providerData{client: client, seats: newSeatCache(client), endpoint: baseURL, tokenSource: tokenSource}
 	resp.ResourceData = data
 	resp.DataSourceData = data

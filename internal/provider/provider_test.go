@@ -128,7 +128,7 @@ func newAccEnv(t *testing.T) *accEnv {
 		e.emu, e.url, e.token = srv, ts.URL, emulator.DemoToken
 		e.subscriptionID, e.orderID, e.emailDomain = emulator.DemoSubscriptionID, emulator.DemoOrderID, "acme.io"
 	}
-	c, err := polar.NewClient(polar.Config{BaseURL: e.url, Token: e.token, MaxRetries: -1})
+	c, err := polar.NewClient(polar.Config{BaseURL: e.url, Token: e.token})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func newCacheEnv(t *testing.T) (*seatCache, *polar.Client, *emulator.Server, str
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	c, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: 0})
+	c, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func gatedCacheEnv(t *testing.T) (cache *seatCache, client *polar.Client, srv *e
 		close(rel)
 		ts.Close()
 	})
-	client, err = polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: 0})
+	client, err = polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
