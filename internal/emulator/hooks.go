@@ -105,3 +105,18 @@ func (s *Server) Load(f *Fixture) error {
 	defer s.mu.Unlock()
 	return s.reset(f)
 }
+
+// InvitationToken is a pending seat's hidden invitation token (what the
+// invitation email carries), for claiming it out of band.
+func (s *Server) InvitationToken(seatID string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.w.orgs {
+		for _, st := range o.seats {
+			if st.id == seatID && st.token != nil {
+				return *st.token, true
+			}
+		}
+	}
+	return "", false
+}

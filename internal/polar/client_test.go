@@ -3,7 +3,6 @@ package polar_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -19,12 +18,13 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 type harness struct {
 	t      *testing.T
 	srv    *emulator.Server
-	ts     *httptest.Server
+	url    string
 	client *polar.Client
 }
 
@@ -34,20 +34,15 @@ func newHarness(t *testing.T, mutate func(*emulator.Fixture)) *harness {
 	if mutate != nil {
 		mutate(f)
 	}
-	srv, err := emulator.New(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	h := &harness{t: t, srv: srv, ts: ts}
+	srv, url := testsupport.Emulator(t, f)
+	h := &harness{t: t, srv: srv, url: url}
 	h.client = h.newClient(emulator.DemoToken, polar.Config{})
 	return h
 }
 
 func (h *harness) newClient(token string, cfg polar.Config) *polar.Client {
 	h.t.Helper()
-	cfg.BaseURL, cfg.Token = h.ts.URL, token
+	cfg.BaseURL, cfg.Token = h.url, token
 	if cfg.RetryWaitMin == 0 {
 		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 5*time.Millisecond
 	}
@@ -75,30 +70,14 @@ func (h *harness) routeCount(route string) int {
 
 func (h *harness) hiddenToken(seatID string) string {
 	h.t.Helper()
-	res, err := http.Get(h.ts.URL + "/__emulator/state")
-	if err != nil {
-		h.t.Fatal(err)
+	tok, ok := h.srv.InvitationToken(seatID)
+	if !ok {
+		h.t.Fatalf("no token for %s", seatID)
 	}
-	defer func() { _ = res.Body.Close() }()
-	var f struct {
-		Organizations []struct {
-			Seats []struct {
-				ID              string  `json:"id"`
-				InvitationToken *string `json:"invitation_token"`
-			} `json:"seats"`
-		} `json:"organizations"`
-	}
-	_ = json.NewDecoder(res.Body).Decode(&f)
-	for _, s := range f.Organizations[0].Seats {
-		if s.ID == seatID && s.InvitationToken != nil {
-			return *s.InvitationToken
-		}
-	}
-	h.t.Fatalf("no token for %s", seatID)
-	return ""
+	return tok
 }
 
-func str(s string) *string { return &s }
+var str = testsupport.Ptr[string]
 
 var sub = polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,19 +10,8 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
-
-// demoEmulator starts an emulator with the demo fixture for one test.
-func demoEmulator(t *testing.T) (*emulator.Server, string) {
-	t.Helper()
-	emu, err := emulator.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
-	return emu, ts.URL
-}
 
 // attrs unmarshals a dynamic value of type typ into its attributes.
 func (p *protoEnv) attrs(typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
@@ -54,7 +42,7 @@ func stringOf(v tftypes.Value) string {
 // import by identity, and the plan after import changes nothing; no write.
 func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 	t.Parallel()
-	emu, url := demoEmulator(t)
+	emu, url := testsupport.Emulator(t, nil)
 	ctx := context.Background()
 	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
 	sub := emulator.DemoSubscriptionID
@@ -206,7 +194,7 @@ func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 // An identity must name the seat and exactly one container.
 func TestProtocol_importIdentityErrors(t *testing.T) {
 	t.Parallel()
-	_, url := demoEmulator(t)
+	_, url := testsupport.Emulator(t, nil)
 	p := newProtoEnv(t, url, emulator.DemoToken)
 	ids, _ := p.server.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
 	idType := ids.IdentitySchemas["polar_customer_seat"].ValueType()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in-process.
@@ -215,15 +216,12 @@ func (e *accEnv) outboxEmails(seatID string) int {
 }
 
 func (e *accEnv) invitationToken(seatID string) string {
-	for _, o := range e.emulator().State().Organizations {
-		for _, s := range o.Seats {
-			if s.ID == seatID && s.InvitationToken.Set && !s.InvitationToken.Null {
-				return s.InvitationToken.Value
-			}
-		}
+	e.t.Helper()
+	tok, ok := e.emulator().InvitationToken(seatID)
+	if !ok {
+		e.t.Fatalf("seat %s has no invitation token", seatID)
 	}
-	e.t.Fatalf("seat %s has no invitation token", seatID)
-	return ""
+	return tok
 }
 
 func (e *accEnv) list(c polar.Container) *polar.SeatsList {
@@ -288,7 +286,7 @@ func derefStr(p *string) string {
 	return *p
 }
 
-func str(s string) *string { return &s }
+var str = testsupport.Ptr[string]
 
 // wrapped matches s in Terraform's output, where diagnostics are wrapped:
 // any run of spaces in s matches any run of white space.

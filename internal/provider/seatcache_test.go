@@ -10,21 +10,17 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 func newCacheEnv(t *testing.T) (*seatCache, *polar.Client, *emulator.Server, string) {
 	t.Helper()
-	srv, err := emulator.New(nil)
+	srv, url := testsupport.Emulator(t, nil)
+	c, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	c, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newSeatCache(c), c, srv, ts.URL
+	return newSeatCache(c), c, srv, url
 }
 
 var demoSub = polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
@@ -84,7 +80,7 @@ func TestSeatCacheWriteThrough(t *testing.T) {
 	if _, err := cache.List(ctx, demoSub); err != nil {
 		t.Fatal(err)
 	}
-	seat, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &demoSub.ID, Email: strPtr("w@acme.io")})
+	seat, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &demoSub.ID, Email: str("w@acme.io")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,8 +108,6 @@ func TestSeatCacheWriteThrough(t *testing.T) {
 		t.Fatalf("Fresh made no new list call")
 	}
 }
-
-func strPtr(s string) *string { return &s }
 
 // gatedCacheEnv holds every list answer, already computed by the emulator,
 // until the test releases it: arrived receives one value per list call.
@@ -161,7 +155,7 @@ func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
 		done <- l
 	}()
 	<-arrived // the list's answer is computed: it has no seat
-	seat, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &demoSub.ID, Email: strPtr("late@acme.io")})
+	seat, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &demoSub.ID, Email: str("late@acme.io")})
 	if err != nil {
 		t.Fatal(err)
 	}
