@@ -172,6 +172,9 @@ type pacedTransport struct {
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if err := ctx.Err(); err != nil {
+		return nil, &notSentError{err: err}
+	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(ctx); err != nil {
 			return nil, &notSentError{err: &pacingError{err: err}}
@@ -297,7 +300,7 @@ func definitive(err error) bool {
 type pacingError struct{ err error }
 
 func (e *pacingError) Error() string {
-	return "not sent: waiting for the client-side rate limit (requests_per_minute) would pass the deadline: " + e.err.Error()
+	return "the wait for the client-side rate limit (requests_per_minute) was cut short: " + e.err.Error()
 }
 func (e *pacingError) Unwrap() error { return e.err }
 

@@ -455,6 +455,16 @@ func TestPacedClientUsesTheLimiter(t *testing.T) {
 	if n := h.routeCount("GET /v1/customer-seats"); n != 1 {
 		t.Fatalf("the emulator saw %d list calls, want 1", n)
 	}
+	if msg := err.Error(); strings.Count(msg, "not sent") != 1 || !strings.Contains(msg, "rate limit (requests_per_minute) was cut short") {
+		t.Fatalf("message %q", msg)
+	}
+	// Interrupted before the turn came: the message says so, not "rate limit".
+	cctx, ccancel := context.WithCancel(context.Background())
+	ccancel()
+	_, err = c.AssignSeat(cctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("i@acme.io")})
+	if !polar.IsNotSent(err) || strings.Contains(err.Error(), "rate limit") || !strings.Contains(err.Error(), "context canceled") {
+		t.Fatalf("interrupted before sending: %v", err)
+	}
 }
 
 func TestHeadersAndConfig(t *testing.T) {

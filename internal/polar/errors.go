@@ -309,7 +309,7 @@ type TransportError struct {
 
 func (e *TransportError) Error() string {
 	if !e.Sent {
-		return e.Method + " " + e.Route + ": not sent: " + Sanitize(strings.TrimPrefix(e.Err.Error(), "not sent: "))
+		return e.Method + " " + e.Route + ": not sent: " + Sanitize(e.Err.Error())
 	}
 	return e.Method + " " + e.Route + ": " + Sanitize(e.Err.Error())
 }

@@ -52,10 +52,18 @@ func (r *customerSeatResource) revoke(ctx context.Context, state *customerSeatMo
 					"the other person's seat was not touched.", id, container, describeOccupant(&seat)))
 			return diags
 		}
-		if attempt > maxAttempts || ctx.Err() != nil {
-			diags.AddError("Seat revoke outcome unknown",
-				fmt.Sprintf("Revoking seat %s of the %s got no answer from Polar %d times, and the seat still holds %s. Run terraform destroy (or apply) again.",
-					id, container, maxAttempts, recipientOf(state)))
+		// A list taken just now shows the seat still ours: whatever was
+		// tried so far, nothing has been revoked.
+		switch {
+		case attempt > maxAttempts:
+			diags.AddError("Seat "+id+" not revoked",
+				fmt.Sprintf("Polar did not answer %d attempts to revoke seat %s of the %s, and the seat still holds %s: nothing was revoked. Run terraform destroy (or apply) again.",
+					maxAttempts, id, container, recipientOf(state)))
+			return diags
+		case ctx.Err() != nil:
+			diags.AddError("Seat "+id+" not revoked",
+				fmt.Sprintf("The operation was interrupted or timed out before seat %s of the %s was revoked; the seat still holds %s. Run the operation again.",
+					id, container, recipientOf(state)))
 			return diags
 		}
 		revoked, err := r.data.client.RevokeSeat(ctx, id)

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -48,6 +49,8 @@ func (pd *providerData) apiErrorDiag(summary string, err error, container polar.
 		detail = "The request was never sent to Polar, so nothing changed there: " + notSentReason(err) + " " + where
 	case polar.IsOutcomeUnknown(err):
 		detail = "The request reached Polar (or may have) but no usable answer came back, so its outcome is unknown. Run terraform plan to see the current state."
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		detail = "The operation was interrupted or ran out of time (the resource's timeouts) while waiting for a list of seats; nothing was changed by this step. Run it again."
 	default:
 		detail = "The Polar API call failed. If the problem persists, check Polar's status and the provider's debug log (TF_LOG=DEBUG)."
 	}
