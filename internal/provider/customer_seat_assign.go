@@ -14,6 +14,16 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
+// seatWriter assigns and revokes seats for a resource, with the guarantees
+// every seat resource gives: an assignment happens once even when answers
+// are lost, and a seat is revoked only while it holds the resource's
+// recipient. adoptHint tells the user how to bring an existing seat under
+// the resource.
+type seatWriter struct {
+	*providerData
+	adoptHint func(c polar.Container, seatID string) string
+}
+
 // matchSeats returns the active seats that satisfy pred.
 func matchSeats(list *polar.SeatsList, pred func(*polar.CustomerSeat) bool) []polar.CustomerSeat {
 	var out []polar.CustomerSeat
@@ -65,7 +75,7 @@ func recipientDescription(req polar.SeatAssign) string {
 // way. A seat assigned earlier or later (another workspace, a person in the
 // dashboard) is reported, never adopted silently. Only if there is no such
 // seat does it try again.
-func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAssign) (*polar.CustomerSeat, diag.Diagnostics) {
+func (sw *seatWriter) assignOnce(ctx context.Context, req polar.SeatAssign) (*polar.CustomerSeat, diag.Diagnostics) {
 	const maxAttempts = 4
 	var diags diag.Diagnostics
 	container := req.Container()
@@ -74,9 +84,9 @@ func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAss
 	var unknownErr error
 	for attempt := 1; ; attempt++ {
 		sentAt := time.Now()
-		seat, err := r.data.client.AssignSeat(ctx, req)
+		seat, err := sw.client.AssignSeat(ctx, req)
 		if err == nil {
-			r.data.seats.RecordWrite(seat)
+			sw.seats.RecordWrite(seat)
 			return seat, diags
 		}
 		if !polar.IsOutcomeUnknown(err) {
@@ -84,9 +94,9 @@ func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAss
 				// An unanswered attempt may have committed (Polar gives a
 				// recipient one active seat per container, so a retry
 				// answered SeatAlreadyAssigned suggests it did).
-				return r.resolveUnknownAssign(ctx, req, window, unknownErr, err)
+				return sw.resolveUnknownAssign(ctx, req, window, unknownErr, err)
 			}
-			diags.Append(r.assignErrorDiag(ctx, req, err)...)
+			diags.Append(sw.assignErrorDiag(ctx, req, err)...)
 			return nil, diags
 		}
 		if window == nil {
@@ -96,12 +106,12 @@ func (r *customerSeatResource) assignOnce(ctx context.Context, req polar.SeatAss
 		unknownErr = err
 		tflog.Warn(ctx, "Seat assignment outcome unknown; checking the container before trying again",
 			map[string]any{"container": container.String(), "attempt": attempt, "error": polar.Sanitize(err.Error())})
-		found, list, lerr := r.findAssigned(ctx, container, match)
+		found, list, lerr := sw.findAssigned(ctx, container, match)
 		// Nothing found (or, for external_customer_id, nothing the list can
 		// show): try again; a retry answered SeatAlreadyAssigned is resolved
 		// by resolveUnknownAssign.
 		if found != nil || lerr != nil || ctx.Err() != nil || attempt >= maxAttempts {
-			return r.resolveFound(ctx, req, window, unknownErr, found, list, lerr)
+			return sw.resolveFound(ctx, req, window, unknownErr, found, list, lerr)
 		}
 		select {
 		case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
@@ -149,13 +159,13 @@ func answerClock(err error) polar.ServerClock {
 // findAssigned lists the container (a list that starts now; briefly past an
 // interrupt, so that nothing is lost) and returns the one active seat that
 // holds the recipient, if there is exactly one.
-func (r *customerSeatResource) findAssigned(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) (*polar.CustomerSeat, *polar.SeatsList, error) {
+func (sw *seatWriter) findAssigned(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) (*polar.CustomerSeat, *polar.SeatsList, error) {
 	lctx, cancel := ctx, context.CancelFunc(func() {})
 	if ctx.Err() != nil {
 		lctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	}
 	defer cancel()
-	list, err := r.data.seats.Fresh(lctx, container)
+	list, err := sw.seats.Fresh(lctx, container)
 	if err != nil || match == nil {
 		return nil, list, err
 	}
@@ -167,23 +177,23 @@ func (r *customerSeatResource) findAssigned(ctx context.Context, container polar
 
 // resolveUnknownAssign decides after a retry answered SeatAlreadyAssigned,
 // or could not be sent, following an unanswered attempt.
-func (r *customerSeatResource) resolveUnknownAssign(ctx context.Context, req polar.SeatAssign, w *attemptWindow, unknownErr, lastErr error) (*polar.CustomerSeat, diag.Diagnostics) {
-	found, list, lerr := r.findAssigned(ctx, req.Container(), recipientMatcher(req))
+func (sw *seatWriter) resolveUnknownAssign(ctx context.Context, req polar.SeatAssign, w *attemptWindow, unknownErr, lastErr error) (*polar.CustomerSeat, diag.Diagnostics) {
+	found, list, lerr := sw.findAssigned(ctx, req.Container(), recipientMatcher(req))
 	if found == nil && lerr == nil && polar.IsSeatAlreadyAssigned(lastErr) && recipientMatcher(req) == nil {
 		var diags diag.Diagnostics
 		container := req.Container()
 		diags.AddError("Seat assignment outcome unknown",
 			fmt.Sprintf("An earlier attempt to assign a seat of the %s to %s got no answer (%s), and Polar now reports that %s already holds a seat there, "+
 				"most likely assigned by that attempt. Polar's seat list cannot identify a seat by external_customer_id, so the provider cannot adopt it automatically.\n\n%s",
-				container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), recipientDescription(req), importHint(container, "<seat_id>")))
+				container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), recipientDescription(req), sw.adoptHint(container, "<seat_id>")))
 		return nil, diags
 	}
-	return r.resolveFound(ctx, req, w, unknownErr, found, list, lerr)
+	return sw.resolveFound(ctx, req, w, unknownErr, found, list, lerr)
 }
 
 // resolveFound adopts the seat found after an unanswered attempt when the
 // evidence says it is ours, and otherwise says exactly what is known.
-func (r *customerSeatResource) resolveFound(ctx context.Context, req polar.SeatAssign, w *attemptWindow, unknownErr error, found *polar.CustomerSeat, list *polar.SeatsList, lerr error) (*polar.CustomerSeat, diag.Diagnostics) {
+func (sw *seatWriter) resolveFound(ctx context.Context, req polar.SeatAssign, w *attemptWindow, unknownErr error, found *polar.CustomerSeat, list *polar.SeatsList, lerr error) (*polar.CustomerSeat, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	container := req.Container()
 	if found != nil && w.admits(found, list.Clock) {
@@ -198,7 +208,7 @@ func (r *customerSeatResource) resolveFound(ctx context.Context, req polar.SeatA
 			fmt.Sprintf("Polar did not answer the assignment of a seat of the %s to %s (%s). Seat %s now holds that recipient, but Polar assigned it at %s, "+
 				"outside the time our request was on its way, so it was assigned by someone else (another workspace, a script, the dashboard). "+
 				"The provider does not adopt it silently: if this resource should manage it, import it.\n\n%s",
-				container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), found.ID, found.AssignedAt().UTC().Format(time.RFC3339), importHint(container, found.ID)))
+				container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), found.ID, found.AssignedAt().UTC().Format(time.RFC3339), sw.adoptHint(container, found.ID)))
 		return nil, diags
 	}
 	why := "the retries are used up"
@@ -213,18 +223,18 @@ func (r *customerSeatResource) resolveFound(ctx context.Context, req polar.SeatA
 	diags.AddError("Seat assignment outcome unknown",
 		fmt.Sprintf("Assigning a seat of the %s to %s got no answer from Polar (%s), and %s. The seat may or may not exist. "+
 			"Run terraform plan: if the seat exists, adopt it with an import instead of assigning again.\n\n%s",
-			container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), why, importHint(container, "<seat_id or email>")))
+			container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), why, sw.adoptHint(container, "<seat_id or email>")))
 	return nil, diags
 }
 
 // existingSeat finds the one active seat that holds a recipient: in the
 // shared list first, in a fresh list only when the shared one lacks it (the
 // seat was assigned outside this run).
-func (r *customerSeatResource) existingSeat(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) (string, bool) {
+func (sw *seatWriter) existingSeat(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) (string, bool) {
 	if match == nil {
 		return "", false
 	}
-	for _, get := range []func(context.Context, polar.Container) (*polar.SeatsList, error){r.data.seats.List, r.data.seats.Fresh} {
+	for _, get := range []func(context.Context, polar.Container) (*polar.SeatsList, error){sw.seats.List, sw.seats.Fresh} {
 		if list, err := get(ctx, container); err == nil {
 			if found := matchSeats(list, match); len(found) == 1 {
 				return found[0].ID, true
@@ -235,7 +245,7 @@ func (r *customerSeatResource) existingSeat(ctx context.Context, container polar
 }
 
 // assignErrorDiag explains a failed assignment: what, why, what to do.
-func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.SeatAssign, err error) diag.Diagnostics {
+func (sw *seatWriter) assignErrorDiag(ctx context.Context, req polar.SeatAssign, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
 	container := req.Container()
 	e, _ := polar.AsError(err)
@@ -245,7 +255,7 @@ func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.Se
 		// change with assignments, so the shared list is enough (one call per
 		// container however many assignments fail).
 		counts := ""
-		if list, lerr := r.data.seats.List(ctx, container); lerr == nil {
+		if list, lerr := sw.seats.List(ctx, container); lerr == nil {
 			counts = fmt.Sprintf(" (total_seats = %d, available_seats = 0)", list.TotalSeats)
 		}
 		diags.AddAttributeError(containerPath(container), "No seat available",
@@ -254,13 +264,13 @@ func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.Se
 				container, counts, recipientDescription(req), polar.Sanitize(err.Error())))
 	case polar.IsSeatAlreadyAssigned(err):
 		seatID := "<seat_id>"
-		if id, ok := r.existingSeat(ctx, container, recipientMatcher(req)); ok {
+		if id, ok := sw.existingSeat(ctx, container, recipientMatcher(req)); ok {
 			seatID = id
 		}
 		diags.AddError("Recipient already holds a seat",
 			fmt.Sprintf("%s already holds a seat in the %s, and Polar gives one person one active seat per container. "+
 				"The provider does not adopt existing seats silently: import it to manage it with this resource.\n\n%s",
-				recipientDescription(req), container, importHint(container, seatID)))
+				recipientDescription(req), container, sw.adoptHint(container, seatID)))
 	case polar.IsSeatNotAvailable(err) && e != nil && strings.Contains(e.Detail, "must be paid"):
 		diags.AddAttributeError(containerPath(container), "Order not paid",
 			fmt.Sprintf("The %s is not paid yet, and Polar assigns the seats of an order only once it is paid. Nothing was assigned. "+
@@ -276,7 +286,7 @@ func (r *customerSeatResource) assignErrorDiag(ctx context.Context, req polar.Se
 			fmt.Sprintf("The assignment of a seat of the %s to %s was never sent to Polar, so no seat was assigned: %s Apply again.\n\nDetail: %s",
 				container, recipientDescription(req), notSentReason(err), polar.Sanitize(err.Error())))
 	default:
-		diags.Append(r.data.apiErrorDiag("Cannot assign a seat of the "+container.String(), err, container, "customer_seats:write")...)
+		diags.Append(sw.apiErrorDiag("Cannot assign a seat of the "+container.String(), err, container, "customer_seats:write")...)
 	}
 	return diags
 }

@@ -274,7 +274,7 @@ func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	seat, diags := r.assignOnce(ctx, assignment)
+	seat, diags := r.writer().assignOnce(ctx, assignment)
 	resp.Diagnostics.Append(diags...)
 	if seat == nil {
 		return
@@ -388,6 +388,16 @@ func (r *customerSeatResource) Delete(ctx context.Context, req resource.DeleteRe
 	defer cancel()
 
 	resp.Diagnostics.Append(r.revoke(ctx, &state)...)
+}
+
+// revoke revokes the seat in state while it still holds the recipient in state.
+func (r *customerSeatResource) revoke(ctx context.Context, state *customerSeatModel) diag.Diagnostics {
+	return r.writer().revoke(ctx, seatRef{container: state.container(), id: state.ID.ValueString(),
+		holds: func(s *polar.CustomerSeat) bool { return sameOccupant(state, s) }, who: recipientOf(state)})
+}
+
+func (r *customerSeatResource) writer() *seatWriter {
+	return &seatWriter{providerData: r.data, adoptHint: importHint}
 }
 
 func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
