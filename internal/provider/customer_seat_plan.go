@@ -38,6 +38,10 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if msg := r.claim(&cfg); msg != "" {
+		resp.Diagnostics.AddAttributeError(containerPath(cfg.container()), "Two resources manage one seat", msg)
+		return
+	}
 	configured := cfg.recipient()
 	if req.State.Raw.IsNull() {
 		for name, v := range plan.recipient() {
@@ -97,6 +101,19 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"the person loses access until they accept a new invitation (unless immediate_claim is set).", state.ID.ValueString(), recipientOf(&state)))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// claim records the seat's recipient for the container, so that an
+// assignments resource of the same plan that would fight over it is refused.
+func (r *customerSeatResource) claim(cfg *customerSeatModel) string {
+	if r.data == nil || cfg.SubscriptionID.IsUnknown() || cfg.OrderID.IsUnknown() || (cfg.SubscriptionID.IsNull() && cfg.OrderID.IsNull()) {
+		return ""
+	}
+	key := plannedRecipient(cfg)
+	if key == "unknown" || key == "" {
+		return ""
+	}
+	return r.data.claim(cfg.container(), containerClaim{what: "a polar_customer_seat", single: true, recipients: map[string]bool{key: true}})
 }
 
 // anyRecipientConflicts reports a configured recipient value that differs

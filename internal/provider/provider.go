@@ -76,6 +76,9 @@ type providerData struct {
 	// planned are the recipients planned for new seats in this process,
 	// per container, for the plan-time capacity warning.
 	planned map[polar.Container]map[string]bool
+	// claims are what each seat resource planned in this process manages,
+	// per container, to refuse two resources that would fight (claim).
+	claims map[polar.Container][]containerClaim
 }
 
 // planCreate records a recipient planned for a new seat and returns how
@@ -248,7 +251,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 }
 
 func (p *polarProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewCustomerSeatResource}
+	return []func() resource.Resource{NewCustomerSeatResource, NewSeatAssignmentsResource}
 }
 
 // ListResources are what `terraform query` (Terraform 1.14+) can list.

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// The issue's sequence: seven recipients on a five-seat subscription. The
+// apply fails part-way and Terraform taints the resource; the next plan must
+// not replace it (which would revoke the five seats that were assigned),
+// and after `terraform untaint` and more seats, apply assigns only the two
+// missing recipients.
+func TestAccSeatAssignments_partialCreateNeverRevokes(t *testing.T) {
+	t.Parallel()
+	srv, err := emulator.New(accFixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	tf := terraformCLI(t, "POLAR_SERVER_URL="+ts.URL, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
+	dir := t.TempDir()
+	var emails []string
+	for i := range 7 {
+		emails = append(emails, fmt.Sprintf("%q", fmt.Sprintf("p%d@acme.io", i)))
+	}
+	cfg := fmt.Sprintf(`terraform {
+  required_providers {
+    polar = { source = "polarsource/polar" }
+  }
+}
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = [%s]
+}
+`, emulator.DemoSubscriptionID, strings.Join(emails, ", "))
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sub := polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
+	client, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := func() map[string]string {
+		t.Helper()
+		list, err := client.ListSeats(context.Background(), sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, s := range list.Seats {
+			if s.Status.Active() {
+				out[s.ID] = derefStr(s.Email)
+			}
+		}
+		srv.ResetRequests() // the test's own list is not the provider's
+		return out
+	}
+
+	out, err := tf(dir, "apply", "-auto-approve")
+	if err == nil || !strings.Contains(out, "Only some seats were assigned") || !strings.Contains(out, "terraform untaint") {
+		t.Fatalf("apply of 7 on 5 seats: err %v\n%s", err, out)
+	}
+	first := active()
+	if len(first) != 5 {
+		t.Fatalf("after the failed apply %d seats are active, want 5: %v", len(first), first)
+	}
+	if out, _ := tf(dir, "state", "show", "polar_customer_seat_assignments.team"); !strings.Contains(out, "tainted") {
+		t.Fatalf("resource not tainted:\n%s", out)
+	}
+
+	// The next plan refuses the replacement, naming untaint.
+	srv.ResetRequests()
+	out, err = tf(dir, "plan")
+	if err == nil || !strings.Contains(out, "Recipients already hold seats of this subscription") || !regexp.MustCompile(`terraform\s+untaint`).MatchString(out) {
+		t.Fatalf("plan of the tainted resource: err %v\n%s", err, out)
+	}
+	// So does apply: nothing is revoked.
+	out, err = tf(dir, "apply", "-auto-approve")
+	if err == nil || strings.Contains(out, "Destroying") {
+		t.Fatalf("apply of the tainted resource: err %v\n%s", err, out)
+	}
+	if _, by := srv.Requests(); by["DELETE /v1/customer-seats/{seat_id}"] != 0 || by["POST /v1/customer-seats"] != 0 {
+		t.Fatalf("plan/apply of the tainted resource wrote to Polar: %v", by)
+	}
+	if got := active(); len(got) != 5 {
+		t.Fatalf("seats changed: %v", got)
+	}
+
+	// untaint, more seats: only the two missing are assigned.
+	if out, err := tf(dir, "untaint", "polar_customer_seat_assignments.team"); err != nil {
+		t.Fatalf("untaint: %v\n%s", err, out)
+	}
+	if err := srv.SetSeats("subscription", sub.ID, 7); err != nil {
+		t.Fatal(err)
+	}
+	out, err = tf(dir, "plan")
+	if err != nil || !strings.Contains(out, "1 to change, 0 to destroy") || strings.Contains(out, "must be replaced") {
+		t.Fatalf("plan after untaint: %v\n%s", err, out)
+	}
+	srv.ResetRequests()
+	if out, err := tf(dir, "apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply after untaint: %v\n%s", err, out)
+	}
+	if _, by := srv.Requests(); by["POST /v1/customer-seats"] != 2 || by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+		t.Fatalf("apply after untaint made %v, want exactly 2 assignments", by)
+	}
+	final := active()
+	if len(final) != 7 {
+		t.Fatalf("%d active seats, want 7", len(final))
+	}
+	for id := range first {
+		if _, ok := final[id]; !ok {
+			t.Fatalf("seat %s of the first apply is gone", id)
+		}
+	}
+	if out, err := tf(dir, "plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("plan after the second apply is not empty: %v\n%s", err, out)
+	}
+}

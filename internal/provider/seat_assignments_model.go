@@ -1,0 +1,242 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// seatAssignmentsModel is polar_customer_seat_assignments: one container
+// and the recipients that hold its seats.
+type seatAssignmentsModel struct {
+	ID                types.String   `tfsdk:"id"`
+	SubscriptionID    types.String   `tfsdk:"subscription_id"`
+	OrderID           types.String   `tfsdk:"order_id"`
+	Emails            types.Set      `tfsdk:"emails"`
+	MemberIDs         types.Set      `tfsdk:"member_ids"`
+	ExternalMemberIDs types.Set      `tfsdk:"external_member_ids"`
+	ImmediateClaim    types.Bool     `tfsdk:"immediate_claim"`
+	Metadata          types.Map      `tfsdk:"metadata"`
+	Exclusive         types.Bool     `tfsdk:"exclusive"`
+	Seats             types.Map      `tfsdk:"seats"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *seatAssignmentsModel) container() polar.Container {
+	if !m.SubscriptionID.IsNull() && !m.SubscriptionID.IsUnknown() {
+		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
+	}
+	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
+}
+
+func (m *seatAssignmentsModel) containerKnown() bool {
+	return !m.SubscriptionID.IsUnknown() && !m.OrderID.IsUnknown() && (!m.SubscriptionID.IsNull() || !m.OrderID.IsNull())
+}
+
+// sets returns the three recipient sets, in recipientForms order.
+func (m *seatAssignmentsModel) sets() []*types.Set {
+	return []*types.Set{&m.Emails, &m.MemberIDs, &m.ExternalMemberIDs}
+}
+
+// recipientForm is one way the assignments resource names recipients.
+// Only forms the seat list can show are offered: the resource must find
+// each recipient's seat in one list call (external_customer_id cannot be
+// seen there, and customer_id means the billing customer in member-model
+// organizations).
+type recipientForm struct {
+	attr   string // the set attribute
+	single string // the polar_customer_seat attribute, used in keys
+	norm   func(string) string
+	assign func(*polar.SeatAssign, string)
+	holds  func(s *polar.CustomerSeat, value string) bool
+}
+
+var recipientForms = []*recipientForm{
+	{
+		attr: "emails", single: "email", norm: emailaddr.Key,
+		assign: func(a *polar.SeatAssign, v string) { a.Email = &v },
+		holds: func(s *polar.CustomerSeat, v string) bool {
+			if s.Email != nil {
+				return emailaddr.Equal(*s.Email, v)
+			}
+			// Seats assigned by customer show the customer's email only.
+			return s.CustomerEmail != nil && emailaddr.Equal(*s.CustomerEmail, v)
+		},
+	},
+	{
+		attr: "member_ids", single: "member_id", norm: func(s string) string { return s },
+		assign: func(a *polar.SeatAssign, v string) { a.MemberID = &v },
+		holds:  func(s *polar.CustomerSeat, v string) bool { return s.MemberID != nil && *s.MemberID == v },
+	},
+	{
+		attr: "external_member_ids", single: "external_member_id", norm: func(s string) string { return s },
+		assign: func(a *polar.SeatAssign, v string) { a.ExternalMemberID = &v },
+		holds: func(s *polar.CustomerSeat, v string) bool {
+			return s.Member != nil && s.Member.ExternalID != nil && *s.Member.ExternalID == v
+		},
+	},
+}
+
+// recipient is one configured recipient: its form and its value as written.
+type recipient struct {
+	form  *recipientForm
+	value string
+}
+
+// key identifies the recipient whatever its spelling; the same key as the
+// single-seat resource's, so the two can be compared.
+func (r recipient) key() string { return r.form.single + "=" + r.form.norm(r.value) }
+
+func (r recipient) String() string { return fmt.Sprintf("%s %q", r.form.single, r.value) }
+
+func (r recipient) holds(s *polar.CustomerSeat) bool { return s.Status.Active() && r.form.holds(s, r.value) }
+
+// recipients reads the recipient sets; known is false while any is unknown.
+func (m *seatAssignmentsModel) recipients() (out []recipient, known bool) {
+	for i, set := range m.sets() {
+		if set.IsUnknown() {
+			return nil, false
+		}
+		for _, e := range set.Elements() {
+			s, ok := e.(types.String)
+			if !ok || s.IsUnknown() {
+				return nil, false
+			}
+			out = append(out, recipient{form: recipientForms[i], value: s.ValueString()})
+		}
+	}
+	return out, true
+}
+
+// seatEntry is one value of the computed seats map.
+type seatEntry struct {
+	ID     types.String `tfsdk:"id"`
+	Status types.String `tfsdk:"status"`
+}
+
+var seatEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.StringType, "status": types.StringType}}
+
+func seatEntryValue(id, status string) attr.Value {
+	return types.ObjectValueMust(seatEntryType.AttrTypes, map[string]attr.Value{"id": types.StringValue(id), "status": types.StringValue(status)})
+}
+
+// heldSeat is a recipient and the seat it holds.
+type heldSeat struct {
+	recipient
+	id, status string
+}
+
+// held reads the seats map of a state: the recipients that hold seats, keyed
+// by recipient key.
+func (m *seatAssignmentsModel) held() map[string]heldSeat {
+	out := map[string]heldSeat{}
+	rs, _ := m.recipients()
+	elems := m.Seats.Elements()
+	for _, r := range rs {
+		obj, ok := elems[r.value].(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		a := obj.Attributes()
+		id, _ := a["id"].(types.String)
+		status, _ := a["status"].(types.String)
+		out[r.key()] = heldSeat{recipient: r, id: id.ValueString(), status: status.ValueString()}
+	}
+	return out
+}
+
+// setHeld writes the recipients and their seats into the model: each set
+// holds its form's recipients, spelled as given, and seats maps each to its
+// seat. A form with no recipients is null when nullEmpty (as configured).
+func (m *seatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty [3]bool) {
+	values := make([][]attr.Value, len(recipientForms))
+	entries := make(map[string]attr.Value, len(seats))
+	for _, h := range seats {
+		for i, f := range recipientForms {
+			if f == h.form {
+				values[i] = append(values[i], types.StringValue(h.value))
+			}
+		}
+		if h.id == "" {
+			entries[h.value] = types.ObjectUnknown(seatEntryType.AttrTypes)
+		} else {
+			entries[h.value] = seatEntryValue(h.id, h.status)
+		}
+	}
+	for i, set := range m.sets() {
+		if len(values[i]) == 0 && nullEmpty[i] {
+			*set = types.SetNull(types.StringType)
+			continue
+		}
+		if values[i] == nil {
+			values[i] = []attr.Value{}
+		}
+		*set = types.SetValueMust(types.StringType, values[i])
+	}
+	m.Seats = types.MapValueMust(seatEntryType, entries)
+}
+
+// nullForms says which recipient sets of a model are null.
+func (m *seatAssignmentsModel) nullForms() (out [3]bool) {
+	for i, set := range m.sets() {
+		out[i] = set.IsNull()
+	}
+	return out
+}
+
+// newAssignment is the assign request for one recipient of the model.
+func (m *seatAssignmentsModel) newAssignment(ctx context.Context, r recipient) (polar.SeatAssign, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	c := m.container()
+	a := polar.SeatAssign{ImmediateClaim: m.ImmediateClaim.ValueBool()}
+	if c.Kind == polar.ContainerSubscription {
+		a.SubscriptionID = &c.ID
+	} else {
+		a.OrderID = &c.ID
+	}
+	r.form.assign(&a, r.value)
+	if !m.Metadata.IsNull() && !m.Metadata.IsUnknown() {
+		md := map[string]string{}
+		diags.Append(m.Metadata.ElementsAs(ctx, &md, false)...)
+		if len(md) > 0 {
+			a.Metadata = map[string]any{}
+			for k, v := range md {
+				a.Metadata[k] = v
+			}
+		}
+	}
+	return a, diags
+}
+
+// seatRecipient is how a seat held by someone the configuration does not
+// name is shown in an exclusive resource: by email when Polar reports one,
+// else by member id.
+func seatRecipient(s *polar.CustomerSeat) (recipient, bool) {
+	switch {
+	case s.Email != nil:
+		return recipient{form: recipientForms[0], value: *s.Email}, true
+	case s.CustomerEmail != nil:
+		return recipient{form: recipientForms[0], value: *s.CustomerEmail}, true
+	case s.MemberID != nil:
+		return recipient{form: recipientForms[1], value: *s.MemberID}, true
+	}
+	return recipient{}, false
+}
+
+// listed names up to ten recipients, for messages.
+func listed(rs []string) string {
+	sort.Strings(rs)
+	if len(rs) > 10 {
+		return strings.Join(rs[:10], ", ") + fmt.Sprintf(" and %d more", len(rs)-10)
+	}
+	return strings.Join(rs, ", ")
+}

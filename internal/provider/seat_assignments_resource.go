@@ -1,0 +1,454 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+const defaultUpdateTimeout = 10 * time.Minute
+
+// seatWorkers is how many assignments or revokes of one resource are in
+// flight at once: enough to keep the client's pace busy while answers
+// travel; the pace itself is the client's.
+const seatWorkers = 8
+
+var (
+	_ resource.ResourceWithConfigure        = (*seatAssignmentsResource)(nil)
+	_ resource.ResourceWithImportState      = (*seatAssignmentsResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*seatAssignmentsResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*seatAssignmentsResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*seatAssignmentsResource)(nil)
+	_ resource.ResourceWithIdentity         = (*seatAssignmentsResource)(nil)
+)
+
+// NewSeatAssignmentsResource is the polar_customer_seat_assignments factory.
+func NewSeatAssignmentsResource() resource.Resource { return &seatAssignmentsResource{} }
+
+type seatAssignmentsResource struct {
+	data *providerData
+}
+
+func (r *seatAssignmentsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer_seat_assignments"
+}
+
+func (r *seatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	set := func(desc string, v ...validator.String) schema.SetAttribute {
+		return schema.SetAttribute{
+			MarkdownDescription: desc + " Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched.",
+			ElementType:         types.StringType,
+			// Computed only so that the plan can keep the spelling in state
+			// when the configuration names the same recipients differently,
+			// and so that an exclusive resource can show the seats it found.
+			Optional: true, Computed: true,
+			Validators: []validator.Set{setvalidator.ValueStringsAre(append(v, noNULValidator{})...)},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Assigns the seats of one Polar seat-based subscription or order to a set of recipients, in one resource. " +
+			"Adding a recipient assigns a seat (Polar mails an invitation unless `immediate_claim` is set), removing one revokes its seat, and the seats of " +
+			"recipients that stay are never touched. With `exclusive = true` the resource is authoritative: a seat held by anyone not listed shows in the plan " +
+			"as a removal and is revoked by apply. One list call per plan, whatever the number of seats.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`subscription/<subscription_id>` or `order/<order_id>`: the container, which is also the import ID.",
+				Computed:            true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"subscription_id": schema.StringAttribute{
+				MarkdownDescription: "The seat-based subscription whose seats these are (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the resource.",
+				Optional:            true, PlanModifiers: replace,
+				Validators: []validator.String{uuidValidator{version4: true}},
+			},
+			"order_id": schema.StringAttribute{
+				MarkdownDescription: "The paid one-time order whose seats these are (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the resource.",
+				Optional:            true, PlanModifiers: replace,
+				Validators: []validator.String{uuidValidator{version4: true}},
+			},
+			"emails": set("Recipients by email, checked at plan time as Polar checks them. Spellings Polar stores as the same address "+
+				"(`Alice@EXAMPLE.com`, `alice@example.com`) are the same recipient and show no diff.", emailValidator{}),
+			"member_ids": set("Recipients by Polar member id (UUID) of members of the billing customer (member-model organizations).", uuidValidator{}),
+			"external_member_ids": set("Recipients by your own member id (the member's `external_id` under the billing customer). The member must exist.",
+				stringvalidator.LengthAtLeast(1)),
+			"immediate_claim": schema.BoolAttribute{
+				MarkdownDescription: "Claim new seats at once, without an invitation email. Defaults to `false`. Applies to seats assigned from now on; changing it does not touch existing seats.",
+				Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
+			},
+			"metadata": schema.MapAttribute{
+				MarkdownDescription: "String key/values stored on each new seat (`seat_metadata`), within Polar's limits (10 keys, 1024 characters as Polar measures them). " +
+					"Applies to seats assigned from now on; Polar has no call to change the metadata of an existing seat.",
+				ElementType: types.StringType, Optional: true,
+				Validators: []validator.Map{metadataValidator{}},
+			},
+			"exclusive": schema.BoolAttribute{
+				MarkdownDescription: "`false` (default): the resource manages the recipients it lists and ignores every other seat of the container. " +
+					"`true`: the resource is authoritative for the container. Refresh reads every active seat into state, so a seat held by someone not listed " +
+					"shows in the plan as a removal (with its email and seat id) and apply revokes it. Only one resource may manage a container exclusively, and " +
+					"an exclusive resource shares its container with no other seat resource: the plan fails if the configuration has both.",
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			},
+			"seats": schema.MapNestedAttribute{
+				MarkdownDescription: "The seat each recipient holds, keyed by the recipient as written in `emails`, `member_ids` or `external_member_ids`.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":     schema.StringAttribute{Computed: true, MarkdownDescription: "The seat id."},
+					"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`pending` (invited, not yet claimed) or `claimed`."},
+				}},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
+				CreateDescription: "How long assigning every seat may take, rate-limit waits included (default 10m).",
+				UpdateDescription: "How long the assignments and revokes of one change may take (default 10m).",
+				DeleteDescription: "How long revoking every seat may take (default 10m)."}),
+		},
+	}
+}
+
+// IdentitySchema: the resource is its container.
+func (r *seatAssignmentsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"subscription_id": identityschema.StringAttribute{OptionalForImport: true, Description: "The subscription. Set this or order_id."},
+			"order_id":        identityschema.StringAttribute{OptionalForImport: true, Description: "The order. Set this or subscription_id."},
+		},
+	}
+}
+
+type containerIdentity struct {
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	OrderID        types.String `tfsdk:"order_id"`
+}
+
+func identityOf(c polar.Container) containerIdentity {
+	id := containerIdentity{SubscriptionID: types.StringNull(), OrderID: types.StringNull()}
+	if c.Kind == polar.ContainerSubscription {
+		id.SubscriptionID = types.StringValue(c.ID)
+	} else {
+		id.OrderID = types.StringValue(c.ID)
+	}
+	return id
+}
+
+func (r *seatAssignmentsResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("subscription_id"), path.MatchRoot("order_id")),
+	}
+}
+
+// ValidateConfig refuses one recipient named twice: two spellings of one
+// email, or one value in two sets (seats is keyed by the value).
+func (r *seatAssignmentsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg seatAssignmentsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rs, known := cfg.recipients()
+	if !known {
+		return
+	}
+	byKey, byValue := map[string]recipient{}, map[string]recipient{}
+	for _, rc := range rs {
+		if rc.form.attr == "emails" {
+			if _, err := emailaddr.Normalize(rc.value); err != nil {
+				continue // reported by the element validator
+			}
+		}
+		if prev, ok := byKey[rc.key()]; ok {
+			resp.Diagnostics.AddAttributeError(path.Root(rc.form.attr), "Recipient listed twice",
+				fmt.Sprintf("%q and %q are the same recipient as Polar stores it. List each recipient once.", prev.value, rc.value))
+		}
+		if prev, ok := byValue[rc.value]; ok && prev.form != rc.form {
+			resp.Diagnostics.AddAttributeError(path.Root(rc.form.attr), "Recipient listed twice",
+				fmt.Sprintf("%q is in both %s and %s; seats is keyed by the value, so it may appear in one set only.", rc.value, prev.form.attr, rc.form.attr))
+		}
+		byKey[rc.key()], byValue[rc.value] = rc, rc
+	}
+}
+
+func (r *seatAssignmentsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *seatAssignmentsResource) configured(diags *diag.Diagnostics) bool {
+	return (&customerSeatResource{data: r.data}).configured(diags)
+}
+
+func (r *seatAssignmentsResource) writer() *seatWriter {
+	return &seatWriter{providerData: r.data, adoptHint: containerImportHint}
+}
+
+// containerImportHint says how to bring a seat assigned outside Terraform
+// under an assignments resource: import the whole container.
+func containerImportHint(c polar.Container, _ string) string {
+	id := containerImportID(c)
+	return fmt.Sprintf("To manage the seats that already exist, import the container, which adopts every active seat:\n\n"+
+		"  terraform import 'polar_customer_seat_assignments.<name>' '%s'\n\n"+
+		"(for a resource already in state, run terraform state rm on it first; nothing is revoked by that), or remove the recipient from this resource.", id)
+}
+
+func containerImportID(c polar.Container) string { return string(c.Kind) + "/" + c.ID }
+
+func (r *seatAssignmentsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan seatAssignmentsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	rs, _ := plan.recipients()
+	assigned, diags := r.assignAll(ctx, &plan, rs)
+	plan.ID = types.StringValue(containerImportID(plan.container()))
+	plan.setHeld(assigned, plan.nullForms())
+	if diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		if len(assigned) == 0 {
+			return // nothing exists: nothing to record
+		}
+		resp.Diagnostics.AddError("Only some seats were assigned",
+			fmt.Sprintf("%d of %d recipients of the %s now hold seats; the others failed (see the errors above). The seats that were assigned are recorded in state. "+
+				"Terraform marks this resource tainted, and a tainted resource is replaced: every seat revoked, then assigned again. The plan refuses that "+
+				"replacement, so nobody loses a seat. Fix the cause, then run\n\n  terraform untaint <address of this resource>\n\n"+
+				"and apply again: only the missing recipients are assigned.", len(assigned), len(rs), plan.container()))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(plan.container()))...)
+	}
+}
+
+func (r *seatAssignmentsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state seatAssignmentsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	container := state.container()
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(container))...)
+	}
+	if r.data == nil {
+		resp.Diagnostics.AddWarning("Seats not refreshed",
+			"The provider configuration is not known yet (for example the access token comes from another resource), so the seats of the "+container.String()+" were not read. They are refreshed on the next plan.")
+		return
+	}
+	list, err := r.data.seats.List(ctx, container)
+	if err != nil {
+		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot read the seats of the "+container.String(), err, container, "customer_seats:read")...)
+		return
+	}
+	held, drifted := refreshHeld(&state, list)
+	if len(drifted) > 0 {
+		tflog.Warn(ctx, "Seats drifted", map[string]any{"container": container.String(), "recipients": len(drifted)})
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%d recipients of the %s no longer hold their seats", len(drifted), container),
+			fmt.Sprintf("These seats were revoked or given to someone else outside Terraform: %s. They are removed from state, and the plan assigns "+
+				"new seats to those recipients (Polar mails new invitations unless immediate_claim is set). If that is not wanted, remove them from the configuration.", listed(drifted)))
+	}
+	if state.Exclusive.ValueBool() {
+		held = append(held, othersHolding(list, held)...)
+	}
+	state.setHeld(held, state.nullForms())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// refreshHeld checks each seat in state against the list: kept while it is
+// active and holds its recipient, with its current status; otherwise it is
+// reported as drifted.
+func refreshHeld(state *seatAssignmentsModel, list *polar.SeatsList) (held []heldSeat, drifted []string) {
+	rs, _ := state.recipients()
+	inState := state.held()
+	for _, rc := range rs {
+		h, ok := inState[rc.key()]
+		if !ok {
+			drifted = append(drifted, rc.String()+" (no seat)")
+			continue
+		}
+		seat, found := list.Find(h.id)
+		if !found || !rc.holds(&seat) {
+			drifted = append(drifted, fmt.Sprintf("%s (seat %s)", rc, h.id))
+			continue
+		}
+		h.status = string(seat.Status)
+		held = append(held, h)
+	}
+	return held, drifted
+}
+
+// othersHolding are the active seats of the list that none of held has:
+// what an exclusive resource shows, by email (else member id).
+func othersHolding(list *polar.SeatsList, held []heldSeat) []heldSeat {
+	ids, values := map[string]bool{}, map[string]bool{}
+	for _, h := range held {
+		ids[h.id], values[h.value] = true, true
+	}
+	var out []heldSeat
+	for i := range list.Seats {
+		s := &list.Seats[i]
+		if !s.Status.Active() || ids[s.ID] {
+			continue
+		}
+		rc, ok := seatRecipient(s)
+		if !ok || values[rc.value] {
+			continue
+		}
+		values[rc.value] = true
+		out = append(out, heldSeat{recipient: rc, id: s.ID, status: string(s.Status)})
+	}
+	return out
+}
+
+// Update assigns the recipients the plan adds and revokes the ones it
+// removes; the others are not touched. Revokes go first, so that the seats
+// they free can be assigned in the same apply.
+func (r *seatAssignmentsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state seatAssignmentsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	planned, _ := plan.recipients()
+	inState := state.held()
+	inPlan := plan.held()
+	wanted := map[string]bool{}
+	var result []heldSeat
+	var toAssign []recipient
+	for _, rc := range planned {
+		wanted[rc.key()] = true
+		switch h, ok := inPlan[rc.key()]; {
+		case ok: // kept, or adopted by the plan
+			h.recipient = rc
+			result = append(result, h)
+		default:
+			toAssign = append(toAssign, rc)
+		}
+	}
+	var toRevoke []heldSeat
+	for key, h := range inState {
+		if !wanted[key] {
+			toRevoke = append(toRevoke, h)
+		}
+	}
+	notRevoked, diags := r.revokeAll(ctx, state.container(), toRevoke)
+	resp.Diagnostics.Append(diags...)
+	assigned, diags := r.assignAll(ctx, &plan, toAssign)
+	resp.Diagnostics.Append(diags...)
+	result = append(append(result, assigned...), notRevoked...)
+	// What state records is what holds seats now: a recipient whose
+	// assignment failed is left out (the next plan adds it again), one whose
+	// revoke failed stays in.
+	plan.setHeld(result, plan.nullForms())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(plan.container()))...)
+	}
+}
+
+func (r *seatAssignmentsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state seatAssignmentsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var all []heldSeat
+	for _, h := range state.held() {
+		all = append(all, h)
+	}
+	_, diags := r.revokeAll(ctx, state.container(), all)
+	resp.Diagnostics.Append(diags...)
+}
+
+// assignAll assigns a seat to each recipient, seatWorkers at a time, each
+// exactly once (seatWriter.assignOnce). It returns the seats assigned; the
+// errors name their recipients.
+func (r *seatAssignmentsResource) assignAll(ctx context.Context, m *seatAssignmentsModel, rs []recipient) ([]heldSeat, diag.Diagnostics) {
+	w := r.writer()
+	return forEach(rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
+		a, diags := m.newAssignment(ctx, rc)
+		if diags.HasError() {
+			return heldSeat{}, false, diags
+		}
+		seat, d := w.assignOnce(ctx, a)
+		diags.Append(d...)
+		if seat == nil {
+			return heldSeat{}, false, diags
+		}
+		return heldSeat{recipient: rc, id: seat.ID, status: string(seat.Status)}, true, diags
+	})
+}
+
+// revokeAll revokes each seat while it holds its recipient, seatWorkers at a
+// time. It returns the seats that may still hold their recipients.
+func (r *seatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat) ([]heldSeat, diag.Diagnostics) {
+	w := r.writer()
+	return forEach(seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
+		diags := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String()})
+		return h, diags.HasError(), diags
+	})
+}
+
+// forEach runs fn over items with seatWorkers goroutines and gathers the
+// results fn keeps, and every diagnostic.
+func forEach[T any](items []T, fn func(T) (heldSeat, bool, diag.Diagnostics)) ([]heldSeat, diag.Diagnostics) {
+	var (
+		mu    sync.Mutex
+		out   []heldSeat
+		diags diag.Diagnostics
+		wg    sync.WaitGroup
+	)
+	work := make(chan T)
+	for range min(seatWorkers, len(items)) {
+		wg.Go(func() {
+			for it := range work {
+				h, keep, d := fn(it)
+				mu.Lock()
+				if keep {
+					out = append(out, h)
+				}
+				diags.Append(d...)
+				mu.Unlock()
+			}
+		})
+	}
+	for _, it := range items {
+		work <- it
+	}
+	close(work)
+	wg.Wait()
+	return out, diags
+}
