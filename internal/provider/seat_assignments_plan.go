@@ -103,14 +103,14 @@ func (r *seatAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	plan.setHeld(p.seats, plan.nullForms())
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(p.warnings(container, list)...)
-	if !creating && plan.Exclusive.ValueBool() && !state.Exclusive.ValueBool() && list != nil {
+	if plan.Exclusive.ValueBool() && (creating || !state.Exclusive.ValueBool()) && list != nil {
 		if others := othersHolding(list, p.seats); len(others) > 0 {
 			var names []string
 			for _, o := range others {
 				names = append(names, fmt.Sprintf("%s (seat %s)", o.value, o.id))
 			}
 			resp.Diagnostics.AddAttributeWarning(path.Root("exclusive"), "exclusive takes effect at the next plan",
-				fmt.Sprintf("This apply turns exclusive on. The %s has %d active seats this resource does not list: %s. "+
+				fmt.Sprintf("This apply makes the resource exclusive. The %s has %d active seats this resource does not list: %s. "+
 					"This apply does not touch them; the next plan shows them as removals, and applying that plan revokes them. "+
 					"Add the ones to keep to the configuration first.", container, len(others), listed(names)))
 		}
@@ -292,8 +292,8 @@ func (pd *providerData) claim(c polar.Container, cl containerClaim) string {
 			continue // Polar itself refuses the second; see assignErrorDiag
 		}
 		if other.exclusive || cl.exclusive {
-			return fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so the two would "+
-				"revoke each other's seats on every apply. Give the container one exclusive resource, or set exclusive = false on it.", cl.what, other.what, c)
+			return fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
+				"revoke the other's seats on every apply, and the other would assign them again. Give the container one exclusive resource, or set exclusive = false on it.", cl.what, other.what, c)
 		}
 		var both []string
 		for key := range cl.recipients {

@@ -1,0 +1,443 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+const teamAddr = "polar_customer_seat_assignments.team"
+
+// team is an assignments resource for the test subscription.
+func (e *accEnv) team(extra string, emails ...string) string {
+	var quoted []string
+	for _, m := range emails {
+		quoted = append(quoted, fmt.Sprintf("%q", m))
+	}
+	return e.config(`
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = [%s]
+%s}`, e.subscriptionID, strings.Join(quoted, ", "), extra)
+}
+
+// teamSeatIDs reads the seats map from state: recipient -> seat id.
+func teamSeatIDs(s *terraform.State) map[string]string {
+	out := map[string]string{}
+	rs := s.RootModule().Resources[teamAddr]
+	if rs == nil {
+		return out
+	}
+	for k, v := range rs.Primary.Attributes {
+		if rest, ok := strings.CutPrefix(k, "seats."); ok && strings.HasSuffix(rest, ".id") {
+			out[strings.TrimSuffix(rest, ".id")] = v
+		}
+	}
+	return out
+}
+
+// Create, an unchanged plan under another spelling, an in-place change that
+// touches only the recipients added and removed, destroy.
+func TestAccSeatAssignments_lifecycle(t *testing.T) {
+	e := newAccEnv(t)
+	alice, bob, carol, dave := e.email("alice"), e.email("bob"), e.email("carol"), e.email("dave")
+	var first map[string]string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config:           e.team("", alice, bob, carol),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionCreate)}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(teamAddr, tfjsonpath.New("id"), knownvalue.StringExact("subscription/"+e.subscriptionID)),
+				statecheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats").AtMapKey(alice).AtMapKey("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue(teamAddr, tfjsonpath.New("exclusive"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats"), knownvalue.MapSizeExact(3)),
+			},
+			Check: func(s *terraform.State) error {
+				first = teamSeatIDs(s)
+				for _, m := range []string{alice, bob, carol} {
+					seat, ok := e.list(e.sub()).Find(first[m])
+					if !ok || !seat.Status.Active() || !strings.EqualFold(derefStr(seat.Email), m) {
+						return fmt.Errorf("seat of %s not active at Polar: %+v", m, seat)
+					}
+				}
+				return nil
+			},
+		}, {
+			// The same people, spelled as Polar stores them differently: no diff.
+			Config:           e.team("", strings.ToUpper(alice), bob, carol),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}, {
+			// carol out, dave in: an update that touches only those two.
+			PreConfig:        e.resetRequests,
+			Config:           e.team("", alice, bob, dave),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate)}},
+			Check: func(s *terraform.State) error {
+				now := teamSeatIDs(s)
+				if now[alice] != first[alice] || now[bob] != first[bob] || now[dave] == "" || now[carol] != "" {
+					return fmt.Errorf("seats %v after the change, first %v", now, first)
+				}
+				// Polar reuses carol's revoked row for dave: what counts is
+				// that carol holds no seat.
+				for _, seat := range e.activeSeats(e.sub()) {
+					if strings.EqualFold(derefStr(seat.Email), carol) {
+						return fmt.Errorf("carol still holds seat %s", seat.ID)
+					}
+				}
+				if _, by := e.requests(); by["POST /v1/customer-seats"] != 1 || by["DELETE /v1/customer-seats/{seat_id}"] != 1 {
+					return fmt.Errorf("the change made %v, want one assignment and one revoke", by)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A seat revoked outside Terraform is drift: refresh drops it with a warning
+// and the plan assigns it again; nobody else is touched.
+func TestAccSeatAssignments_driftReassigns(t *testing.T) {
+	e := newAccEnv(t)
+	alice, bob := e.email("alice"), e.email("bob")
+	var first map[string]string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: e.team("", alice, bob),
+			Check:  func(s *terraform.State) error { first = teamSeatIDs(s); return nil },
+		}, {
+			PreConfig: func() {
+				_, err := e.client.RevokeSeat(context.Background(), first[bob])
+				e.must(err)
+			},
+			Config: e.team("", alice, bob),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(teamAddr, tfjsonpath.New("seats").AtMapKey(bob)),
+				plancheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats").AtMapKey(alice).AtMapKey("id"), knownvalue.NotNull()),
+			}},
+			Check: func(s *terraform.State) error {
+				now := teamSeatIDs(s)
+				if now[alice] != first[alice] || now[bob] == "" {
+					return fmt.Errorf("seats %v, first %v", now, first)
+				}
+				if seat, _ := e.list(e.sub()).Find(now[bob]); !seat.Status.Active() {
+					return fmt.Errorf("bob's new seat is not active: %+v", seat)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// exclusive = true: a seat held by someone not listed is read into state,
+// shown by the plan as a removal with its email and seat id, and revoked by
+// apply. exclusive = false leaves it alone.
+func TestAccSeatAssignments_exclusive(t *testing.T) {
+	e := newAccEnv(t)
+	alice, outsider := e.email("alice"), e.email("outsider")
+	outsiderSeat, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: &e.subscriptionID, Email: &outsider})
+	e.must(err)
+	shownAsRemoval := removalShown{addr: teamAddr, email: outsider, seatID: outsiderSeat.ID}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			// Not exclusive: the outsider is not this resource's business.
+			Config: e.team("", alice),
+			Check: func(*terraform.State) error {
+				if s, _ := e.list(e.sub()).Find(outsiderSeat.ID); !s.Status.Active() {
+					return fmt.Errorf("non-exclusive resource touched the outsider's seat: %+v", s)
+				}
+				return nil
+			},
+		}, {
+			// Turning exclusive on touches nobody in this apply (the plan
+			// warns that the next plan shows the outsider's removal).
+			Config:             e.team("  exclusive = true\n", alice),
+			ExpectNonEmptyPlan: true,
+			Check: func(*terraform.State) error {
+				if s, _ := e.list(e.sub()).Find(outsiderSeat.ID); !s.Status.Active() {
+					return fmt.Errorf("turning exclusive on revoked the outsider at once: %+v", s)
+				}
+				return nil
+			},
+		}, {
+			// Now the refresh reads the outsider in, and the plan removes them.
+			Config: e.team("  exclusive = true\n", alice),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate), shownAsRemoval,
+			}},
+			Check: func(*terraform.State) error {
+				if s, _ := e.list(e.sub()).Find(outsiderSeat.ID); s.Status != polar.SeatStatusRevoked {
+					return fmt.Errorf("exclusive apply left the outsider's seat: %+v", s)
+				}
+				return nil
+			},
+		}, {
+			Config:           e.team("  exclusive = true\n", alice),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+// removalShown checks that a plan shows a recipient leaving emails, and its
+// seat id leaving seats: what a reviewer sees before apply revokes it.
+type removalShown struct{ addr, email, seatID string }
+
+func (c removalShown) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		inBefore := slices.Contains(anySlice(before["emails"]), any(c.email))
+		inAfter := slices.Contains(anySlice(after["emails"]), any(c.email))
+		seat, _ := before["seats"].(map[string]any)[c.email].(map[string]any)
+		_, stillAfter := after["seats"].(map[string]any)[c.email]
+		if !inBefore || inAfter || seat["id"] != c.seatID || stillAfter {
+			resp.Error = fmt.Errorf("plan does not show %s (seat %s) removed: before %v, after %v", c.email, c.seatID, before, after)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("no change for %s", c.addr)
+}
+
+// nothingDestroyedOrCreated checks that a plan deletes and creates nothing
+// (forgetting a resource is neither).
+type nothingDestroyedOrCreated struct{}
+
+func (nothingDestroyedOrCreated) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Change.Actions.Delete() || rc.Change.Actions.Create() || rc.Change.Actions.Replace() {
+			resp.Error = fmt.Errorf("%s: %v", rc.Address, rc.Change.Actions)
+			return
+		}
+	}
+}
+
+func anySlice(v any) []any { s, _ := v.([]any); return s }
+
+// Two resources that would fight over one container fail the plan, before
+// any write; two that manage different people in it do not.
+func TestAccSeatAssignments_conflictsRefusedAtPlan(t *testing.T) {
+	e := newAccEnv(t)
+	alice, bob := e.email("alice"), e.email("bob")
+	pair := func(a, b string) string {
+		return e.config(`
+resource "polar_customer_seat_assignments" "one" {
+  subscription_id = %q
+  %s
+}
+resource "polar_customer_seat_assignments" "two" {
+  subscription_id = %q
+  %s
+}`, e.subscriptionID, a, e.subscriptionID, b)
+	}
+	list := func(m ...string) string {
+		var q []string
+		for _, x := range m {
+			q = append(q, fmt.Sprintf("%q", x))
+		}
+		return "emails = [" + strings.Join(q, ", ") + "]"
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: pair(list(alice)+"\n  exclusive = true", list(bob)), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`Two resources manage the seats of one subscription[\s\S]*revoke\s+the\s+other's\s+seats`),
+		}, {
+			Config: pair(list(alice), list(alice, bob)), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`both manage\s+` + regexp.QuoteMeta(alice)),
+		}, {
+			Config: e.config(`
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = [%q]
+  exclusive       = true
+}
+resource "polar_customer_seat" "solo" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, alice, e.subscriptionID, bob), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`exclusive\s+=\s+true[\s\S]*(a\s+polar_customer_seat\s+and|and\s+a\s+polar_customer_seat\s+for)|(a\s+polar_customer_seat\s+and|and\s+a\s+polar_customer_seat\s+for)[\s\S]*exclusive\s+=\s+true`),
+		}, {
+			// Different people, not exclusive: fine.
+			Config: pair(list(alice), list(bob)), PlanOnly: true, ExpectNonEmptyPlan: true,
+		}},
+	})
+	if _, by := e.requests(); by["POST /v1/customer-seats"] != 0 {
+		t.Fatalf("refused plans wrote: %v", by)
+	}
+}
+
+// Bad input fails at validate or plan time naming the attribute, with no
+// API call.
+func TestAccSeatAssignments_badInput(t *testing.T) {
+	e := newAccEnv(t)
+	cases := []struct{ body, want string }{
+		{`emails = ["not-an-email"]`, `emails\[Value\("not-an-email"\)\] "not-an-email" is not an email address`},
+		{`emails = ["a@acme.io", "A@ACME.IO"]`, `Recipient listed twice`},
+		{`member_ids = ["nope"]`, `member_ids`},
+		{`external_member_ids = [""]`, `external_member_ids`},
+		{`emails = ["x@acme.io"]
+  order_id = "` + e.orderID + `"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes`},
+		{`metadata = { "k" = "v" }
+  emails = ["\u0000@acme.io"]`, `emails`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: e.config(`
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  %s
+}`, e.subscriptionID, c.body), PlanOnly: true, ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	if total, _ := e.requests(); total != 0 {
+		t.Fatalf("bad input cost %d API calls", total)
+	}
+}
+
+// Import by container adopts every active seat, and a configuration that
+// lists the same people plans clean after it, with no write.
+func TestAccSeatAssignments_importContainer(t *testing.T) {
+	e := newAccEnv(t)
+	alice, bob := e.email("alice"), e.email("bob")
+	for _, m := range []string{alice, bob} {
+		_, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: &e.subscriptionID, Email: &m})
+		e.must(err)
+	}
+	e.resetRequests()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: e.team("", "Garbage@acme.io") + fmt.Sprintf("\nimport {\n  to = %s\n  id = \"subscription/%s/extra\"\n}\n", teamAddr, e.subscriptionID),
+			ExpectError: regexp.MustCompile(`expected subscription/<subscription_id> or\s+order/<order_id>`),
+		}, {
+			Config: e.team("", bob, alice) + fmt.Sprintf("\nimport {\n  to = %s\n  id = \"subscription/%s\"\n}\n", teamAddr, e.subscriptionID),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionNoop),
+				plancheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats"), knownvalue.MapSizeExact(2)),
+			}},
+		}},
+	})
+	if _, by := e.requests(); by["POST /v1/customer-seats"] != 0 {
+		t.Fatalf("import assigned seats: %v", by)
+	}
+}
+
+// Moving from one resource per seat to one assignments resource with
+// removed { destroy = false } and an import block revokes and assigns
+// nothing: every seat keeps its id.
+func TestAccSeatAssignments_migrateFromSingleSeats(t *testing.T) {
+	e := newAccEnv(t)
+	alice, bob := e.email("alice"), e.email("bob")
+	var ids []string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+resource "polar_customer_seat" "alice" {
+  subscription_id = %q
+  email           = %q
+}
+resource "polar_customer_seat" "bob" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, alice, e.subscriptionID, bob),
+			Check: func(s *terraform.State) error {
+				for _, n := range []string{"alice", "bob"} {
+					ids = append(ids, s.RootModule().Resources["polar_customer_seat."+n].Primary.ID)
+				}
+				return nil
+			},
+		}, {
+			PreConfig: e.resetRequests,
+			Config: e.config(`
+removed {
+  from = polar_customer_seat.alice
+  lifecycle {
+    destroy = false
+  }
+}
+removed {
+  from = polar_customer_seat.bob
+  lifecycle {
+    destroy = false
+  }
+}
+import {
+  to = polar_customer_seat_assignments.team
+  id = "subscription/%s"
+}
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = [%q, %q]
+}`, e.subscriptionID, e.subscriptionID, alice, bob),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				nothingDestroyedOrCreated{},
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionNoop),
+			}},
+			Check: func(s *terraform.State) error {
+				got := teamSeatIDs(s)
+				if got[alice] != ids[0] || got[bob] != ids[1] {
+					return fmt.Errorf("seats %v after the move, want the old ids %v", got, ids)
+				}
+				if _, by := e.requests(); by["POST /v1/customer-seats"] != 0 || by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+					return fmt.Errorf("the move wrote to Polar: %v", by)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// An assignment whose answer is lost is adopted once (the single resource's
+// guarantee, through the shared writer): no duplicate, no failure.
+func TestAccSeatAssignments_lostAssignAnswer(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	alice, bob := e.email("alice"), e.email("bob")
+	var dropped atomic.Bool
+	e.onRequest(func(w http.ResponseWriter, r *http.Request, emu http.Handler) bool {
+		if r.Method != http.MethodPost || !dropped.CompareAndSwap(false, true) {
+			return false
+		}
+		serveThenDo(w, r, emu, true, func() {})
+		return true
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: e.team("", alice, bob),
+			Check: func(s *terraform.State) error {
+				if n := len(e.activeSeats(e.sub())); n != 2 || len(teamSeatIDs(s)) != 2 {
+					return fmt.Errorf("%d active seats, state %v; want exactly 2", n, teamSeatIDs(s))
+				}
+				return nil
+			},
+		}},
+	})
+}
