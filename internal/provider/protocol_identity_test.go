@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -220,6 +221,91 @@ func TestProtocol_importIdentityErrors(t *testing.T) {
 		}
 		if !hasError(imp.Diagnostics) || !strings.Contains(strings.Join(msgs, "\n"), c.want) {
 			t.Errorf("%s: %v, want an error saying %q", name, msgs, c.want)
+		}
+	}
+}
+
+// The assignments resource's identity is its container: import by identity
+// adopts every active seat, the identity survives create and read, and a
+// bad identity is refused.
+func TestProtocol_assignmentsIdentity(t *testing.T) {
+	t.Parallel()
+	emu, url := testsupport.Emulator(t, nil)
+	ctx := context.Background()
+	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+	order := emulator.DemoOrderID
+	for _, email := range []string{"bob@acme.io", "carol@acme.io"} {
+		if _, err := client.AssignSeat(ctx, polar.SeatAssign{OrderID: &order, Email: &email}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := newProtoEnv(t, url, emulator.DemoToken)
+	const typeName = "polar_customer_seat_assignments"
+	ids, err := p.server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil || ids.IdentitySchemas[typeName] == nil {
+		t.Fatalf("no identity schema for %s: %v", typeName, err)
+	}
+	idType := ids.IdentitySchemas[typeName].ValueType()
+	var names []string
+	for _, a := range ids.IdentitySchemas[typeName].IdentityAttributes {
+		names = append(names, a.Name)
+		if a.RequiredForImport {
+			t.Errorf("%s is required for import; the identity is one of subscription_id and order_id", a.Name)
+		}
+	}
+	if strings.Join(names, ",") != "order_id,subscription_id" {
+		t.Fatalf("identity attributes %v", names)
+	}
+	_, before := emu.Requests()
+	identity := p.dynamic(idType, p.value(idType, map[string]tftypes.Value{"order_id": tftypes.NewValue(tftypes.String, order)}))
+	imp, err := p.server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: typeName, Identity: &tfprotov6.ResourceIdentityData{IdentityData: identity}})
+	if err != nil || hasError(imp.Diagnostics) || len(imp.ImportedResources) != 1 {
+		t.Fatalf("import by identity: %v %v", err, imp.Diagnostics)
+	}
+	typ := p.resourceType(typeName)
+	state := p.attrs(typ, imp.ImportedResources[0].State)
+	var emails []tftypes.Value
+	_ = state["emails"].As(&emails)
+	var got []string
+	for _, e := range emails {
+		got = append(got, stringOf(e))
+	}
+	slices.Sort(got)
+	if strings.Join(got, ",") != "bob@acme.io,carol@acme.io" || stringOf(state["id"]) != "order/"+order || stringOf(state["order_id"]) != order {
+		t.Fatalf("imported state %v", state)
+	}
+	if _, after := emu.Requests(); after["GET /v1/customer-seats"]-before["GET /v1/customer-seats"] != 1 || after["POST /v1/customer-seats"] != before["POST /v1/customer-seats"] {
+		t.Fatalf("import cost %v (before %v), want one list and no write", after, before)
+	}
+	read, err := p.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: imp.ImportedResources[0].State, CurrentIdentity: imp.ImportedResources[0].Identity})
+	if err != nil || hasError(read.Diagnostics) || read.NewIdentity == nil {
+		t.Fatalf("read: %v %v", err, read.Diagnostics)
+	}
+	if got := p.attrs(idType, read.NewIdentity.IdentityData); stringOf(got["order_id"]) != order || !got["subscription_id"].IsNull() {
+		t.Fatalf("identity after read %v", got)
+	}
+
+	// Create sets the identity too.
+	created := p.create(ctx, typeName, p.value(typ, map[string]tftypes.Value{
+		"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID),
+		"emails":          tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "dana@acme.io")}),
+	}))
+	if hasError(created.Diagnostics) || created.NewIdentity == nil {
+		t.Fatalf("create: %v", created.Diagnostics)
+	}
+	if got := p.attrs(idType, created.NewIdentity.IdentityData); stringOf(got["subscription_id"]) != emulator.DemoSubscriptionID {
+		t.Fatalf("identity after create %v", got)
+	}
+
+	for name, set := range map[string]map[string]tftypes.Value{
+		"both":   {"order_id": tftypes.NewValue(tftypes.String, order), "subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID)},
+		"none":   {},
+		"not v4": {"order_id": tftypes.NewValue(tftypes.String, "3a2b1c0d-9e8f-1a7b-b6c5-d4e3f2a1b0c9")},
+	} {
+		imp, err := p.server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: typeName,
+			Identity: &tfprotov6.ResourceIdentityData{IdentityData: p.dynamic(idType, p.value(idType, set))}})
+		if err != nil || !hasError(imp.Diagnostics) {
+			t.Errorf("%s: import by identity %v accepted: %v %v", name, set, err, imp.Diagnostics)
 		}
 	}
 }
