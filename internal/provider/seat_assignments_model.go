@@ -98,7 +98,9 @@ func (r recipient) key() string { return r.form.single + "=" + r.form.norm(r.val
 
 func (r recipient) String() string { return fmt.Sprintf("%s %q", r.form.single, r.value) }
 
-func (r recipient) holds(s *polar.CustomerSeat) bool { return s.Status.Active() && r.form.holds(s, r.value) }
+func (r recipient) holds(s *polar.CustomerSeat) bool {
+	return s.Status.Active() && r.form.holds(s, r.value)
+}
 
 // recipients reads the recipient sets; known is false while any is unknown.
 func (m *seatAssignmentsModel) recipients() (out []recipient, known bool) {

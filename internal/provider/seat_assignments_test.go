@@ -331,7 +331,7 @@ func TestAccSeatAssignments_importContainer(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
 		Steps: []resource.TestStep{{
-			Config: e.team("", "Garbage@acme.io") + fmt.Sprintf("\nimport {\n  to = %s\n  id = \"subscription/%s/extra\"\n}\n", teamAddr, e.subscriptionID),
+			Config:      e.team("", "Garbage@acme.io") + fmt.Sprintf("\nimport {\n  to = %s\n  id = \"subscription/%s/extra\"\n}\n", teamAddr, e.subscriptionID),
 			ExpectError: regexp.MustCompile(`expected subscription/<subscription_id> or\s+order/<order_id>`),
 		}, {
 			Config: e.team("", bob, alice) + fmt.Sprintf("\nimport {\n  to = %s\n  id = \"subscription/%s\"\n}\n", teamAddr, e.subscriptionID),
