@@ -119,12 +119,7 @@ func (m *seatAssignmentsModel) recipients() (out []recipient, known bool) {
 	return out, true
 }
 
-// seatEntry is one value of the computed seats map.
-type seatEntry struct {
-	ID     types.String `tfsdk:"id"`
-	Status types.String `tfsdk:"status"`
-}
-
+// seatEntryType is one value of the computed seats map: {id, status}.
 var seatEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.StringType, "status": types.StringType}}
 
 func seatEntryValue(id, status string) attr.Value {

@@ -48,20 +48,7 @@ func (r *seatAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 	// A set the configuration leaves out manages nobody in that form.
-	// Terraform takes the prior value in place of a configured one only when
-	// both are set; a set left out of the configuration may be planned as
-	// anything (the attribute is computed for this).
-	for i, set := range plan.sets() {
-		cfgSet := *cfg.sets()[i]
-		*set = cfgSet
-		if creating || cfgSet.IsUnknown() {
-			continue
-		}
-		prior := *state.sets()[i]
-		if (cfgSet.IsNull() && len(prior.Elements()) == 0) || (!cfgSet.IsNull() && !prior.IsNull() && sameRecipients(cfgSet, prior, recipientForms[i])) {
-			*set = prior
-		}
-	}
+	planRecipientSets(&plan, &cfg, &state, creating)
 	if !cfg.containerKnown() {
 		plan.Seats = types.MapUnknown(seatEntryType)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -103,18 +90,50 @@ func (r *seatAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	plan.setHeld(p.seats, plan.nullForms())
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(p.warnings(container, list)...)
-	if plan.Exclusive.ValueBool() && (creating || !state.Exclusive.ValueBool()) && list != nil {
-		if others := othersHolding(list, p.seats); len(others) > 0 {
-			var names []string
-			for _, o := range others {
-				names = append(names, fmt.Sprintf("%s (seat %s)", o.value, o.id))
-			}
-			resp.Diagnostics.AddAttributeWarning(path.Root("exclusive"), "exclusive takes effect at the next plan",
-				fmt.Sprintf("This apply makes the resource exclusive. The %s has %d active seats this resource does not list: %s. "+
-					"This apply does not touch them; the next plan shows them as removals, and applying that plan revokes them. "+
-					"Add the ones to keep to the configuration first.", container, len(others), listed(names)))
+	if plan.Exclusive.ValueBool() && (creating || !state.Exclusive.ValueBool()) {
+		resp.Diagnostics.Append(exclusiveWarning(container, list, p.seats)...)
+	}
+}
+
+// planRecipientSets plans each recipient set as configured, or as in state
+// when the configuration names the same recipients. Terraform takes the
+// prior value in place of a configured one only when both are set; a set
+// left out of the configuration may be planned as anything (the attribute
+// is computed for this).
+func planRecipientSets(plan, cfg, state *seatAssignmentsModel, creating bool) {
+	for i, set := range plan.sets() {
+		cfgSet := *cfg.sets()[i]
+		*set = cfgSet
+		if creating || cfgSet.IsUnknown() {
+			continue
+		}
+		prior := *state.sets()[i]
+		if (cfgSet.IsNull() && len(prior.Elements()) == 0) || (!cfgSet.IsNull() && !prior.IsNull() && sameRecipients(cfgSet, prior, recipientForms[i])) {
+			*set = prior
 		}
 	}
+}
+
+// exclusiveWarning tells, when a resource becomes exclusive, whose seats the
+// next plan will revoke.
+func exclusiveWarning(container polar.Container, list *polar.SeatsList, planned []heldSeat) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if list == nil {
+		return diags
+	}
+	others := othersHolding(list, planned)
+	if len(others) == 0 {
+		return diags
+	}
+	var names []string
+	for _, o := range others {
+		names = append(names, fmt.Sprintf("%s (seat %s)", o.value, o.id))
+	}
+	diags.AddAttributeWarning(path.Root("exclusive"), "exclusive takes effect at the next plan",
+		fmt.Sprintf("This apply makes the resource exclusive. The %s has %d active seats this resource does not list: %s. "+
+			"This apply does not touch them; the next plan shows them as removals, and applying that plan revokes them. "+
+			"Add the ones to keep to the configuration first.", container, len(others), listed(names)))
+	return diags
 }
 
 // sameRecipients reports whether two sets name the same recipients.
