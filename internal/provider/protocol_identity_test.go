@@ -288,7 +288,7 @@ func TestProtocol_assignmentsIdentity(t *testing.T) {
 	// Create sets the identity too.
 	created := p.create(ctx, typeName, p.value(typ, map[string]tftypes.Value{
 		"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID),
-		"emails":          tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "dana@acme.io")}),
+		"emails":          tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "dana@acme.io")}),
 	}))
 	if hasError(created.Diagnostics) || created.NewIdentity == nil {
 		t.Fatalf("create: %v", created.Diagnostics)

@@ -18,17 +18,17 @@ import (
 // seatAssignmentsModel is polar_customer_seat_assignments: one container
 // and the recipients that hold its seats.
 type seatAssignmentsModel struct {
-	ID                types.String   `tfsdk:"id"`
-	SubscriptionID    types.String   `tfsdk:"subscription_id"`
-	OrderID           types.String   `tfsdk:"order_id"`
-	Emails            types.Set      `tfsdk:"emails"`
-	MemberIDs         types.Set      `tfsdk:"member_ids"`
-	ExternalMemberIDs types.Set      `tfsdk:"external_member_ids"`
-	ImmediateClaim    types.Bool     `tfsdk:"immediate_claim"`
-	Metadata          types.Map      `tfsdk:"metadata"`
-	Exclusive         types.Bool     `tfsdk:"exclusive"`
-	Seats             types.Map      `tfsdk:"seats"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	ID                types.String       `tfsdk:"id"`
+	SubscriptionID    types.String       `tfsdk:"subscription_id"`
+	OrderID           types.String       `tfsdk:"order_id"`
+	Emails            recipientListValue `tfsdk:"emails"`
+	MemberIDs         recipientListValue `tfsdk:"member_ids"`
+	ExternalMemberIDs recipientListValue `tfsdk:"external_member_ids"`
+	ImmediateClaim    types.Bool         `tfsdk:"immediate_claim"`
+	Metadata          types.Map          `tfsdk:"metadata"`
+	Exclusive         types.Bool         `tfsdk:"exclusive"`
+	Seats             types.Map          `tfsdk:"seats"`
+	Timeouts          timeouts.Value     `tfsdk:"timeouts"`
 }
 
 func (m *seatAssignmentsModel) container() polar.Container {
@@ -43,8 +43,8 @@ func (m *seatAssignmentsModel) containerKnown() bool {
 }
 
 // sets returns the three recipient sets, in recipientForms order.
-func (m *seatAssignmentsModel) sets() []*types.Set {
-	return []*types.Set{&m.Emails, &m.MemberIDs, &m.ExternalMemberIDs}
+func (m *seatAssignmentsModel) sets() []*recipientListValue {
+	return []*recipientListValue{&m.Emails, &m.MemberIDs, &m.ExternalMemberIDs}
 }
 
 // recipientForm is one way the assignments resource names recipients.
@@ -171,13 +171,13 @@ func (m *seatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty [3]bool) {
 	}
 	for i, set := range m.sets() {
 		if len(values[i]) == 0 && nullEmpty[i] {
-			*set = types.SetNull(types.StringType)
+			*set = recipientListNull(recipientForms[i])
 			continue
 		}
 		if values[i] == nil {
 			values[i] = []attr.Value{}
 		}
-		*set = types.SetValueMust(types.StringType, values[i])
+		*set = recipientListValue{ListValue: types.ListValueMust(types.StringType, values[i]), form: recipientForms[i]}
 	}
 	m.Seats = types.MapValueMust(seatEntryType, entries)
 }

@@ -108,7 +108,7 @@ func planRecipientSets(plan, cfg, state *seatAssignmentsModel, creating bool) {
 			continue
 		}
 		prior := *state.sets()[i]
-		if (cfgSet.IsNull() && len(prior.Elements()) == 0) || (!cfgSet.IsNull() && !prior.IsNull() && sameRecipients(cfgSet, prior, recipientForms[i])) {
+		if (cfgSet.IsNull() && len(prior.Elements()) == 0) || (!cfgSet.IsNull() && !prior.IsNull() && sameRecipients(cfgSet.ListValue, prior.ListValue, recipientForms[i])) {
 			*set = prior
 		}
 	}
@@ -137,7 +137,7 @@ func exclusiveWarning(container polar.Container, list *polar.SeatsList, planned 
 }
 
 // sameRecipients reports whether two sets name the same recipients.
-func sameRecipients(a, b types.Set, form *recipientForm) bool {
+func sameRecipients(a, b types.List, form *recipientForm) bool {
 	if a.IsUnknown() || b.IsUnknown() || len(a.Elements()) != len(b.Elements()) {
 		return false
 	}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -55,15 +55,17 @@ func (r *seatAssignmentsResource) Metadata(_ context.Context, req resource.Metad
 
 func (r *seatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	set := func(desc string, v ...validator.String) schema.SetAttribute {
-		return schema.SetAttribute{
-			MarkdownDescription: desc + " Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched.",
+	set := func(form *recipientForm, desc string, v ...validator.String) schema.ListAttribute {
+		return schema.ListAttribute{
+			CustomType:          newRecipientListType(form),
+			MarkdownDescription: desc + " Order does not matter and each recipient may appear once (a list, not a set, only because sets cost " +
+				"quadratic time in the plugin framework). Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched.",
 			ElementType:         types.StringType,
 			// Computed only so that the plan can keep the spelling in state
 			// when the configuration names the same recipients differently,
 			// and so that an exclusive resource can show the seats it found.
 			Optional: true, Computed: true,
-			Validators: []validator.Set{setvalidator.ValueStringsAre(append(v, noNULValidator{})...)},
+			Validators: []validator.List{listvalidator.ValueStringsAre(append(v, noNULValidator{})...)},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -86,10 +88,10 @@ func (r *seatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 				Optional:            true, PlanModifiers: replace,
 				Validators: []validator.String{uuidValidator{version4: true}},
 			},
-			"emails": set("Recipients by email, checked at plan time as Polar checks them. Spellings Polar stores as the same address "+
+			"emails": set(recipientForms[0], "Recipients by email, checked at plan time as Polar checks them. Spellings Polar stores as the same address "+
 				"(`Alice@EXAMPLE.com`, `alice@example.com`) are the same recipient and show no diff.", emailValidator{}),
-			"member_ids": set("Recipients by Polar member id (UUID) of members of the billing customer (member-model organizations).", uuidValidator{}),
-			"external_member_ids": set("Recipients by your own member id (the member's `external_id` under the billing customer). The member must exist.",
+			"member_ids": set(recipientForms[1], "Recipients by Polar member id (UUID) of members of the billing customer (member-model organizations).", uuidValidator{}),
+			"external_member_ids": set(recipientForms[2], "Recipients by your own member id (the member's `external_id` under the billing customer). The member must exist.",
 				stringvalidator.LengthAtLeast(1)),
 			"immediate_claim": schema.BoolAttribute{
 				MarkdownDescription: "Claim new seats at once, without an invitation email. Defaults to `false`. Applies to seats assigned from now on; changing it does not touch existing seats.",
@@ -108,13 +110,13 @@ func (r *seatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 					"an exclusive resource shares its container with no other seat resource: the plan fails if the configuration has both.",
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			},
-			"seats": schema.MapNestedAttribute{
-				MarkdownDescription: "The seat each recipient holds, keyed by the recipient as written in `emails`, `member_ids` or `external_member_ids`.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":     schema.StringAttribute{Computed: true, MarkdownDescription: "The seat id."},
-					"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`pending` (invited, not yet claimed) or `claimed`."},
-				}},
+			// A map of objects, not nested attributes: the framework walks
+			// nested attributes element by element on every plan.
+			"seats": schema.MapAttribute{
+				MarkdownDescription: "The seat each recipient holds, keyed by the recipient as written in `emails`, `member_ids` or `external_member_ids`: " +
+					"an object with the seat's `id` and its `status`, `pending` (invited, not yet claimed) or `claimed`.",
+				Computed:    true,
+				ElementType: seatEntryType,
 			},
 		},
 		Blocks: map[string]schema.Block{
