@@ -91,3 +91,31 @@ list "polar_customer_seat" "team" {
 		t.Fatalf("the query wrote to Polar: %v", by)
 	}
 }
+
+// With Terraform 1.12+: the assignments resource's identity is its
+// container, and an import block with that identity adopts the container's
+// seats and plans clean. (TestProtocol_assignmentsIdentity covers the same
+// at the protocol level everywhere.)
+func TestAccSeatAssignments_identity(t *testing.T) {
+	e := newAccEnv(t)
+	cfg := e.team("", e.email("ident"))
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity(teamAddr, map[string]knownvalue.Check{
+					"subscription_id": knownvalue.StringExact(e.subscriptionID),
+					"order_id":        knownvalue.Null(),
+				}),
+			},
+		}, {
+			ResourceName:    teamAddr,
+			Config:          cfg,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+		}},
+	})
+}
