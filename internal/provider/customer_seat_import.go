@@ -55,6 +55,7 @@ func (r *customerSeatResource) ImportState(ctx context.Context, req resource.Imp
 	m := importedModel(ctx, seat, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdopted, []byte(`true`))...)
+	resp.Diagnostics.Append(writeOccupant(ctx, resp.Private, seat)...)
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, seatIdentity(seat))...)
 	}
@@ -97,7 +98,7 @@ func importedModel(ctx context.Context, seat *polar.CustomerSeat, diags *diag.Di
 	if seat.CustomerID != nil && (seat.Member == nil || seat.Member.CustomerID != *seat.CustomerID) {
 		m.CustomerID = types.StringValue(*seat.CustomerID)
 	}
-	diags.Append(applySeat(ctx, &m, seat)...)
+	applySeat(&m, seat)
 	m.Metadata = metadataValue(seat.SeatMetadata, true)
 	return m
 }

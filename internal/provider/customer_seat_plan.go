@@ -207,20 +207,62 @@ func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})}
 }
 
-// applySeat copies the server-set fields of a seat into the model.
-func applySeat(ctx context.Context, m *customerSeatModel, s *polar.CustomerSeat) diag.Diagnostics {
-	var diags diag.Diagnostics
+// applySeat copies the server-set fields of a seat into the model. The
+// resource keeps what it needs to manage the seat and nothing more: every
+// attribute costs each plan time per seat (BENCHMARKS.md), and the
+// polar_customer_seats data source shows the rest (timestamps, member).
+func applySeat(m *customerSeatModel, s *polar.CustomerSeat) {
 	m.ID = types.StringValue(s.ID)
 	m.Status = types.StringValue(string(s.Status))
 	m.CustomerEmail = types.StringPointerValue(s.CustomerEmail)
-	m.InvitationTokenExpiresAt = timeValue(s.InvitationTokenExpiresAt)
-	m.ClaimedAt = timeValue(s.ClaimedAt)
-	m.CreatedAt = timeValue(&s.CreatedAt)
-	m.ModifiedAt = timeValue(s.ModifiedAt)
-	m.OccupantCustomerID = types.StringPointerValue(s.CustomerID)
-	m.OccupantMemberID = types.StringPointerValue(s.MemberID)
-	m.Member = memberObject(ctx, s.Member, &diags)
-	return diags
+}
+
+// occupant is who holds a seat as Polar reports it, kept in the resource's
+// private state (not shown, not planned): the member, else the customer.
+// Polar reuses a revoked row's id for anyone, so ownership is decided on the
+// occupant, never on the id alone.
+type occupant struct {
+	MemberID   string `json:"member_id,omitempty"`
+	CustomerID string `json:"customer_id,omitempty"`
+}
+
+const privateOccupant = "occupant"
+
+func occupantOf(s *polar.CustomerSeat) occupant {
+	var o occupant
+	if s.MemberID != nil {
+		o.MemberID = *s.MemberID
+	}
+	if s.CustomerID != nil {
+		o.CustomerID = *s.CustomerID
+	}
+	return o
+}
+
+type privateGetter interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}
+
+type privateSetter interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}
+
+// readOccupant reads the occupant from private state; a state written
+// before the occupant was kept there has none, and the email decides.
+func readOccupant(ctx context.Context, p privateGetter) occupant {
+	var o occupant
+	if p == nil {
+		return o
+	}
+	if b, _ := p.GetKey(ctx, privateOccupant); len(b) > 0 {
+		_ = json.Unmarshal(b, &o)
+	}
+	return o
+}
+
+func writeOccupant(ctx context.Context, p privateSetter, s *polar.CustomerSeat) diag.Diagnostics {
+	b, _ := json.Marshal(occupantOf(s))
+	return p.SetKey(ctx, privateOccupant, b)
 }
 
 func timeValue(t *time.Time) types.String {
@@ -248,19 +290,19 @@ func metadataValue(md map[string]any, emptyIsNull bool) types.Map {
 	return types.MapValueMust(types.StringType, elems)
 }
 
-// sameOccupant reports whether the seat still holds the recipient recorded
-// in state: the member if both know it, else the email, else the customer.
+// sameOccupant reports whether the seat still holds the occupant recorded
+// for it: the member if both know it, else the email, else the customer.
 // Polar reuses revoked rows under the same id for anyone, so the id alone
 // proves nothing. A pending seat claimed out of band keeps its occupant.
-func sameOccupant(state *customerSeatModel, s *polar.CustomerSeat) bool {
+func sameOccupant(occ occupant, state *customerSeatModel, s *polar.CustomerSeat) bool {
 	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
 	switch {
-	case known(state.OccupantMemberID) && s.MemberID != nil:
-		return state.OccupantMemberID.ValueString() == *s.MemberID
+	case occ.MemberID != "" && s.MemberID != nil:
+		return occ.MemberID == *s.MemberID
 	case known(state.CustomerEmail) && s.CustomerEmail != nil:
 		return emailaddr.Equal(state.CustomerEmail.ValueString(), *s.CustomerEmail)
-	case known(state.OccupantCustomerID) && s.CustomerID != nil:
-		return state.OccupantCustomerID.ValueString() == *s.CustomerID
+	case occ.CustomerID != "" && s.CustomerID != nil:
+		return occ.CustomerID == *s.CustomerID
 	}
 	return false
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -63,13 +62,6 @@ type customerSeatModel struct {
 	ResendInvitation         types.String   `tfsdk:"resend_invitation"`
 	Status                   types.String   `tfsdk:"status"`
 	CustomerEmail            types.String   `tfsdk:"customer_email"`
-	InvitationTokenExpiresAt types.String   `tfsdk:"invitation_token_expires_at"`
-	ClaimedAt                types.String   `tfsdk:"claimed_at"`
-	CreatedAt                types.String   `tfsdk:"created_at"`
-	ModifiedAt               types.String   `tfsdk:"modified_at"`
-	OccupantCustomerID       types.String   `tfsdk:"occupant_customer_id"`
-	OccupantMemberID         types.String   `tfsdk:"occupant_member_id"`
-	Member                   types.Object   `tfsdk:"member"`
 	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -180,43 +172,6 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "The occupant's email as Polar reports it (`customer_email`).",
 				Computed:            true, PlanModifiers: keep,
 			},
-			"invitation_token_expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the invitation link expires (RFC 3339), 24 hours after assignment; null for `immediate_claim` seats. Polar keeps it after the claim.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"claimed_at": schema.StringAttribute{
-				MarkdownDescription: "When the seat was claimed (RFC 3339), or null while pending.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When Polar first created this seat row (RFC 3339). Not reset when Polar reuses a revoked row.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"modified_at": schema.StringAttribute{
-				MarkdownDescription: "When Polar last changed the seat row (RFC 3339), or null if never.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"occupant_customer_id": schema.StringAttribute{
-				MarkdownDescription: "The `customer_id` Polar reports for the seat: the seat holder's own customer in legacy organizations, " +
-					"the billing customer in member-model organizations. Kept apart from the `customer_id` input, whose meaning differs.",
-				Computed: true, PlanModifiers: keep,
-			},
-			"occupant_member_id": schema.StringAttribute{
-				MarkdownDescription: "The `member_id` Polar reports for the seat: the member occupying it.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"member": schema.SingleNestedAttribute{
-				MarkdownDescription: "The member occupying the seat, as Polar embeds it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
-				Attributes: map[string]schema.Attribute{
-					"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "Member id."},
-					"email":       schema.StringAttribute{Computed: true, MarkdownDescription: "Member email."},
-					"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Member name, null for members created by seat assignment."},
-					"external_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Your id for the member (`external_member_id`), if any."},
-					"role":        schema.StringAttribute{Computed: true, MarkdownDescription: "`owner`, `billing_manager` or `member`."},
-				},
-			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true, CreateDescription: "How long assigning may take, " +
@@ -279,9 +234,10 @@ func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRe
 	if seat == nil {
 		return
 	}
-	resp.Diagnostics.Append(applySeat(ctx, &plan, seat)...)
+	applySeat(&plan, seat)
 	// Recorded at once: a seat that exists is never forgotten.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(writeOccupant(ctx, resp.Private, seat)...)
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&plan))...)
 	}
@@ -320,11 +276,12 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 		why = "is no longer in its " + container.String()
 	case seat.Status == polar.SeatStatusRevoked:
 		why = "was revoked outside Terraform"
-	case !sameOccupant(&state, &seat):
+	case !sameOccupant(readOccupant(ctx, req.Private), &state, &seat):
 		why = "now holds someone else (Polar reused the revoked row for " + describeOccupant(&seat) + ")"
 	default:
-		resp.Diagnostics.Append(applySeat(ctx, &state, &seat)...)
+		applySeat(&state, &seat)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(writeOccupant(ctx, resp.Private, &seat)...)
 		return
 	}
 	tflog.Warn(ctx, "Seat drifted; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": id, "why": why})
@@ -387,13 +344,13 @@ func (r *customerSeatResource) Delete(ctx context.Context, req resource.DeleteRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	resp.Diagnostics.Append(r.revoke(ctx, &state)...)
+	resp.Diagnostics.Append(r.revoke(ctx, &state, readOccupant(ctx, req.Private))...)
 }
 
-// revoke revokes the seat in state while it still holds the recipient in state.
-func (r *customerSeatResource) revoke(ctx context.Context, state *customerSeatModel) diag.Diagnostics {
+// revoke revokes the seat in state while it still holds its occupant.
+func (r *customerSeatResource) revoke(ctx context.Context, state *customerSeatModel, occ occupant) diag.Diagnostics {
 	return r.writer().revoke(ctx, seatRef{container: state.container(), id: state.ID.ValueString(),
-		holds: func(s *polar.CustomerSeat) bool { return sameOccupant(state, s) }, who: recipientOf(state)})
+		holds: func(s *polar.CustomerSeat) bool { return sameOccupant(occ, state, s) }, who: recipientOf(state)})
 }
 
 func (r *customerSeatResource) writer() *seatWriter {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
@@ -165,5 +166,42 @@ func TestProtocol_stopDuringAssignRecordsTheSeat(t *testing.T) {
 	}
 	if len(list.Seats) != 1 || list.Seats[0].ID != id {
 		t.Fatalf("Polar has %+v, state has %s", list.Seats, id)
+	}
+}
+
+// State written before the resource dropped its timestamps, occupant ids and
+// member (kept in the data source; the occupant now in private state) still
+// loads: Terraform upgrades it on every plan, and unknown attributes are
+// dropped, not an error.
+func TestProtocol_stateWithDroppedAttributesUpgrades(t *testing.T) {
+	t.Parallel()
+	_, url := testsupport.Emulator(t, nil)
+	p := newProtoEnv(t, url, emulator.DemoToken)
+	old := `{"id":"2b8e3f8a-6c1d-4e2f-9a3b-5c7d9e1f2a4b","subscription_id":"` + emulator.DemoSubscriptionID + `","order_id":null,` +
+		`"email":"alice@acme.io","external_customer_id":null,"customer_id":null,"external_member_id":null,"member_id":null,` +
+		`"metadata":null,"immediate_claim":false,"resend_invitation":null,"status":"pending","customer_email":"alice@acme.io",` +
+		`"invitation_token_expires_at":"2026-11-24T10:00:00Z","claimed_at":null,"created_at":"2026-11-23T10:00:00Z","modified_at":null,` +
+		`"occupant_customer_id":"7a1e0c2b-4d3f-4e5a-9b6c-8d7e6f5a4b3c","occupant_member_id":null,` +
+		`"member":{"id":"8b2f1d3c-5e4a-4f6b-8c7d-9e8f7a6b5c4d","email":"alice@acme.io","name":null,"external_id":null,"role":"member"},"timeouts":null}`
+	resp, err := p.server.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: "polar_customer_seat", Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(old)},
+	})
+	if err != nil || hasError(resp.Diagnostics) {
+		t.Fatalf("upgrade: %v %v", err, resp.Diagnostics)
+	}
+	typ := p.resourceType("polar_customer_seat")
+	v, err := resp.UpgradedState.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]tftypes.Value{}
+	if err := v.As(&got); err != nil {
+		t.Fatal(err)
+	}
+	if stringOf(got["id"]) != "2b8e3f8a-6c1d-4e2f-9a3b-5c7d9e1f2a4b" || stringOf(got["customer_email"]) != "alice@acme.io" {
+		t.Fatalf("upgraded state %v", got)
+	}
+	if _, ok := got["member"]; ok {
+		t.Fatal("member is still in the schema")
 	}
 }

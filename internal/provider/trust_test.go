@@ -298,7 +298,7 @@ func TestRevokeInterruptedBeforeSending(t *testing.T) {
 	m := importedModel(context.Background(), seat, &diag.Diagnostics{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	diags := r.revoke(ctx, &m)
+	diags := r.revoke(ctx, &m, occupantOf(seat))
 	msg := fmt.Sprint(diags)
 	if !diags.HasError() || strings.Contains(msg, "outcome unknown") || strings.Contains(msg, "The Polar API call failed") || !strings.Contains(msg, "nothing was changed") {
 		t.Fatalf("diagnostics %s", msg)
