@@ -49,20 +49,20 @@ type customerSeatResource struct {
 }
 
 type customerSeatModel struct {
-	ID                       types.String   `tfsdk:"id"`
-	SubscriptionID           types.String   `tfsdk:"subscription_id"`
-	OrderID                  types.String   `tfsdk:"order_id"`
-	Email                    emailValue     `tfsdk:"email"`
-	ExternalCustomerID       types.String   `tfsdk:"external_customer_id"`
-	CustomerID               types.String   `tfsdk:"customer_id"`
-	ExternalMemberID         types.String   `tfsdk:"external_member_id"`
-	MemberID                 types.String   `tfsdk:"member_id"`
-	Metadata                 types.Map      `tfsdk:"metadata"`
-	ImmediateClaim           types.Bool     `tfsdk:"immediate_claim"`
-	ResendInvitation         types.String   `tfsdk:"resend_invitation"`
-	Status                   types.String   `tfsdk:"status"`
-	CustomerEmail            types.String   `tfsdk:"customer_email"`
-	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+	ID                 types.String   `tfsdk:"id"`
+	SubscriptionID     types.String   `tfsdk:"subscription_id"`
+	OrderID            types.String   `tfsdk:"order_id"`
+	Email              emailValue     `tfsdk:"email"`
+	ExternalCustomerID types.String   `tfsdk:"external_customer_id"`
+	CustomerID         types.String   `tfsdk:"customer_id"`
+	ExternalMemberID   types.String   `tfsdk:"external_member_id"`
+	MemberID           types.String   `tfsdk:"member_id"`
+	Metadata           types.Map      `tfsdk:"metadata"`
+	ImmediateClaim     types.Bool     `tfsdk:"immediate_claim"`
+	ResendInvitation   types.String   `tfsdk:"resend_invitation"`
+	Status             types.String   `tfsdk:"status"`
+	CustomerEmail      types.String   `tfsdk:"customer_email"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
 // recipient returns the five recipient attributes by name.

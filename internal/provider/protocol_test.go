@@ -12,8 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
-	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 // protoEnv drives the provider server through the plugin protocol, the way

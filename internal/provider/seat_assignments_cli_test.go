@@ -2,13 +2,17 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -126,5 +130,91 @@ resource "polar_customer_seat_assignments" "team" {
 	}
 	if out, err := tf(dir, "plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("plan after the second apply is not empty: %v\n%s", err, out)
+	}
+}
+
+// Ctrl-C during the create of a 40-person assignments resource: the
+// assignments already sent finish and are recorded, none start after the
+// interrupt, and every seat that exists at Polar is in state.
+func TestAccSeatAssignments_interruptLeavesNoOrphans(t *testing.T) {
+	t.Parallel()
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 60))
+	dir := t.TempDir()
+	cfg := cliHeader + fmt.Sprintf(`
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = [for i in range(40) : "p${i}@acme.io"]
+}
+`, e.subscriptionID)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Every assignment takes a second, so that several are in flight.
+	e.fault(http.MethodPost, "/v1/customer-seats", "delay", 0, 1000, 1000)
+	tf := terraformCommand(t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
+	cmd := tf(dir, "apply", "-auto-approve")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // Ctrl-C signals the whole group
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, by := e.requests(); by["POST /v1/customer-seats"] >= 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("apply sent no assignments:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if !strings.Contains(out.String(), "Interrupt received") || !regexp.MustCompile(`seats of the subscription\s+\S+\s+not\s+assigned`).MatchString(out.String()) {
+		t.Fatalf("no interrupt, or no count of the seats left:\n%s", out.String())
+	}
+	show := tf(dir, "show", "-json")
+	show.Args = show.Args[:len(show.Args)-1] // show -json takes no -no-color
+	state, err := show.Output()
+	if err != nil {
+		t.Fatalf("terraform show: %v", err)
+	}
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Values struct {
+						Seats map[string]struct {
+							ID string `json:"id"`
+						} `json:"seats"`
+					} `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(state, &doc); err != nil {
+		t.Fatal(err)
+	}
+	inState := map[string]bool{}
+	for _, r := range doc.Values.RootModule.Resources {
+		for _, s := range r.Values.Seats {
+			inState[s.ID] = true
+		}
+	}
+	active := e.activeSeats(e.sub())
+	var orphans []string
+	for _, s := range active {
+		if !inState[s.ID] {
+			orphans = append(orphans, derefStr(s.Email))
+		}
+	}
+	if len(orphans) > 0 || len(active) == 0 || len(active) == 40 {
+		t.Fatalf("%d active seats, %d in state, orphans %v\n%s", len(active), len(inState), orphans, out.String())
 	}
 }

@@ -57,10 +57,10 @@ func (r *seatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	set := func(form *recipientForm, desc string, v ...validator.String) schema.ListAttribute {
 		return schema.ListAttribute{
-			CustomType:          newRecipientListType(form),
+			CustomType: newRecipientListType(form),
 			MarkdownDescription: desc + " Order does not matter and each recipient may appear once (a list, not a set, only because sets cost " +
 				"quadratic time in the plugin framework). Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched.",
-			ElementType:         types.StringType,
+			ElementType: types.StringType,
 			// Computed only so that the plan can keep the spelling in state
 			// when the configuration names the same recipients differently,
 			// and so that an exclusive resource can show the seats it found.
@@ -348,13 +348,18 @@ func (r *seatAssignmentsResource) Update(ctx context.Context, req resource.Updat
 	var toAssign []recipient
 	for _, rc := range planned {
 		wanted[rc.key()] = true
-		switch h, ok := inPlan[rc.key()]; {
-		case ok: // kept, or adopted by the plan
+		h, ok := inPlan[rc.key()] // kept, or adopted by the plan
+		if !ok {
+			// The plan could not say (recipients known only at apply): a
+			// recipient already holding a seat keeps it.
+			h, ok = inState[rc.key()]
+		}
+		if ok {
 			h.recipient = rc
 			result = append(result, h)
-		default:
-			toAssign = append(toAssign, rc)
+			continue
 		}
+		toAssign = append(toAssign, rc)
 	}
 	var toRevoke []heldSeat
 	for key, h := range inState {
@@ -397,10 +402,12 @@ func (r *seatAssignmentsResource) Delete(ctx context.Context, req resource.Delet
 
 // assignAll assigns a seat to each recipient, seatWorkers at a time, each
 // exactly once (seatWriter.assignOnce). It returns the seats assigned; the
-// errors name their recipients.
+// errors name their recipients. Once the operation is interrupted or out of
+// time, no new assignment starts (the ones on their way finish and are
+// recorded), and one error counts the recipients left.
 func (r *seatAssignmentsResource) assignAll(ctx context.Context, m *seatAssignmentsModel, rs []recipient) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
-	return forEach(rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
+	return forEach(ctx, "assigned", m.container(), rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
 		a, diags := m.newAssignment(ctx, rc)
 		if diags.HasError() {
 			return heldSeat{}, false, diags
@@ -418,25 +425,34 @@ func (r *seatAssignmentsResource) assignAll(ctx context.Context, m *seatAssignme
 // time. It returns the seats that may still hold their recipients.
 func (r *seatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
-	return forEach(seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
+	return forEach(ctx, "revoked", c, seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
 		diags := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String()})
 		return h, diags.HasError(), diags
 	})
 }
 
 // forEach runs fn over items with seatWorkers goroutines and gathers the
-// results fn keeps, and every diagnostic.
-func forEach[T any](items []T, fn func(T) (heldSeat, bool, diag.Diagnostics)) ([]heldSeat, diag.Diagnostics) {
+// results fn keeps, and every diagnostic. Items not started when ctx ends
+// are skipped and counted in one error; skipped revokes (items that are
+// held seats) are returned as still held.
+func forEach[T any](ctx context.Context, verb string, c polar.Container, items []T, fn func(T) (heldSeat, bool, diag.Diagnostics)) ([]heldSeat, diag.Diagnostics) {
 	var (
-		mu    sync.Mutex
-		out   []heldSeat
-		diags diag.Diagnostics
-		wg    sync.WaitGroup
+		mu      sync.Mutex
+		out     []heldSeat
+		diags   diag.Diagnostics
+		skipped []T
+		wg      sync.WaitGroup
 	)
 	work := make(chan T)
 	for range min(seatWorkers, len(items)) {
 		wg.Go(func() {
 			for it := range work {
+				if ctx.Err() != nil {
+					mu.Lock()
+					skipped = append(skipped, it)
+					mu.Unlock()
+					continue
+				}
 				h, keep, d := fn(it)
 				mu.Lock()
 				if keep {
@@ -452,5 +468,13 @@ func forEach[T any](items []T, fn func(T) (heldSeat, bool, diag.Diagnostics)) ([
 	}
 	close(work)
 	wg.Wait()
+	if len(skipped) > 0 {
+		if held, ok := any(skipped).([]heldSeat); ok {
+			out = append(out, held...) // revokes not started: still held
+		}
+		diags.AddError(fmt.Sprintf("%d seats of the %s not %s", len(skipped), c, verb),
+			fmt.Sprintf("The operation was interrupted or ran out of time (the resource's timeouts) before %d of %d seats were %s; nothing was sent for them. "+
+				"Everything that was sent finished and is recorded in state. Run the operation again.", len(skipped), len(items), verb))
+	}
 	return out, diags
 }
