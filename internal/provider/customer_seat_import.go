@@ -52,7 +52,7 @@ func (r *customerSeatResource) ImportState(ctx context.Context, req resource.Imp
 			fmt.Sprintf("Seat %s of the %s is revoked: there is nothing to import. Declare a polar_customer_seat without importing to assign a seat.", seat.ID, id.Container))
 		return
 	}
-	m := importedModel(ctx, seat, &resp.Diagnostics)
+	m := importedModel(seat)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdopted, []byte(`true`))...)
 	resp.Diagnostics.Append(writeOccupant(ctx, resp.Private, seat)...)
@@ -81,7 +81,7 @@ func importTarget(ctx context.Context, req resource.ImportStateRequest, diags *d
 
 // importedModel is the state of an adopted seat: every recipient attribute
 // Polar reports, so that whichever one the configuration uses plans clean.
-func importedModel(ctx context.Context, seat *polar.CustomerSeat, diags *diag.Diagnostics) customerSeatModel {
+func importedModel(seat *polar.CustomerSeat) customerSeatModel {
 	m := customerSeatModel{
 		SubscriptionID: types.StringPointerValue(seat.SubscriptionID), OrderID: types.StringPointerValue(seat.OrderID),
 		Email: emailPointer(seat.Email), MemberID: types.StringPointerValue(seat.MemberID),
@@ -107,8 +107,8 @@ func importedModel(ctx context.Context, seat *polar.CustomerSeat, diags *diag.Di
 // `terraform query -generate-config-out`: exactly one recipient attribute
 // (the email where there is one) and nothing Polar computes, so the
 // generated block is valid as written and imports with an empty plan.
-func configurableModel(ctx context.Context, seat *polar.CustomerSeat, diags *diag.Diagnostics) customerSeatModel {
-	m := importedModel(ctx, seat, diags)
+func configurableModel(seat *polar.CustomerSeat) customerSeatModel {
+	m := importedModel(seat)
 	recipient := "email"
 	switch {
 	case seat.Email != nil:

@@ -125,7 +125,7 @@ func (l *customerSeatListResource) List(ctx context.Context, req list.ListReques
 			result.DisplayName = displayName(seat)
 			result.Diagnostics.Append(result.Identity.Set(ctx, seatIdentity(seat))...)
 			if req.IncludeResource {
-				m := configurableModel(ctx, seat, &result.Diagnostics)
+				m := configurableModel(seat)
 				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 			}
 			if !push(result) {

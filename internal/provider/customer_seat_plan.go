@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -17,19 +16,29 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// ModifyPlan decides what a configuration change means for a seat that has
-// no update call:
+// ModifyPlan decides what a change of recipient means for a seat that has
+// no update call (metadata and immediate_claim have their own plan
+// modifiers, customer_seat_planmodifiers.go):
 //   - create: the recipient attributes are exactly as configured (they are
 //     Optional+Computed only so that import can fill them in);
 //   - an attribute left unset keeps the value in state (import filled it);
-//   - a value equivalent to the state's (same email as Polar normalises it,
-//     empty vs. unset metadata, immediate_claim on a seat already claimed) is
-//     planned as the state's value: no diff;
+//   - a value equivalent to the state's (the same email as Polar normalises
+//     it) is planned as the state's value: no diff;
 //   - anything else replaces the seat.
 //
 // On create it also warns when the container has no free seat right now.
 func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		// Nothing changes (the common case of a plan over many seats): only
+		// record what the seat manages, reading no more than that.
+		cfg, diags := seatKey(ctx, req.Config)
+		resp.Diagnostics.Append(diags...)
+		if msg := r.claim(&cfg); msg != "" {
+			resp.Diagnostics.AddAttributeError(containerPath(cfg.container()), "Two resources manage one seat", msg)
+		}
 		return
 	}
 	var plan, cfg customerSeatModel
@@ -77,25 +86,10 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
 		}
 	}
-	if metadataEquivalent(ctx, cfg.Metadata, state.Metadata) {
-		// Terraform accepts the prior value for a set attribute only when
-		// both are set; null vs {} is then recorded in place by Update.
-		if !state.Metadata.IsNull() && !cfg.Metadata.IsNull() {
-			plan.Metadata = state.Metadata
-		}
-	} else {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("metadata"))
-	}
-	if !plan.ImmediateClaim.Equal(state.ImmediateClaim) {
-		if state.Status.ValueString() == string(polar.SeatStatusPending) && plan.ImmediateClaim.ValueBool() {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("immediate_claim"))
-		} else {
-			// Already claimed (or asking for an invitation on a seat that
-			// needs none): nothing to do at Polar.
-			plan.ImmediateClaim = state.ImmediateClaim
-		}
-	}
-	if len(resp.RequiresReplace) > 0 && state.Status.ValueString() == string(polar.SeatStatusClaimed) {
+	// metadata and immediate_claim decide their own replacement (their plan
+	// modifiers); only metadata can replace a claimed seat.
+	replacing := len(resp.RequiresReplace) > 0 || !metadataEquivalent(ctx, cfg.Metadata, state.Metadata)
+	if replacing && state.Status.ValueString() == string(polar.SeatStatusClaimed) {
 		resp.Diagnostics.AddWarning("Replacing seat "+state.ID.ValueString()+" takes a working seat away",
 			fmt.Sprintf("Seat %s is claimed: %s is using it. Polar has no update call, so this change revokes the seat and assigns a new one; "+
 				"the person loses access until they accept a new invitation (unless immediate_claim is set).", state.ID.ValueString(), recipientOf(&state)))
@@ -263,13 +257,6 @@ func readOccupant(ctx context.Context, p privateGetter) occupant {
 func writeOccupant(ctx context.Context, p privateSetter, s *polar.CustomerSeat) diag.Diagnostics {
 	b, _ := json.Marshal(occupantOf(s))
 	return p.SetKey(ctx, privateOccupant, b)
-}
-
-func timeValue(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
 }
 
 // metadataValue converts seat_metadata to a map of strings (non-string

@@ -65,6 +65,27 @@ type customerSeatModel struct {
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
+// attributeGetter is a configuration, plan or state.
+type attributeGetter interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}
+
+// seatKey reads the attributes that decide a seat — id, container,
+// recipient, status, customer_email — one by one. Reading the whole model
+// costs the plugin framework a regular-expression compilation per field
+// (v1.19), which on plans over thousands of seats is a tenth of the time.
+func seatKey(ctx context.Context, from attributeGetter) (customerSeatModel, diag.Diagnostics) {
+	var m customerSeatModel
+	var diags diag.Diagnostics
+	for name, target := range map[string]any{
+		"id": &m.ID, "subscription_id": &m.SubscriptionID, "order_id": &m.OrderID, "email": &m.Email, "external_customer_id": &m.ExternalCustomerID,
+		"customer_id": &m.CustomerID, "external_member_id": &m.ExternalMemberID, "member_id": &m.MemberID, "status": &m.Status, "customer_email": &m.CustomerEmail,
+	} {
+		diags.Append(from.GetAttribute(ctx, path.Root(name), target)...)
+	}
+	return m, diags
+}
+
 // recipient returns the five recipient attributes by name.
 func (m *customerSeatModel) recipient() map[string]*types.String {
 	return map[string]*types.String{
@@ -150,13 +171,13 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "String key/values stored on the seat (`seat_metadata` in Polar). At most 10 keys and 1024 characters as Polar measures them " +
 					"(Python `json.dumps`: `\", \"`/`\": \"` separators, 6 characters per non-ASCII character); checked at plan time. Changing it replaces the seat.",
 				ElementType: types.StringType, Optional: true,
-				Validators: []validator.Map{metadataValidator{}},
+				Validators: []validator.Map{metadataValidator{}}, PlanModifiers: metadataPlanModifiers(),
 			},
 			"immediate_claim": schema.BoolAttribute{
 				MarkdownDescription: "Claim the seat at once, without an invitation email. Defaults to `false`: Polar mails an invitation valid for 24 hours, " +
 					"and the pending seat occupies capacity until claimed or revoked. Changing it replaces a pending seat; on a seat that is already claimed " +
 					"it changes nothing.",
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false), PlanModifiers: immediateClaimPlanModifiers(),
 			},
 			"resend_invitation": schema.StringAttribute{
 				MarkdownDescription: "Any value; changing it asks Polar to mail the invitation of a pending seat again, in place (no replacement). " +
@@ -188,8 +209,8 @@ func (r *customerSeatResource) ConfigValidators(_ context.Context) []resource.Co
 
 // ValidateConfig checks the recipient combination at validate time.
 func (r *customerSeatResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg customerSeatModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	cfg, diags := seatKey(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -244,14 +265,15 @@ func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state customerSeatModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := seatKey(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// The framework wants an identity after every read that does not fail,
-	// a drifted seat's included: the seat's own, which never changes.
-	if resp.Identity != nil {
+	// a drifted seat's included: the seat's own, which never changes (and
+	// which the response already holds when Terraform sent it).
+	if resp.Identity != nil && resp.Identity.Raw.IsFullyNull() {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
 	}
 	if r.data == nil {
@@ -279,9 +301,17 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 	case !sameOccupant(readOccupant(ctx, req.Private), &state, &seat):
 		why = "now holds someone else (Polar reused the revoked row for " + describeOccupant(&seat) + ")"
 	default:
+		// The response starts as the state: only what changed is set.
+		prior := state
 		applySeat(&state, &seat)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		resp.Diagnostics.Append(writeOccupant(ctx, resp.Private, &seat)...)
+		for name, v := range map[string][2]types.String{"id": {prior.ID, state.ID}, "status": {prior.Status, state.Status}, "customer_email": {prior.CustomerEmail, state.CustomerEmail}} {
+			if !v[0].Equal(v[1]) {
+				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v[1])...)
+			}
+		}
+		if occ := occupantOf(&seat); occ != readOccupant(ctx, req.Private) {
+			resp.Diagnostics.Append(writeOccupant(ctx, resp.Private, &seat)...)
+		}
 		return
 	}
 	tflog.Warn(ctx, "Seat drifted; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": id, "why": why})

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -295,7 +294,7 @@ func TestRevokeInterruptedBeforeSending(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &customerSeatResource{data: &providerData{client: client, seats: newSeatCache(client), endpoint: url, tokenSource: "a test"}}
-	m := importedModel(context.Background(), seat, &diag.Diagnostics{})
+	m := importedModel(seat)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	diags := r.revoke(ctx, &m, occupantOf(seat))
