@@ -38,6 +38,7 @@ done
 url=$(sed -n 's/^polar-emulator listening on //p' "$work/emulator.out")
 token=$(sed -n 's/^demo token: //p' "$work/emulator.out")
 subscription=$(sed -n 's/^demo subscription (5 seats): //p' "$work/emulator.out")
+order=$(sed -n 's/^demo order (3 seats, paid): //p' "$work/emulator.out")
 [ -n "$url" ] && [ -n "$token" ] && [ -n "$subscription" ] || { cat "$work/emulator.out" >&2; exit 1; }
 echo "emulator at $url, subscription $subscription (5 seats)"
 
@@ -64,7 +65,7 @@ mkdir "$work/tf"
 cp "$root/examples/demo/main.tf" "$work/tf/"
 cd "$work/tf"
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0
-export POLAR_SERVER_URL="$url" POLAR_ACCESS_TOKEN="$token" TF_VAR_subscription_id="$subscription"
+export POLAR_SERVER_URL="$url" POLAR_ACCESS_TOKEN="$token" TF_VAR_subscription_id="$subscription" TF_VAR_order_id="$order"
 # Terraform, minus the dev-override warning every command prints.
 tf() {
   terraform "$@" -no-color 2>&1 | awk '
@@ -110,6 +111,29 @@ heading "Destroy: every seat Terraform assigned is revoked"
 brief destroy -auto-approve
 http GET "/v1/customer-seats?subscription_id=$subscription" | grep -q '"available_seats":5' || { echo "seats not freed" >&2; exit 1; }
 echo "the subscription has 5 available seats again"
+
+heading "A whole team in one resource: polar_customer_seat_assignments on the 3-seat order"
+note "configuration: examples/demo/team/main.tf; team = dana, erik @acme.io"
+mkdir "$work/team"
+cp "$root/examples/demo/team/main.tf" "$work/team/"
+cd "$work/team"
+brief apply -auto-approve
+before=$(terraform output -json seats)
+
+heading "Add frida: one in-place update, one new seat, nobody else touched"
+tf plan -var 'team=["dana@acme.io","erik@acme.io","frida@acme.io"]' | grep -E '^\s+[+~-] |^Plan:'
+brief apply -auto-approve -var 'team=["dana@acme.io","erik@acme.io","frida@acme.io"]'
+after=$(terraform output -json seats)
+for who in dana erik; do
+  [ "$(printf '%s' "$before" | sed -n "s/.*\"$who@acme.io\":\"\([^\"]*\)\".*/\1/p")" = \
+    "$(printf '%s' "$after" | sed -n "s/.*\"$who@acme.io\":\"\([^\"]*\)\".*/\1/p")" ] || { echo "$who's seat changed" >&2; exit 1; }
+done
+echo "dana's and erik's seat ids are unchanged"
+
+heading "Destroy the team: its three seats are revoked"
+brief destroy -auto-approve -var 'team=["dana@acme.io","erik@acme.io","frida@acme.io"]'
+http GET "/v1/customer-seats?order_id=$order" | grep -q '"available_seats":3' || { echo "order seats not freed" >&2; exit 1; }
+echo "the order has 3 available seats again"
 
 heading "Done"
 note "emulator stopped, temporary files removed"

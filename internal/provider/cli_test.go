@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 // providerBinary builds the provider once per test run, for the tests that
@@ -70,13 +70,8 @@ func terraformCommand(t *testing.T, env ...string) func(dir string, args ...stri
 // may make room).
 func TestAccCustomerSeat_planWarnsWhenContainerIsFull(t *testing.T) {
 	t.Parallel() // each has its own emulator and working directory
-	srv, err := emulator.New(accFixture())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	tf := terraformCLI(t, "POLAR_SERVER_URL="+ts.URL, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
+	srv, url := testsupport.Emulator(t, accFixture())
+	tf := terraformCLI(t, "POLAR_SERVER_URL="+url, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
 	dir := t.TempDir()
 	cfg := fmt.Sprintf(`terraform {
   required_providers {
@@ -124,14 +119,9 @@ func TestAccCustomerSeat_destroyWithoutRefreshChecksOwnership(t *testing.T) {
 	for _, reuse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reused=%v", reuse), func(t *testing.T) {
 			t.Parallel()
-			srv, err := emulator.New(accFixture())
-			if err != nil {
-				t.Fatal(err)
-			}
-			ts := httptest.NewServer(srv)
-			defer ts.Close()
-			tf := terraformCLI(t, "POLAR_SERVER_URL="+ts.URL, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
-			client, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken})
+			srv, url := testsupport.Emulator(t, accFixture())
+			tf := terraformCLI(t, "POLAR_SERVER_URL="+url, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
+			client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
 			if err != nil {
 				t.Fatal(err)
 			}

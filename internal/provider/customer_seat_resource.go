@@ -162,7 +162,7 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"external_customer_id": recipient("Recipient by your own customer id (the customer's `external_id` in Polar). The customer must exist.",
 				stringvalidator.LengthAtLeast(1)),
 			"customer_id": recipient("Recipient by Polar customer id (UUID). The customer must exist in the organization. This is the id you give Polar; "+
-				"the id Polar reports for the seat is in `occupant_customer_id`, which in member-model organizations is the billing customer.",
+				"in member-model organizations Polar reports the billing customer as every seat's `customer_id` (see the `polar_customer_seats` data source).",
 				uuidValidator{}),
 			"external_member_id": recipient("Recipient by your own member id (the member's `external_id` under the billing customer). Together with `email`, "+
 				"a member that does not exist yet is created and linked to this id.", stringvalidator.LengthAtLeast(1)),

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 // The sequence: seven recipients on a five-seat subscription. The
@@ -25,13 +25,8 @@ import (
 // missing recipients.
 func TestAccSeatAssignments_partialCreateNeverRevokes(t *testing.T) {
 	t.Parallel()
-	srv, err := emulator.New(accFixture())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	tf := terraformCLI(t, "POLAR_SERVER_URL="+ts.URL, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
+	srv, url := testsupport.Emulator(t, accFixture())
+	tf := terraformCLI(t, "POLAR_SERVER_URL="+url, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
 	dir := t.TempDir()
 	var emails []string
 	for i := range 7 {
@@ -51,7 +46,7 @@ resource "polar_customer_seat_assignments" "team" {
 		t.Fatal(err)
 	}
 	sub := polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
-	client, err := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken})
+	client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
 	if err != nil {
 		t.Fatal(err)
 	}
