@@ -178,41 +178,7 @@ resource "polar_customer_seat" "team" {
 	}
 	// Every assignment takes a second, so that many are in flight.
 	e.fault(http.MethodPost, "/v1/customer-seats", "delay", 0, 1000, 1000)
-	tf := terraformCommand(t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
-	cmd := tf(dir, "apply", "-auto-approve", "-parallelism=10")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	// Its own process group, as a shell gives a foreground job: Ctrl-C in a
-	// terminal signals the whole group, the provider process included.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Interrupt once some assignments have been received.
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		if _, by := e.requests(); by["POST /v1/customer-seats"] >= 5 {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("apply sent no assignments:\n%s", out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait() // an interrupted apply exits non-zero
-	if !strings.Contains(out.String(), "Interrupt received") {
-		t.Fatalf("terraform did not see the interrupt:\n%s", out.String())
-	}
-	show := tf(dir, "show", "-json")
-	show.Args = show.Args[:len(show.Args)-1] // show -json takes no -no-color
-	state, err := show.Output()
-	if err != nil {
-		t.Fatalf("terraform show: %v\n%s", err, out.String())
-	}
+	out, state := interruptedApply(t, e, dir, 5, "-parallelism=10")
 	var doc struct {
 		Values struct {
 			RootModule struct {
@@ -239,7 +205,49 @@ resource "polar_customer_seat" "team" {
 		}
 	}
 	if len(orphans) > 0 || len(inState) != len(active) || len(active) == 50 {
-		t.Fatalf("after Ctrl-C: %d seats in Polar, %d in state, orphans %v (an interrupt that assigned all 50 proves nothing)\n%s", len(active), len(inState), orphans, out.String())
+		t.Fatalf("after Ctrl-C: %d seats in Polar, %d in state, orphans %v (an interrupt that assigned all 50 proves nothing)\n%s", len(active), len(inState), orphans, out)
 	}
 	t.Logf("interrupted after %d of 50 assignments, 0 orphans", len(active))
+}
+
+// interruptedApply runs terraform apply in dir and sends Ctrl-C (SIGINT to
+// the process group, as a terminal does) once Polar has received `after`
+// assignments. It returns the output and `terraform show -json`.
+func interruptedApply(t *testing.T, e *accEnv, dir string, after int, args ...string) (string, []byte) {
+	t.Helper()
+	tf := terraformCommand(t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
+	cmd := tf(dir, append([]string{"apply", "-auto-approve"}, args...)...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	// Its own process group, as a shell gives a foreground job: Ctrl-C in a
+	// terminal signals the whole group, the provider process included.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, by := e.requests(); by["POST /v1/customer-seats"] >= after {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("apply sent no assignments:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait() // an interrupted apply exits non-zero
+	if !strings.Contains(out.String(), "Interrupt received") {
+		t.Fatalf("terraform did not see the interrupt:\n%s", out.String())
+	}
+	show := tf(dir, "show", "-json")
+	show.Args = show.Args[:len(show.Args)-1] // show -json takes no -no-color
+	state, err := show.Output()
+	if err != nil {
+		t.Fatalf("terraform show: %v\n%s", err, out.String())
+	}
+	return out.String(), state
 }

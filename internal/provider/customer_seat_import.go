@@ -149,20 +149,8 @@ func (i customerSeatIdentity) importID(diags *diag.Diagnostics) (importID, bool)
 			fmt.Sprintf("seat_id must be the seat's id, a lowercase UUID; got %q.", i.SeatID.ValueString()))
 		return importID{}, false
 	}
-	var c polar.Container
-	switch {
-	case set(i.SubscriptionID) == set(i.OrderID):
-		diags.AddError("Invalid import identity",
-			"Set exactly one of subscription_id and order_id next to seat_id: the subscription or order the seat belongs to.")
-		return importID{}, false
-	case set(i.SubscriptionID):
-		c = polar.Container{Kind: polar.ContainerSubscription, ID: i.SubscriptionID.ValueString()}
-	default:
-		c = polar.Container{Kind: polar.ContainerOrder, ID: i.OrderID.ValueString()}
-	}
-	if !uuid4Pattern.MatchString(c.ID) {
-		diags.AddAttributeError(path.Root(c.QueryParam()), "Invalid import identity",
-			fmt.Sprintf("%s must be a lowercase version-4 UUID; got %q.", c.QueryParam(), c.ID))
+	c, ok := containerIdentity{SubscriptionID: i.SubscriptionID, OrderID: i.OrderID}.container(diags, "next to seat_id: the subscription or order the seat belongs to")
+	if !ok {
 		return importID{}, false
 	}
 	return importID{Container: c, SeatID: i.SeatID.ValueString()}, true

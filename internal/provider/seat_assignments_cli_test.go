@@ -9,9 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -148,37 +146,9 @@ resource "polar_customer_seat_assignments" "team" {
 	}
 	// Every assignment takes a second, so that several are in flight.
 	e.fault(http.MethodPost, "/v1/customer-seats", "delay", 0, 1000, 1000)
-	tf := terraformCommand(t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
-	cmd := tf(dir, "apply", "-auto-approve")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // Ctrl-C signals the whole group
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		if _, by := e.requests(); by["POST /v1/customer-seats"] >= 5 {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("apply sent no assignments:\n%s", out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
-	if !strings.Contains(out.String(), "Interrupt received") || !regexp.MustCompile(`seats of the subscription\s+\S+\s+not\s+assigned`).MatchString(out.String()) {
-		t.Fatalf("no interrupt, or no count of the seats left:\n%s", out.String())
-	}
-	show := tf(dir, "show", "-json")
-	show.Args = show.Args[:len(show.Args)-1] // show -json takes no -no-color
-	state, err := show.Output()
-	if err != nil {
-		t.Fatalf("terraform show: %v", err)
+	out, state := interruptedApply(t, e, dir, 5)
+	if !regexp.MustCompile(`seats of the subscription\s+\S+\s+not\s+assigned`).MatchString(out) {
+		t.Fatalf("no count of the seats left:\n%s", out)
 	}
 	var doc struct {
 		Values struct {
@@ -210,6 +180,7 @@ resource "polar_customer_seat_assignments" "team" {
 		}
 	}
 	if len(orphans) > 0 || len(active) == 0 || len(active) == 40 {
-		t.Fatalf("%d active seats, %d in state, orphans %v\n%s", len(active), len(inState), orphans, out.String())
+		t.Fatalf("%d active seats, %d in state, orphans %v\n%s", len(active), len(inState), orphans, out)
 	}
+	t.Logf("interrupted after %d of 40 assignments, 0 orphans", len(active))
 }

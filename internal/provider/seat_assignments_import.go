@@ -56,7 +56,7 @@ func (r *seatAssignmentsResource) importContainer(ctx context.Context, req resou
 		if diags.HasError() {
 			return polar.Container{}, false
 		}
-		return ident.container(diags)
+		return ident.container(diags, "the container whose seats to adopt")
 	}
 	c, err := parseContainerID(req.ID)
 	if err != nil {
@@ -81,12 +81,14 @@ func parseContainerID(raw string) (polar.Container, error) {
 	return c, nil
 }
 
-func (i containerIdentity) container(diags *diag.Diagnostics) (polar.Container, bool) {
+// container checks the container of an identity given in an import block;
+// what says what the container is, for the message.
+func (i containerIdentity) container(diags *diag.Diagnostics, what string) (polar.Container, bool) {
 	set := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
 	var c polar.Container
 	switch {
 	case set(i.SubscriptionID) == set(i.OrderID):
-		diags.AddError("Invalid import identity", "Set exactly one of subscription_id and order_id: the container whose seats to adopt.")
+		diags.AddError("Invalid import identity", "Set exactly one of subscription_id and order_id "+what+".")
 		return c, false
 	case set(i.SubscriptionID):
 		c = polar.Container{Kind: polar.ContainerSubscription, ID: i.SubscriptionID.ValueString()}
