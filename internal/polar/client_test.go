@@ -58,9 +58,7 @@ func (h *harness) newClient(token string, cfg polar.Config) *polar.Client {
 
 func (h *harness) fault(method, path, kind string, status, times int) {
 	h.t.Helper()
-	if err := h.srv.InjectFault(emulator.Fault{Method: method, Path: path, Kind: kind, Status: status, Times: times}); err != nil {
-		h.t.Fatal(err)
-	}
+	testsupport.InjectFault(h.t, h.srv, emulator.Fault{Method: method, Path: path, Kind: kind, Status: status, Times: times})
 }
 
 func (h *harness) routeCount(route string) int {
@@ -70,11 +68,7 @@ func (h *harness) routeCount(route string) int {
 
 func (h *harness) hiddenToken(seatID string) string {
 	h.t.Helper()
-	tok, ok := h.srv.InvitationToken(seatID)
-	if !ok {
-		h.t.Fatalf("no token for %s", seatID)
-	}
-	return tok
+	return testsupport.InvitationToken(h.t, h.srv, seatID)
 }
 
 var str = testsupport.Ptr[string]

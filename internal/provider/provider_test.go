@@ -201,7 +201,7 @@ func (e *accEnv) requests() (total int, byRoute map[string]int) { return e.emula
 func (e *accEnv) resetRequests() { e.emulator().ResetRequests() }
 
 func (e *accEnv) fault(method, path, kind string, status, times, delayMS int) {
-	e.must(e.emulator().InjectFault(emulator.Fault{Method: method, Path: path, Kind: kind, Status: status, Times: times, DelayMS: delayMS}))
+	testsupport.InjectFault(e.t, e.emulator(), emulator.Fault{Method: method, Path: path, Kind: kind, Status: status, Times: times, DelayMS: delayMS})
 }
 
 func (e *accEnv) outboxEmails(seatID string) int {
@@ -217,11 +217,7 @@ func (e *accEnv) outboxEmails(seatID string) int {
 
 func (e *accEnv) invitationToken(seatID string) string {
 	e.t.Helper()
-	tok, ok := e.emulator().InvitationToken(seatID)
-	if !ok {
-		e.t.Fatalf("seat %s has no invitation token", seatID)
-	}
-	return tok
+	return testsupport.InvitationToken(e.t, e.emulator(), seatID)
 }
 
 func (e *accEnv) list(c polar.Container) *polar.SeatsList {

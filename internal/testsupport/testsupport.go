@@ -26,3 +26,22 @@ func Emulator(t testing.TB, f *emulator.Fixture) (*emulator.Server, string) {
 
 // Ptr returns a pointer to v, for optional request fields.
 func Ptr[T any](v T) *T { return &v }
+
+// InvitationToken returns the invitation token of a pending seat (what
+// Polar mails), failing the test when the seat has none.
+func InvitationToken(t testing.TB, srv *emulator.Server, seatID string) string {
+	t.Helper()
+	tok, ok := srv.InvitationToken(seatID)
+	if !ok {
+		t.Fatalf("seat %s has no invitation token", seatID)
+	}
+	return tok
+}
+
+// InjectFault injects a fault into the emulator, failing the test on error.
+func InjectFault(t testing.TB, srv *emulator.Server, f emulator.Fault) {
+	t.Helper()
+	if err := srv.InjectFault(f); err != nil {
+		t.Fatal(err)
+	}
+}
