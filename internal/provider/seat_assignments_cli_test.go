@@ -121,8 +121,70 @@ resource "polar_customer_seat_assignments" "team" {
 			t.Fatalf("seat %s of the first apply is gone", id)
 		}
 	}
+	srv.ResetRequests()
 	if out, err := tf(dir, "plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("plan after the second apply is not empty: %v\n%s", err, out)
+	}
+	if total, by := srv.Requests(); total != 1 || by["GET /v1/customer-seats"] != 1 {
+		t.Fatalf("a plan over 7 seats cost %v, want one list call", by)
+	}
+}
+
+// A recipient removed from the configuration whose seat was revoked and
+// given to someone else outside Terraform, with no refresh to notice
+// (apply -refresh=false): the revoke's own check sees the newcomer and
+// leaves their seat alone.
+func TestAccSeatAssignments_removalNeverRevokesTheNextPerson(t *testing.T) {
+	t.Parallel()
+	srv, url := testsupport.Emulator(t, accFixture())
+	tf := terraformCLI(t, "POLAR_SERVER_URL="+url, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
+	client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(emails string) {
+		cfg := fmt.Sprintf("terraform {\n  required_providers {\n    polar = { source = \"polarsource/polar\" }\n  }\n}\n"+
+			"resource \"polar_customer_seat_assignments\" \"team\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", emulator.DemoSubscriptionID, emails)
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`"ann@acme.io", "bob@acme.io"`)
+	if out, err := tf(dir, "apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	list, err := client.ListSeats(context.Background(), polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bobSeat string
+	for _, s := range list.Seats {
+		if derefStr(s.Email) == "bob@acme.io" {
+			bobSeat = s.ID
+		}
+	}
+	// Outside Terraform: bob's seat revoked, and the row given to cara.
+	if _, err := client.RevokeSeat(context.Background(), bobSeat); err != nil {
+		t.Fatal(err)
+	}
+	cara := "cara@acme.io"
+	sub := emulator.DemoSubscriptionID
+	caraSeat, err := client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: &sub, Email: &cara})
+	if err != nil || caraSeat.ID != bobSeat {
+		t.Fatalf("the emulator did not reuse bob's row for cara (%v): %+v", err, caraSeat)
+	}
+	write(`"ann@acme.io"`)
+	srv.ResetRequests()
+	if out, err := tf(dir, "apply", "-auto-approve", "-refresh=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if _, by := srv.Requests(); by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+		t.Fatalf("the apply revoked a seat: %v", by)
+	}
+	list, _ = client.ListSeats(context.Background(), polar.Container{Kind: polar.ContainerSubscription, ID: sub})
+	if s, _ := list.Find(bobSeat); !s.Status.Active() || derefStr(s.Email) != cara {
+		t.Fatalf("cara's seat was touched: %+v", s)
 	}
 }
 
