@@ -6,7 +6,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
 # GO_TEST_FLAGS=  (empty) runs the Go tests without the race detector.
-GO_TEST_FLAGS=${GO_TEST_FLAGS--race}
+# -parallel 4: the acceptance tests spend part of their time waiting on
+# Terraform processes, so four at a time keep two cores busier than two.
+GO_TEST_FLAGS=${GO_TEST_FLAGS--race -parallel 4}
+# No Terraform version check over the network (there is none offline).
+export CHECKPOINT_DISABLE=1
 
 tools=bin/tools
 logs=bin/test-logs
