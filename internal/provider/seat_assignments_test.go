@@ -442,3 +442,84 @@ func TestAccSeatAssignments_lostAssignAnswer(t *testing.T) {
 		}},
 	})
 }
+
+// Recipients known only at apply (from another resource): create works, and
+// a later change that leaves them unknown at plan time keeps the seats of
+// the recipients that stay (no second assignment, nothing revoked).
+func TestAccSeatAssignments_recipientsKnownAtApply(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	ann, ben := e.email("ann"), e.email("ben")
+	cfg := func(people ...string) string {
+		var ins []string
+		for _, p := range people {
+			ins = append(ins, fmt.Sprintf("%q", p))
+		}
+		return e.config(`
+resource "terraform_data" "people" {
+  input = [%s]
+}
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = terraform_data.people.output
+}`, strings.Join(ins, ", "), e.subscriptionID)
+	}
+	var first map[string]string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: cfg(ann),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(teamAddr, tfjsonpath.New("emails")),
+			}},
+			Check: func(s *terraform.State) error { first = teamSeatIDs(s); return nil },
+		}, {
+			PreConfig: e.resetRequests,
+			Config:    cfg(ann, ben),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(teamAddr, tfjsonpath.New("seats")),
+			}},
+			Check: func(s *terraform.State) error {
+				now := teamSeatIDs(s)
+				if now[ann] != first[ann] || now[ben] == "" {
+					return fmt.Errorf("seats %v, first %v", now, first)
+				}
+				if _, by := e.requests(); by["POST /v1/customer-seats"] != 1 || by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+					return fmt.Errorf("the change made %v, want exactly one assignment", by)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A wrong token at refresh fails the plan and keeps every seat in state;
+// with the right token again the plan is empty.
+func TestAccSeatAssignments_wrongTokenKeepsState(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	body := fmt.Sprintf(`
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = [%q]
+}`, e.subscriptionID, e.email("kept"))
+	wrong := fmt.Sprintf("provider \"polar\" {\n  server_url   = %q\n  access_token = \"polar_oat_not_a_real_token\"\n}\n", e.url) + body
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: e.config("%s", body),
+		}, {
+			Config:      wrong,
+			ExpectError: regexp.MustCompile(`Polar rejected the access token`),
+		}, {
+			Config:           e.config("%s", body),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats"), knownvalue.MapSizeExact(1)),
+			},
+		}},
+	})
+}
