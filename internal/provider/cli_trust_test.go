@@ -179,35 +179,7 @@ resource "polar_customer_seat" "team" {
 	// Every assignment takes a second, so that many are in flight.
 	e.fault(http.MethodPost, "/v1/customer-seats", "delay", 0, 1000, 1000)
 	out, state := interruptedApply(t, e, dir, 5, "-parallelism=10")
-	var doc struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Values struct {
-						ID string `json:"id"`
-					} `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal(state, &doc); err != nil {
-		t.Fatal(err)
-	}
-	inState := map[string]bool{}
-	for _, r := range doc.Values.RootModule.Resources {
-		inState[r.Values.ID] = true
-	}
-	active := e.activeSeats(e.sub())
-	var orphans []string
-	for _, s := range active {
-		if !inState[s.ID] {
-			orphans = append(orphans, derefStr(s.Email))
-		}
-	}
-	if len(orphans) > 0 || len(inState) != len(active) || len(active) == 50 {
-		t.Fatalf("after Ctrl-C: %d seats in Polar, %d in state, orphans %v (an interrupt that assigned all 50 proves nothing)\n%s", len(active), len(inState), orphans, out)
-	}
-	t.Logf("interrupted after %d of 50 assignments, 0 orphans", len(active))
+	assertNoOrphans(t, e, state, 50, out)
 }
 
 // interruptedApply runs terraform apply in dir and sends Ctrl-C (SIGINT to
@@ -250,4 +222,50 @@ func interruptedApply(t *testing.T, e *accEnv, dir string, after int, args ...st
 		t.Fatalf("terraform show: %v\n%s", err, out.String())
 	}
 	return out.String(), state
+}
+
+// assertNoOrphans checks, after an interrupted apply of total seats, that
+// every seat active at Polar is in state (`terraform show -json`: a seat
+// resource's id, or an assignments resource's seats) and the reverse, and
+// that the interrupt came in time to prove something.
+func assertNoOrphans(t *testing.T, e *accEnv, state []byte, total int, out string) {
+	t.Helper()
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Values struct {
+						ID    string `json:"id"`
+						Seats map[string]struct {
+							ID string `json:"id"`
+						} `json:"seats"`
+					} `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(state, &doc); err != nil {
+		t.Fatal(err)
+	}
+	inState := map[string]bool{}
+	for _, r := range doc.Values.RootModule.Resources {
+		if r.Values.Seats == nil {
+			inState[r.Values.ID] = true
+		}
+		for _, s := range r.Values.Seats {
+			inState[s.ID] = true
+		}
+	}
+	active := e.activeSeats(e.sub())
+	var orphans []string
+	for _, s := range active {
+		if !inState[s.ID] {
+			orphans = append(orphans, derefStr(s.Email))
+		}
+	}
+	if len(orphans) > 0 || len(inState) != len(active) || len(active) == 0 || len(active) == total {
+		t.Fatalf("after Ctrl-C: %d seats in Polar, %d in state, orphans %v (an interrupt that assigned none or all %d proves nothing)\n%s",
+			len(active), len(inState), orphans, total, out)
+	}
+	t.Logf("interrupted after %d of %d assignments, 0 orphans", len(active), total)
 }

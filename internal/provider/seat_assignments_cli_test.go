@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -212,37 +211,5 @@ resource "polar_customer_seat_assignments" "team" {
 	if !regexp.MustCompile(`seats of the subscription\s+\S+\s+not\s+assigned`).MatchString(out) {
 		t.Fatalf("no count of the seats left:\n%s", out)
 	}
-	var doc struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Values struct {
-						Seats map[string]struct {
-							ID string `json:"id"`
-						} `json:"seats"`
-					} `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal(state, &doc); err != nil {
-		t.Fatal(err)
-	}
-	inState := map[string]bool{}
-	for _, r := range doc.Values.RootModule.Resources {
-		for _, s := range r.Values.Seats {
-			inState[s.ID] = true
-		}
-	}
-	active := e.activeSeats(e.sub())
-	var orphans []string
-	for _, s := range active {
-		if !inState[s.ID] {
-			orphans = append(orphans, derefStr(s.Email))
-		}
-	}
-	if len(orphans) > 0 || len(active) == 0 || len(active) == 40 {
-		t.Fatalf("%d active seats, %d in state, orphans %v\n%s", len(active), len(inState), orphans, out)
-	}
-	t.Logf("interrupted after %d of 40 assignments, 0 orphans", len(active))
+	assertNoOrphans(t, e, state, 40, out)
 }
