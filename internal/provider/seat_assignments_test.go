@@ -523,3 +523,44 @@ resource "polar_customer_seat_assignments" "team" {
 		}},
 	})
 }
+
+// An update that fails part-way records exactly who holds a seat: the
+// resource is not tainted, and the next apply assigns only the rest.
+func TestAccSeatAssignments_partialUpdateRecordsWhatExists(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	var people []string
+	for _, n := range []string{"a", "b", "c", "d", "e"} {
+		people = append(people, e.email(n))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: e.team("", people[:2]...),
+		}, {
+			// Three seats in all: one of the three new recipients fits.
+			PreConfig:   func() { e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 3)) },
+			Config:      e.team("", people...),
+			ExpectError: regexp.MustCompile(`No seat available`),
+		}, {
+			PreConfig: func() {
+				e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 5))
+				e.resetRequests()
+			},
+			Config: e.team("", people...),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: func(s *terraform.State) error {
+				if n := len(teamSeatIDs(s)); n != 5 || len(e.activeSeats(e.sub())) != 5 {
+					return fmt.Errorf("%d seats in state, %d at Polar; want 5", n, len(e.activeSeats(e.sub())))
+				}
+				if _, by := e.requests(); by["POST /v1/customer-seats"] != 2 || by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+					return fmt.Errorf("the second apply made %v, want the 2 missing assignments", by)
+				}
+				return nil
+			},
+		}},
+	})
+}
