@@ -78,9 +78,6 @@ resource "polar_customer_seat" "test" {
 						}
 						return nil
 					}),
-				}, {
-					Config:           cfg,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				}},
 			})
 		})

@@ -190,9 +190,6 @@ func TestAccSeatAssignments_exclusive(t *testing.T) {
 				}
 				return nil
 			},
-		}, {
-			Config:           e.team("  exclusive = true\n", alice),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
 	})
 }
