@@ -388,7 +388,13 @@ func (r *customerSeatResource) writer() *seatWriter {
 }
 
 func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil {
+	return requireConfigured(r.data, diags)
+}
+
+// requireConfigured reports whether the provider is configured, with an
+// error saying what to do when it is not.
+func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
+	if data == nil {
 		diags.AddError("Polar provider not configured",
 			"The provider configuration is not known (for example the access token comes from a resource not yet created). "+
 				"Apply that resource first, or pass the token through "+EnvAccessToken+".")

@@ -29,11 +29,7 @@ func TestAccSeatAssignments_partialCreateNeverRevokes(t *testing.T) {
 	for i := range 7 {
 		emails = append(emails, fmt.Sprintf("%q", fmt.Sprintf("p%d@acme.io", i)))
 	}
-	cfg := fmt.Sprintf(`terraform {
-  required_providers {
-    polar = { source = "polarsource/polar" }
-  }
-}
+	cfg := cliHeader + fmt.Sprintf(`
 resource "polar_customer_seat_assignments" "team" {
   subscription_id = %q
   emails          = [%s]
@@ -143,8 +139,7 @@ func TestAccSeatAssignments_removalNeverRevokesTheNextPerson(t *testing.T) {
 	}
 	dir := t.TempDir()
 	write := func(emails string) {
-		cfg := fmt.Sprintf("terraform {\n  required_providers {\n    polar = { source = \"polarsource/polar\" }\n  }\n}\n"+
-			"resource \"polar_customer_seat_assignments\" \"team\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", emulator.DemoSubscriptionID, emails)
+		cfg := cliHeader + fmt.Sprintf("resource \"polar_customer_seat_assignments\" \"team\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", emulator.DemoSubscriptionID, emails)
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -184,7 +184,7 @@ func (r *seatAssignmentsResource) ValidateConfig(ctx context.Context, req resour
 		}
 		if prev, ok := byValue[rc.value]; ok && prev.form != rc.form {
 			resp.Diagnostics.AddAttributeError(path.Root(rc.form.attr), "Recipient listed twice",
-				fmt.Sprintf("%q is in both %s and %s; seats is keyed by the value, so it may appear in one set only.", rc.value, prev.form.attr, rc.form.attr))
+				fmt.Sprintf("%q is in both %s and %s; seats is keyed by the value, so it may appear in one list only.", rc.value, prev.form.attr, rc.form.attr))
 		}
 		byKey[rc.key()], byValue[rc.value] = rc, rc
 	}
@@ -195,7 +195,7 @@ func (r *seatAssignmentsResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *seatAssignmentsResource) configured(diags *diag.Diagnostics) bool {
-	return (&customerSeatResource{data: r.data}).configured(diags)
+	return requireConfigured(r.data, diags)
 }
 
 func (r *seatAssignmentsResource) writer() *seatWriter {
@@ -252,7 +252,7 @@ func (r *seatAssignmentsResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	container := state.container()
-	if resp.Identity != nil {
+	if resp.Identity != nil && resp.Identity.Raw.IsFullyNull() {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(container))...)
 	}
 	if r.data == nil {

@@ -292,12 +292,13 @@ func TestAccSeatAssignments_badInput(t *testing.T) {
 	cases := []struct{ body, want string }{
 		{`emails = ["not-an-email"]`, `emails\[0\] "not-an-email" is not an email address`},
 		{`emails = ["a@acme.io", "A@ACME.IO"]`, `Recipient listed twice`},
-		{`member_ids = ["nope"]`, `member_ids`},
-		{`external_member_ids = [""]`, `external_member_ids`},
+		{`member_ids = ["nope"]`, `Invalid UUID[\s\S]*member_ids\[0\] must be a[\s\S]*got\s+"nope"`},
+		{`external_member_ids = [""]`, `external_member_ids\[0\] string length must be at least 1`},
 		{`emails = ["x@acme.io"]
   order_id = "` + e.orderID + `"`, `(?s)Invalid Attribute Combination.*Exactly one of these attributes`},
-		{`metadata = { "k" = "v" }
-  emails = ["\u0000@acme.io"]`, `emails`},
+		{`emails = ["emp_1@acme.io"]
+  external_member_ids = ["emp_1@acme.io"]`, `"emp_1@acme.io" is in both emails and\s+external_member_ids`},
+		{`external_member_ids = ["a\u0000b"]`, `external_member_ids\[0\] contains a NUL character`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
