@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -63,70 +64,59 @@ resource "polar_customer_seat" "test" {
 }
 
 // After importing a seat, a configuration that names it by any supported
-// recipient form plans no changes.
+// recipient form plans no changes. One configuration imports every form at
+// once; a recipient named in three forms holds a seat in three containers.
 func TestAccCustomerSeat_importThenPlanEmptyPerRecipientForm(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	e.must(e.emulator().SetSeats("subscription", accSmallSubID, 2))
+	sub, order, small := e.sub(), polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}, polar.Container{Kind: polar.ContainerSubscription, ID: accSmallSubID}
 	cases := []struct {
-		name     string
-		assign   func(e *accEnv) polar.SeatAssign
-		attrs    string
-		inPlace  bool // external_customer_id: Polar never reports it; recorded by an in-place update
-		seatOnly bool
+		name      string
+		container polar.Container
+		assign    polar.SeatAssign
+		attrs     string
+		inPlace   bool // external_customer_id: Polar never reports it; recorded by an in-place update
 	}{
-		{"email", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{Email: str("Ivan@acme.io")} }, `email = "ivan@ACME.IO"`, false, false},
-		{"customer_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{CustomerID: str(accCarolCustomerID)} },
-			fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), false, false},
-		{"customer by email", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{CustomerID: str(accCarolCustomerID)} },
-			`email = "carol@acme.io"`, false, false},
-		{"member_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{ExternalMemberID: str("emp_erin")} },
-			fmt.Sprintf(`member_id = %q`, accErinMemberID), false, false},
-		{"external_member_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{MemberID: str(accErinMemberID)} },
-			`external_member_id = "emp_erin"`, false, false},
-		{"external_member_id with email", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{MemberID: str(accErinMemberID)} },
-			"external_member_id = \"emp_erin\"\n  email = \"Erin@acme.io\"", false, false},
-		{"external_customer_id", func(e *accEnv) polar.SeatAssign { return polar.SeatAssign{ExternalCustomerID: str("cus_carol")} },
-			`external_customer_id = "cus_carol"`, true, false},
-		{"immediate claim and metadata", func(e *accEnv) polar.SeatAssign {
-			return polar.SeatAssign{Email: str("judy@acme.io"), ImmediateClaim: true, Metadata: map[string]any{"team": "ops"}}
-		}, "email = \"judy@acme.io\"\n  metadata = { team = \"ops\" }", false, false},
+		{"email", sub, polar.SeatAssign{Email: str("Ivan@acme.io")}, `email = "ivan@ACME.IO"`, false},
+		{"customer_id", sub, polar.SeatAssign{CustomerID: str(accCarolCustomerID)}, fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), false},
+		{"customer_by_email", order, polar.SeatAssign{CustomerID: str(accCarolCustomerID)}, `email = "carol@acme.io"`, false},
+		{"external_customer_id", small, polar.SeatAssign{ExternalCustomerID: str("cus_carol")}, `external_customer_id = "cus_carol"`, true},
+		{"member_id", sub, polar.SeatAssign{ExternalMemberID: str("emp_erin")}, fmt.Sprintf(`member_id = %q`, accErinMemberID), false},
+		{"external_member_id", order, polar.SeatAssign{MemberID: str(accErinMemberID)}, `external_member_id = "emp_erin"`, false},
+		{"external_member_id_with_email", small, polar.SeatAssign{MemberID: str(accErinMemberID)}, "external_member_id = \"emp_erin\"\n  email = \"Erin@acme.io\"", false},
+		{"immediate_claim_and_metadata", sub, polar.SeatAssign{Email: str("judy@acme.io"), ImmediateClaim: true, Metadata: map[string]any{"team": "ops"}},
+			"email = \"judy@acme.io\"\n  metadata = { team = \"ops\" }", false},
 	}
+	var cfg strings.Builder
+	var checks []plancheck.PlanCheck
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			e.emulatorOnly()
-			req := c.assign(e)
-			req.SubscriptionID = str(e.subscriptionID)
-			seat, err := e.client.AssignSeat(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg := e.config(`
-import {
-  to = polar_customer_seat.test
-  id = "subscription/%s/%s"
-}
-
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  %s
-}`, e.subscriptionID, seat.ID, e.subscriptionID, c.attrs)
-			action := plancheck.ResourceActionNoop
-			if c.inPlace {
-				action = plancheck.ResourceActionUpdate
-			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: cfg,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(seatAddr, action),
-					}},
-				}, {
-					Config:           cfg,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				}},
-			})
-		})
+		req := c.assign
+		if c.container.Kind == polar.ContainerOrder {
+			req.OrderID = str(c.container.ID)
+		} else {
+			req.SubscriptionID = str(c.container.ID)
+		}
+		seat, err := e.client.AssignSeat(context.Background(), req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		fmt.Fprintf(&cfg, "import {\n  to = polar_customer_seat.%s\n  id = \"%s/%s/%s\"\n}\n", c.name, c.container.Kind, c.container.ID, seat.ID)
+		fmt.Fprintf(&cfg, "resource \"polar_customer_seat\" %q {\n  %s_id = %q\n  %s\n}\n", c.name, c.container.Kind, c.container.ID, c.attrs)
+		action := plancheck.ResourceActionNoop
+		if c.inPlace {
+			action = plancheck.ResourceActionUpdate
+		}
+		checks = append(checks, plancheck.ExpectResourceAction("polar_customer_seat."+c.name, action))
 	}
+	// plugin-testing checks after the apply that the next plan is empty.
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:           e.config("%s", cfg.String()),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
+		}},
+	})
 }
 
 func TestAccCustomerSeat_importErrors(t *testing.T) {
