@@ -13,54 +13,48 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// Import by every ID form, with ImportStateVerify.
+// Import by every ID form, with ImportStateVerify: a seat in a
+// subscription and one in an order, each imported by seat id and by email.
 func TestAccCustomerSeat_importIDForms(t *testing.T) {
-	forms := []struct {
-		name      string
-		container string
-		byEmail   bool
-	}{
-		{"subscription by seat id", "subscription", false},
-		{"subscription by email", "subscription", true},
-		{"order by seat id", "order", false},
-		{"order by email", "order", true},
-	}
-	for _, f := range forms {
-		t.Run(f.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			email := e.email("imp")
-			id := e.subscriptionID
-			if f.container == "order" {
-				id = e.orderID
-			}
-			cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  %s_id = %q
-  email = %q
-}`, f.container, id, email)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: cfg,
-				}, {
-					ResourceName: seatAddr,
-					ImportState:  true,
-					ImportStateIdFunc: func(s *terraform.State) (string, error) {
-						seatID, err := stateAttr(s, seatAddr, "id")
-						last := seatID
-						if f.byEmail {
-							last = email
-						}
-						return fmt.Sprintf("%s/%s/%s", f.container, id, last), err
-					},
-					ImportStateVerify: true,
-					// Import fills in every recipient form Polar reports; the
-					// created seat only has the configured one.
-					ImportStateVerifyIgnore: []string{"customer_id", "member_id", "external_member_id", "timeouts"},
-				}},
+	e := newAccEnv(t)
+	email := e.email("imp")
+	ids := map[string]string{"subscription": e.subscriptionID, "order": e.orderID}
+	cfg := e.config(`
+resource "polar_customer_seat" "subscription" {
+  subscription_id = %q
+  email           = %q
+}
+resource "polar_customer_seat" "order" {
+  order_id = %q
+  email    = %q
+}`, e.subscriptionID, email, e.orderID, email)
+	steps := []resource.TestStep{{Config: cfg}}
+	for _, container := range []string{"subscription", "order"} {
+		for _, byEmail := range []bool{false, true} {
+			addr := "polar_customer_seat." + container
+			steps = append(steps, resource.TestStep{
+				PreConfig:    func() { t.Logf("import %s by email=%v", addr, byEmail) },
+				ResourceName: addr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					last, err := stateAttr(s, addr, "id")
+					if byEmail {
+						last = email
+					}
+					return fmt.Sprintf("%s/%s/%s", container, ids[container], last), err
+				},
+				ImportStateVerify: true,
+				// Import fills in every recipient form Polar reports; the
+				// created seat only has the configured one.
+				ImportStateVerifyIgnore: []string{"customer_id", "member_id", "external_member_id", "timeouts"},
 			})
-		})
+		}
 	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub(), polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}),
+		Steps:                    steps,
+	})
 }
 
 // After importing a seat, a configuration that names it by any supported
