@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -85,58 +86,41 @@ resource "polar_customer_seat" "test" {
 				}
 				return nil
 			},
-		}, {
-			Config: e.config(`
-resource "polar_customer_seat" "test" {
-  order_id        = %q
-  email           = %q
-  immediate_claim = true
-  metadata = {
-    role = "admin"
-    team = "platform"
-  }
-}`, e.orderID, email),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
 	})
 }
 
-// Each of Polar's recipient forms creates, plans empty, and destroys.
+// Each of Polar's recipient forms creates, plans empty, and destroys. One
+// configuration holds every form; a recipient named in two forms holds a
+// seat in two containers.
 func TestAccCustomerSeat_recipientForms(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly() // customer and member fixtures
+	sub, order := e.sub(), polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}
 	forms := []struct {
-		name, attrs, occupantEmail string
+		name          string
+		container     polar.Container
+		attrs         string
+		occupantEmail string
 	}{
-		{"email", `email = "Dana@ACME.io"`, "Dana@acme.io"},
-		{"external_customer_id", `external_customer_id = "cus_carol"`, "carol@acme.io"},
-		{"customer_id", fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), "carol@acme.io"},
-		{"external_member_id", `external_member_id = "emp_erin"`, "erin@acme.io"},
-		{"external_member_id with email", `
-  external_member_id = "emp_frank"
-  email              = "frank@acme.io"`, "frank@acme.io"},
-		{"member_id", fmt.Sprintf(`member_id = %q`, accErinMemberID), "erin@acme.io"},
+		{"email", sub, `email = "Dana@ACME.io"`, "Dana@acme.io"},
+		{"external_customer_id", sub, `external_customer_id = "cus_carol"`, "carol@acme.io"},
+		{"customer_id", order, fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), "carol@acme.io"},
+		{"external_member_id", sub, `external_member_id = "emp_erin"`, "erin@acme.io"},
+		{"external_member_id_with_email", sub, "external_member_id = \"emp_frank\"\n  email              = \"frank@acme.io\"", "frank@acme.io"},
+		{"member_id", order, fmt.Sprintf(`member_id = %q`, accErinMemberID), "erin@acme.io"},
 	}
+	var cfg strings.Builder
+	var checks []statecheck.StateCheck
 	for _, f := range forms {
-		t.Run(f.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			cfg := e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  %s
-}`, e.subscriptionID, f.attrs)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-				Steps: []resource.TestStep{{
-					Config: cfg,
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("customer_email"), knownvalue.StringExact(f.occupantEmail)),
-					},
-				}},
-			})
-		})
+		fmt.Fprintf(&cfg, "resource \"polar_customer_seat\" %q {\n  %s_id = %q\n  %s\n}\n", f.name, f.container.Kind, f.container.ID, f.attrs)
+		checks = append(checks, statecheck.ExpectKnownValue("polar_customer_seat."+f.name, tfjsonpath.New("customer_email"), knownvalue.StringExact(f.occupantEmail)))
 	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(sub, order),
+		Steps:                    []resource.TestStep{{Config: e.config("%s", cfg.String()), ConfigStateChecks: checks}},
+	})
 }
 
 // Drift: a seat revoked out of band is planned for re-creation, then converges.
