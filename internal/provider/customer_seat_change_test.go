@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,56 +13,99 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// Every input change replaces the seat; equivalent spellings do not.
+// Every input change replaces the seat; equivalent spellings do not. One
+// configuration holds a seat per change: the first step creates them all,
+// the second changes each one, and after each step exactly the seats in
+// state are live at Polar.
 func TestAccCustomerSeat_replacementOnEachInputChange(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	seat := func(container, id, body string) string {
-		return e.config(`
-resource "polar_customer_seat" "test" {
-  %s_id = %q
-  %s
-}`, container, id, body)
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 10))
+	e.must(e.emulator().SetSeats("subscription", accSmallSubID, 2))
+	sub, small := e.subscriptionID, accSmallSubID
+	order := polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}
+	containers := []polar.Container{e.sub(), {Kind: polar.ContainerSubscription, ID: small}, order}
+	const (
+		replace = plancheck.ResourceActionDestroyBeforeCreate
+		update  = plancheck.ResourceActionUpdate
+		noop    = plancheck.ResourceActionNoop
+	)
+	changes := []struct {
+		name          string
+		before, after string // the resource's arguments
+		action        plancheck.ResourceActionType
+	}{
+		// Same mailbox as Polar compares it: no change.
+		{"respelled", `subscription_id = "` + sub + `"` + "\n  email = \"kim@acme.io\"", `subscription_id = "` + sub + `"` + "\n  email = \"kim@ACME.IO\"", noop},
+		// Empty metadata is what Polar stores when none is given: recorded, not replaced.
+		{"metadata_empty", `subscription_id = "` + sub + `"` + "\n  email = \"m1@acme.io\"", `subscription_id = "` + sub + `"` + "\n  email = \"m1@acme.io\"\n  metadata = {}", update},
+		{"metadata_added", `subscription_id = "` + sub + `"` + "\n  email = \"m2@acme.io\"\n  metadata = {}", `subscription_id = "` + sub + `"` + "\n  email = \"m2@acme.io\"\n  metadata = { a = \"1\" }", replace},
+		{"metadata_changed", `subscription_id = "` + sub + `"` + "\n  email = \"m3@acme.io\"\n  metadata = { a = \"1\" }", `subscription_id = "` + sub + `"` + "\n  email = \"m3@acme.io\"\n  metadata = { a = \"2\" }", replace},
+		{"email_changed", `subscription_id = "` + sub + `"` + "\n  email = \"lee@acme.io\"", `subscription_id = "` + sub + `"` + "\n  email = \"leo@acme.io\"", replace},
+		{"email_to_external_customer_id", `subscription_id = "` + sub + `"` + "\n  email = \"nat@acme.io\"", `subscription_id = "` + sub + `"` + "\n  external_customer_id = \"cus_carol\"", replace},
+		{"external_customer_id_to_external_member_id", `subscription_id = "` + small + `"` + "\n  external_customer_id = \"cus_carol\"", `subscription_id = "` + small + `"` + "\n  external_member_id = \"emp_erin\"", replace},
+		{"subscription_to_order", `subscription_id = "` + sub + `"` + "\n  external_member_id = \"emp_erin\"", `order_id = "` + order.ID + `"` + "\n  external_member_id = \"emp_erin\"", replace},
+		// Pending seat, immediate_claim false -> true: replaced (claimed at once).
+		{"claim_now", `order_id = "` + order.ID + `"` + "\n  email = \"pat@acme.io\"", `order_id = "` + order.ID + `"` + "\n  email = \"pat@acme.io\"\n  immediate_claim = true", replace},
+		// Claimed seat, immediate_claim true -> false: nothing to do at Polar.
+		{"claimed_stays", `order_id = "` + order.ID + `"` + "\n  email = \"quinn@acme.io\"\n  immediate_claim = true", `order_id = "` + order.ID + `"` + "\n  email = \"quinn@acme.io\"", noop},
 	}
-	replace := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionDestroyBeforeCreate)}}
-	noop := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	inPlace := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionUpdate)}}
-	var ids []string
-	// After every step exactly one seat is live at Polar: the one in state.
-	remember := func(s *terraform.State) error {
-		id, err := stateAttr(s, seatAddr, "id")
-		ids = append(ids, id)
-		live := append(e.activeSeats(e.sub()), e.activeSeats(polar.Container{Kind: polar.ContainerOrder, ID: e.orderID})...)
-		if len(live) != 1 || live[0].ID != id {
-			return fmt.Errorf("live seats %d, want exactly the one in state (%s): %+v", len(live), id, live)
+	var before, after strings.Builder
+	var checks []plancheck.PlanCheck
+	for _, c := range changes {
+		fmt.Fprintf(&before, "resource \"polar_customer_seat\" %q {\n  %s\n}\n", c.name, c.before)
+		fmt.Fprintf(&after, "resource \"polar_customer_seat\" %q {\n  %s\n}\n", c.name, c.after)
+		checks = append(checks, plancheck.ExpectResourceAction("polar_customer_seat."+c.name, c.action))
+	}
+	// liveIsState: the seats live at Polar are exactly the seats in state.
+	ids := map[string]string{}
+	liveIsState := func(s *terraform.State) error {
+		inState := map[string]string{}
+		for _, c := range changes {
+			id, err := stateAttr(s, "polar_customer_seat."+c.name, "id")
+			if err != nil {
+				return err
+			}
+			inState[id] = c.name
 		}
-		return err
+		var live []string
+		for _, c := range containers {
+			for _, seat := range e.activeSeats(c) {
+				live = append(live, seat.ID)
+				if _, ok := inState[seat.ID]; !ok {
+					return fmt.Errorf("seat %s (%s) is live at Polar but not in state", seat.ID, derefStr(seat.Email))
+				}
+			}
+		}
+		if len(live) != len(inState) {
+			return fmt.Errorf("%d seats live at Polar, %d in state", len(live), len(inState))
+		}
+		return nil
 	}
-	sub, order := e.subscriptionID, e.orderID
+	// keptUnlessReplaced: a resource that is not replaced keeps its seat. (A
+	// replaced one may get the same id back: Polar reuses a revoked row.)
+	remember := func(s *terraform.State) error {
+		for _, c := range changes {
+			ids[c.name], _ = stateAttr(s, "polar_customer_seat."+c.name, "id")
+		}
+		return nil
+	}
+	keptUnlessReplaced := func(s *terraform.State) error {
+		for _, c := range changes {
+			if id, _ := stateAttr(s, "polar_customer_seat."+c.name, "id"); c.action != replace && id != ids[c.name] {
+				return fmt.Errorf("%s: seat %s -> %s, planned %s", c.name, ids[c.name], id, c.action)
+			}
+		}
+		return nil
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(e.sub(), polar.Container{Kind: polar.ContainerOrder, ID: order}),
+		CheckDestroy:             e.checkNoActiveSeats(containers...),
 		Steps: []resource.TestStep{
-			{Config: seat("subscription", sub, `email = "kim@acme.io"`), Check: remember},
-			// Same mailbox as Polar compares it: no change.
-			{Config: seat("subscription", sub, `email = "kim@ACME.IO"`), ConfigPlanChecks: noop},
-			// Empty metadata is what Polar stores when none is given: recorded, not replaced.
-			{Config: seat("subscription", sub, "email = \"kim@acme.io\"\n  metadata = {}"), ConfigPlanChecks: inPlace, Check: remember},
-			{Config: seat("subscription", sub, "email = \"kim@acme.io\"\n  metadata = { a = \"1\" }"), ConfigPlanChecks: replace, Check: remember},
-			{Config: seat("subscription", sub, "email = \"kim@acme.io\"\n  metadata = { a = \"2\" }"), ConfigPlanChecks: replace, Check: remember},
-			{Config: seat("subscription", sub, `email = "lee@acme.io"`), ConfigPlanChecks: replace, Check: remember},
-			{Config: seat("subscription", sub, `external_customer_id = "cus_carol"`), ConfigPlanChecks: replace, Check: remember},
-			{Config: seat("subscription", sub, `external_member_id = "emp_erin"`), ConfigPlanChecks: replace, Check: remember},
-			{Config: seat("order", order, `external_member_id = "emp_erin"`), ConfigPlanChecks: replace, Check: remember},
-			// Pending seat, immediate_claim false -> true: replaced (claimed at once).
-			{Config: seat("order", order, "external_member_id = \"emp_erin\"\n  immediate_claim = true"), ConfigPlanChecks: replace, Check: remember},
-			// Claimed seat, immediate_claim true -> false: nothing to do at Polar.
-			{Config: seat("order", order, `external_member_id = "emp_erin"`), ConfigPlanChecks: noop, Check: remember},
+			{Config: e.config("%s", before.String()), Check: resource.ComposeTestCheckFunc(liveIsState, remember)},
+			{Config: e.config("%s", after.String()), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks}, Check: resource.ComposeTestCheckFunc(liveIsState, keptUnlessReplaced)},
 		},
 	})
-	if len(ids) != 10 {
-		t.Fatalf("checked %d steps, want 10", len(ids))
-	}
 }
 
 // resend_invitation re-sends in place; on a claimed seat it only warns.
