@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -163,5 +164,79 @@ func TestAccCustomerSeat_destroyWithoutRefreshChecksOwnership(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// badInput is a configuration block that terraform validate must refuse
+// with an error, in the block's own file, matching want.
+type badInput struct {
+	name   string
+	config string // the block(s); NAME is replaced by a name unique to the case
+	want   *regexp.Regexp
+}
+
+// validateRefusesEach writes every case into its own file of one
+// configuration and runs terraform validate once: each file must carry an
+// error diagnostic matching its case, nothing else may err, and the
+// emulator must see no request. One Terraform command checks the whole
+// matrix, and proves each error comes at validate time.
+func (e *accEnv) validateRefusesEach(cases []badInput) {
+	e.t.Helper()
+	run := terraformCLI(e.t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
+	dir := e.t.TempDir()
+	files := map[string]badInput{}
+	for i, c := range cases {
+		file := fmt.Sprintf("case%02d.tf", i)
+		files[file] = c
+		body := fmt.Sprintf("# %s\n%s\n", c.name, strings.ReplaceAll(c.config, "NAME", fmt.Sprintf("case%02d", i)))
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(body), 0o600); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cliHeader), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	out, _ := run(dir, "validate", "-json")
+	var result struct {
+		Diagnostics []struct {
+			Severity, Summary, Detail string
+			Range                     *struct{ Filename string }
+		}
+	}
+	// The JSON document follows the dev_overrides warning Terraform prints.
+	start := strings.Index(out, "{")
+	if start < 0 || json.Unmarshal([]byte(out[start:]), &result) != nil {
+		e.t.Fatalf("terraform validate -json printed no JSON:\n%s", out)
+	}
+	found := map[string]bool{}
+	for _, d := range result.Diagnostics {
+		if d.Severity != "error" {
+			continue
+		}
+		text := d.Summary + "\n" + d.Detail
+		if d.Range == nil {
+			e.t.Errorf("error without a place in the configuration: %s", text)
+			continue
+		}
+		c, ok := files[d.Range.Filename]
+		switch {
+		case !ok:
+			e.t.Errorf("error in %s, which holds no bad input: %s", d.Range.Filename, text)
+		case c.want.MatchString(text):
+			found[d.Range.Filename] = true
+		default:
+			e.t.Logf("case %q: another error: %s", c.name, text)
+		}
+	}
+	for file, c := range files {
+		if !found[file] {
+			e.t.Errorf("case %q: terraform validate did not refuse it with %q", c.name, c.want)
+		}
+	}
+	if e.t.Failed() {
+		e.t.Logf("terraform validate -json:\n%s", out)
+	}
+	if total, byRoute := e.requests(); total != 0 {
+		e.t.Fatalf("invalid input cost %d API calls: %v", total, byRoute)
 	}
 }

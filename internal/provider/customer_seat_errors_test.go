@@ -15,72 +15,52 @@ import (
 // Every invalid input fails at validate/plan time, names the attribute, and
 // costs zero API calls.
 func TestAccBadInputMatrix(t *testing.T) {
+	t.Parallel()
 	const sub = "0d7c5b3a-1e2f-4a6b-8c9d-2f4e6a8b0c1d"
 	eleven, big, wide := []string{}, strings.Repeat("x", 1016), strings.Repeat("é", 170)
 	for i := 0; i < 11; i++ {
 		eleven = append(eleven, fmt.Sprintf("k%d = \"v\"", i))
 	}
 	seat := func(body string) string {
-		return fmt.Sprintf("resource \"polar_customer_seat\" \"test\" {\n  %s\n}\n", body)
+		return fmt.Sprintf("resource \"polar_customer_seat\" \"NAME\" {\n  %s\n}", body)
 	}
-	cases := []struct {
-		name     string
-		provider string // extra provider arguments
-		config   string
-		want     string
-	}{
-		{"subscription_id not a uuid", "", seat(`subscription_id = "sub_123"` + "\n  email = \"a@acme.io\""), `subscription_id must be a lowercase, hyphenated version-4 UUID`},
-		{"subscription_id upper case", "", seat(`subscription_id = "0D7C5B3A-1E2F-4A6B-8C9D-2F4E6A8B0C1D"` + "\n  email = \"a@acme.io\""), `Write it in lower case`},
-		{"subscription_id version 1", "", seat(`subscription_id = "0d7c5b3a-1e2f-1a6b-8c9d-2f4e6a8b0c1d"` + "\n  email = \"a@acme.io\""), `subscription_id must be a lowercase, hyphenated version-4 UUID`},
-		{"order_id empty", "", seat(`order_id = ""` + "\n  email = \"a@acme.io\""), `order_id must be a lowercase, hyphenated version-4 UUID`},
-		{"both containers", "", seat(fmt.Sprintf("subscription_id = %q\n  order_id = %q\n  email = \"a@acme.io\"", sub, sub)), `Invalid Attribute Combination`},
-		{"no container", "", seat(`email = "a@acme.io"`), `Exactly one of these attributes must be configured: [subscription_id,order_id]`},
-		{"no recipient", "", seat(fmt.Sprintf("subscription_id = %q", sub)), `No recipient is set`},
-		{"bad email", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"nope\"", sub)), `email "nope" is not an email address Polar accepts: An email address must have an @-sign.`},
-		{"empty email", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"\"", sub)), `email "" is not an email address Polar accepts`},
-		{"special-use email domain", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@localhost\"", sub)), `is not an email address Polar accepts`},
-		{"email with customer_id", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  customer_id = %q", sub, sub)), `email, customer_id cannot be combined`},
-		{"member_id with email", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  member_id = %q", sub, sub)), `email, member_id cannot be combined`},
-		{"customer with member", "", seat(fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"c\"\n  external_member_id = \"m\"", sub)), `external_customer_id, external_member_id cannot be combined`},
-		{"both member ids", "", seat(fmt.Sprintf("subscription_id = %q\n  external_member_id = \"m\"\n  member_id = %q", sub, sub)), `external_member_id, member_id cannot be combined`},
-		{"empty external_customer_id", "", seat(fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"\"", sub)), `Attribute external_customer_id string length must be at least 1`},
-		{"customer_id not a uuid", "", seat(fmt.Sprintf("subscription_id = %q\n  customer_id = \"cus_1\"", sub)), `customer_id must be a lowercase, hyphenated UUID`},
-		{"NUL in external id", "", seat(fmt.Sprintf("subscription_id = %q\n  external_member_id = \"a\\u0000b\"", sub)), `external_member_id contains a NUL character`},
-		{"eleven metadata keys", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { %s }", sub, strings.Join(eleven, ", "))), `metadata has 11 keys; Polar allows at most 10.`},
-		{"metadata over 1024", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { k = %q }", sub, big)), `metadata serialises to 1025 characters; Polar allows at most 1024`},
-		{"non-ASCII metadata over 1024", "", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { k = %q }", sub, wide)), `metadata serialises to 1029 characters`},
-		{"unknown server", `server = "staging"`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `Attribute server value must be one of: ["production" "sandbox"], got: "staging"`},
-		{"plain http to a remote host", `server_url = "http://api.example.com"`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `server_url: "http://api.example.com" uses plain http to a host that is not loopback`},
-		{"malformed server_url", `server_url = "api.polar.sh"`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `"api.polar.sh" is not an absolute http(s) URL`},
-		{"negative requests_per_minute", `requests_per_minute = -1`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `Attribute requests_per_minute value must be between 0 and 100000, got: -1`},
-		{"empty access_token", `access_token = ""`, seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"", sub)), `Attribute access_token string length must be at least 1`},
-		{"bad data source status", "", fmt.Sprintf("data \"polar_customer_seats\" \"test\" {\n  subscription_id = %q\n  statuses = [\"active\"]\n}\n", sub), `value must be one of: ["pending" "claimed" "revoked"]`},
-		{"data source without container", "", "data \"polar_customer_seats\" \"test\" {\n}\n", `Exactly one of these attributes must be configured: [subscription_id,order_id]`},
+	// withProvider: a seat planned through its own provider configuration.
+	withProvider := func(args string) string {
+		return fmt.Sprintf("provider \"polar\" {\n  alias = \"NAME\"\n  %s\n}\n", args) +
+			seat(fmt.Sprintf("provider = polar.NAME\n  subscription_id = %q\n  email = \"a@acme.io\"", sub))
 	}
-	// One test case of many plan-only steps: each step's error is checked,
-	// and the emulator must have seen no call at all.
+	c := func(name, config, want string) badInput { return badInput{name, config, wrapped(want)} }
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		provider := fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  server_url = %q\n}\n", e.token, e.url)
-		if c.provider != "" {
-			provider = fmt.Sprintf("provider \"polar\" {\n  access_token = %q\n  %s\n}\n", e.token, c.provider)
-			if strings.Contains(c.provider, "access_token") {
-				provider = fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  %s\n}\n", e.url, c.provider)
-			}
-		}
-		steps = append(steps, resource.TestStep{
-			PreConfig:   func() { t.Logf("case %q", c.name) },
-			Config:      provider + c.config,
-			PlanOnly:    true,
-			ExpectError: wrapped(c.want),
-		})
-	}
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-	if total, byRoute := e.requests(); total != 0 {
-		t.Fatalf("invalid input cost %d API calls: %v", total, byRoute)
-	}
+	e.validateRefusesEach([]badInput{
+		c("subscription_id not a uuid", seat(`subscription_id = "sub_123"`+"\n  email = \"a@acme.io\""), `subscription_id must be a lowercase, hyphenated version-4 UUID`),
+		c("subscription_id upper case", seat(`subscription_id = "0D7C5B3A-1E2F-4A6B-8C9D-2F4E6A8B0C1D"`+"\n  email = \"a@acme.io\""), `Write it in lower case`),
+		c("subscription_id version 1", seat(`subscription_id = "0d7c5b3a-1e2f-1a6b-8c9d-2f4e6a8b0c1d"`+"\n  email = \"a@acme.io\""), `subscription_id must be a lowercase, hyphenated version-4 UUID`),
+		c("order_id empty", seat(`order_id = ""`+"\n  email = \"a@acme.io\""), `order_id must be a lowercase, hyphenated version-4 UUID`),
+		c("both containers", seat(fmt.Sprintf("subscription_id = %q\n  order_id = %q\n  email = \"a@acme.io\"", sub, sub)), `Invalid Attribute Combination`),
+		c("no container", seat(`email = "a@acme.io"`), `Exactly one of these attributes must be configured: [subscription_id,order_id]`),
+		c("no recipient", seat(fmt.Sprintf("subscription_id = %q", sub)), `No recipient is set`),
+		c("bad email", seat(fmt.Sprintf("subscription_id = %q\n  email = \"nope\"", sub)), `email "nope" is not an email address Polar accepts: An email address must have an @-sign.`),
+		c("empty email", seat(fmt.Sprintf("subscription_id = %q\n  email = \"\"", sub)), `email "" is not an email address Polar accepts`),
+		c("special-use email domain", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@localhost\"", sub)), `is not an email address Polar accepts`),
+		c("email with customer_id", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  customer_id = %q", sub, sub)), `email, customer_id cannot be combined`),
+		c("member_id with email", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  member_id = %q", sub, sub)), `email, member_id cannot be combined`),
+		c("customer with member", seat(fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"c\"\n  external_member_id = \"m\"", sub)), `external_customer_id, external_member_id cannot be combined`),
+		c("both member ids", seat(fmt.Sprintf("subscription_id = %q\n  external_member_id = \"m\"\n  member_id = %q", sub, sub)), `external_member_id, member_id cannot be combined`),
+		c("empty external_customer_id", seat(fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"\"", sub)), `Attribute external_customer_id string length must be at least 1`),
+		c("customer_id not a uuid", seat(fmt.Sprintf("subscription_id = %q\n  customer_id = \"cus_1\"", sub)), `customer_id must be a lowercase, hyphenated UUID`),
+		c("NUL in external id", seat(fmt.Sprintf("subscription_id = %q\n  external_member_id = \"a\\u0000b\"", sub)), `external_member_id contains a NUL character`),
+		c("eleven metadata keys", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { %s }", sub, strings.Join(eleven, ", "))), `metadata has 11 keys; Polar allows at most 10.`),
+		c("metadata over 1024", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { k = %q }", sub, big)), `metadata serialises to 1025 characters; Polar allows at most 1024`),
+		c("non-ASCII metadata over 1024", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  metadata = { k = %q }", sub, wide)), `metadata serialises to 1029 characters`),
+		c("unknown server", withProvider(`server = "staging"`), `Attribute server value must be one of: ["production" "sandbox"], got: "staging"`),
+		c("plain http to a remote host", withProvider(`server_url = "http://api.example.com"`), `server_url: "http://api.example.com" uses plain http to a host that is not loopback`),
+		c("malformed server_url", withProvider(`server_url = "api.polar.sh"`), `"api.polar.sh" is not an absolute http(s) URL`),
+		c("negative requests_per_minute", withProvider(`requests_per_minute = -1`), `Attribute requests_per_minute value must be between 0 and 100000, got: -1`),
+		c("empty access_token", withProvider(`access_token = ""`), `Attribute access_token string length must be at least 1`),
+		c("bad data source status", fmt.Sprintf("data \"polar_customer_seats\" \"NAME\" {\n  subscription_id = %q\n  statuses = [\"active\"]\n}", sub), `value must be one of: ["pending" "claimed" "revoked"]`),
+		c("data source without container", "data \"polar_customer_seats\" \"NAME\" {\n}", `Exactly one of these attributes must be configured: [subscription_id,order_id]`),
+	})
 }
 
 // The provider asks for the token by name when none is set.
