@@ -167,20 +167,66 @@ func TestAccCustomerSeat_destroyWithoutRefreshChecksOwnership(t *testing.T) {
 	}
 }
 
-// badInput is a configuration block that terraform validate must refuse
-// with an error, in the block's own file, matching want.
+// badInput is a configuration block that Terraform must refuse with an
+// error, in the block's own file, matching want.
 type badInput struct {
 	name   string
 	config string // the block(s); NAME is replaced by a name unique to the case
 	want   *regexp.Regexp
 }
 
-// validateRefusesEach writes every case into its own file of one
-// configuration and runs terraform validate once: each file must carry an
-// error diagnostic matching its case, nothing else may err, and the
-// emulator must see no request. One Terraform command checks the whole
-// matrix, and proves each error comes at validate time.
+// cliDiagnostic is a diagnostic of Terraform's machine-readable output.
+type cliDiagnostic struct {
+	Severity, Summary, Detail string
+	Range                     *struct{ Filename string }
+}
+
+// cliDiagnostics reads the diagnostics of `terraform validate -json` (one
+// document) or of `terraform plan -json` (one message per line).
+func cliDiagnostics(out string) ([]cliDiagnostic, bool) {
+	var doc struct {
+		Valid       *bool
+		Diagnostics []cliDiagnostic
+	}
+	// validate's document follows the dev_overrides warning.
+	if start := strings.Index(out, "{\n"); start >= 0 && json.Unmarshal([]byte(out[start:]), &doc) == nil && doc.Valid != nil {
+		return doc.Diagnostics, true
+	}
+	var diags []cliDiagnostic
+	seen := false
+	for _, line := range strings.Split(out, "\n") {
+		var msg struct {
+			Type       string
+			Diagnostic cliDiagnostic
+		}
+		if json.Unmarshal([]byte(line), &msg) != nil {
+			continue
+		}
+		seen = true
+		if msg.Type == "diagnostic" {
+			diags = append(diags, msg.Diagnostic)
+		}
+	}
+	return diags, seen
+}
+
+// validateRefusesEach checks a matrix of bad input with one terraform
+// validate, which proves each error comes at validate time; no case may
+// cost an API call.
 func (e *accEnv) validateRefusesEach(cases []badInput) {
+	e.t.Helper()
+	e.cliRefusesEach(cases, "validate", "-json")
+	if total, byRoute := e.requests(); total != 0 {
+		e.t.Fatalf("invalid input cost %d API calls: %v", total, byRoute)
+	}
+}
+
+// cliRefusesEach writes every case into its own file of one configuration
+// and runs one Terraform command (with -json) on it: each file must carry
+// an error diagnostic matching its case, and no other file may err. One
+// command checks the whole matrix. An error Terraform gives no place must
+// match exactly one case.
+func (e *accEnv) cliRefusesEach(cases []badInput, args ...string) {
 	e.t.Helper()
 	run := terraformCLI(e.t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
 	dir := e.t.TempDir()
@@ -196,26 +242,31 @@ func (e *accEnv) validateRefusesEach(cases []badInput) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cliHeader), 0o600); err != nil {
 		e.t.Fatal(err)
 	}
-	out, _ := run(dir, "validate", "-json")
-	var result struct {
-		Diagnostics []struct {
-			Severity, Summary, Detail string
-			Range                     *struct{ Filename string }
-		}
-	}
-	// The JSON document follows the dev_overrides warning Terraform prints.
-	start := strings.Index(out, "{")
-	if start < 0 || json.Unmarshal([]byte(out[start:]), &result) != nil {
-		e.t.Fatalf("terraform validate -json printed no JSON:\n%s", out)
+	out, _ := run(dir, args...)
+	diags, ok := cliDiagnostics(out)
+	if !ok {
+		e.t.Fatalf("terraform %s printed no JSON:\n%s", strings.Join(args, " "), out)
 	}
 	found := map[string]bool{}
-	for _, d := range result.Diagnostics {
+	for _, d := range diags {
 		if d.Severity != "error" {
 			continue
 		}
 		text := d.Summary + "\n" + d.Detail
 		if d.Range == nil {
-			e.t.Errorf("error without a place in the configuration: %s", text)
+			// Terraform 1.11 gives an import block's errors no place: such an
+			// error belongs to the one case it matches.
+			var matched []string
+			for file, c := range files {
+				if c.want.MatchString(text) {
+					matched = append(matched, file)
+				}
+			}
+			if len(matched) != 1 {
+				e.t.Errorf("error without a place in the configuration matches %d cases: %s", len(matched), text)
+				continue
+			}
+			found[matched[0]] = true
 			continue
 		}
 		c, ok := files[d.Range.Filename]
@@ -230,13 +281,10 @@ func (e *accEnv) validateRefusesEach(cases []badInput) {
 	}
 	for file, c := range files {
 		if !found[file] {
-			e.t.Errorf("case %q: terraform validate did not refuse it with %q", c.name, c.want)
+			e.t.Errorf("case %q: terraform %s did not refuse it with %q", c.name, args[0], c.want)
 		}
 	}
 	if e.t.Failed() {
-		e.t.Logf("terraform validate -json:\n%s", out)
-	}
-	if total, byRoute := e.requests(); total != 0 {
-		e.t.Fatalf("invalid input cost %d API calls: %v", total, byRoute)
+		e.t.Logf("terraform %s:\n%s", strings.Join(args, " "), out)
 	}
 }

@@ -114,6 +114,7 @@ func TestAccCustomerSeat_importThenPlanEmptyPerRecipientForm(t *testing.T) {
 }
 
 func TestAccCustomerSeat_importErrors(t *testing.T) {
+	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	ctx := context.Background()
@@ -124,7 +125,6 @@ func TestAccCustomerSeat_importErrors(t *testing.T) {
 	if _, err := e.client.RevokeSeat(ctx, revoked.ID); err != nil {
 		t.Fatal(err)
 	}
-	cfg := e.emailSeat("x@acme.io")
 	sub := e.subscriptionID
 	cases := []struct{ id, want string }{
 		{"nonsense", `invalid import ID "nonsense": it must have three parts`},
@@ -137,12 +137,15 @@ func TestAccCustomerSeat_importErrors(t *testing.T) {
 		{"subscription/" + sub + "/nobody@acme.io", `has no active seat for nobody@acme.io`},
 		{"subscription/" + sub + "/" + revoked.ID, `Seat ` + revoked.ID + ` of the subscription ` + sub + ` is revoked`},
 	}
-	steps := []resource.TestStep{}
+	// One plan with an import block per case: each case's error must be
+	// there, and the failed imports write nothing.
+	e.resetRequests()
+	var bad []badInput
 	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config: cfg, ResourceName: seatAddr, ImportState: true, ImportStateId: c.id,
-			ExpectError: wrapped(c.want),
-		})
+		bad = append(bad, badInput{c.id, fmt.Sprintf("import {\n  to = polar_customer_seat.NAME\n  id = %q\n}\nresource \"polar_customer_seat\" \"NAME\" {\n  subscription_id = %q\n  email = \"x@acme.io\"\n}", c.id, sub), wrapped(c.want)})
 	}
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	e.cliRefusesEach(bad, "plan", "-json")
+	if _, by := e.requests(); by["POST /v1/customer-seats"]+by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+		t.Fatalf("a failed import wrote: %v", by)
+	}
 }
