@@ -288,3 +288,31 @@ func (e *accEnv) cliRefusesEach(cases []badInput, args ...string) {
 		e.t.Logf("terraform %s:\n%s", strings.Join(args, " "), out)
 	}
 }
+
+// cliStateIDs reads the id of every resource instance from the local state
+// of a CLI working directory, by address.
+func cliStateIDs(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Mode, Type, Name string
+			Instances        []struct {
+				Attributes struct{ ID string }
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, r := range state.Resources {
+		if r.Mode == "managed" && len(r.Instances) == 1 {
+			ids[r.Type+"."+r.Name] = r.Instances[0].Attributes.ID
+		}
+	}
+	return ids
+}

@@ -16,26 +16,37 @@ import (
 )
 
 // exactlyOneSeatFor checks Polar holds exactly one active seat for email,
-// and that it is the one in state.
+// and that it is the one in state at polar_customer_seat.test.
 func (e *accEnv) exactlyOneSeatFor(email string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		var found []polar.CustomerSeat
-		for _, seat := range e.activeSeats(e.sub()) {
-			if strings.EqualFold(derefStr(seat.Email), email) {
-				found = append(found, seat)
-			}
-		}
 		id, _ := stateAttr(s, seatAddr, "id")
-		if len(found) != 1 || found[0].ID != id {
-			return fmt.Errorf("want exactly one active seat for %s, the one in state (%s); Polar has %+v", email, id, found)
-		}
-		return nil
+		return e.exactlyOneSeatIs(email, id)
 	}
 }
 
+// exactlyOneSeatIs checks Polar holds exactly one active seat for email in
+// the test subscription, the seat id.
+func (e *accEnv) exactlyOneSeatIs(email, id string) error {
+	var found []polar.CustomerSeat
+	for _, seat := range e.activeSeats(e.sub()) {
+		if strings.EqualFold(derefStr(seat.Email), email) {
+			found = append(found, seat)
+		}
+	}
+	if len(found) != 1 || found[0].ID != id {
+		return fmt.Errorf("want exactly one active seat for %s, the one in state (%s); Polar has %+v", email, id, found)
+	}
+	return nil
+}
+
 // An assignment whose outcome is unknown is checked, adopted or retried:
-// apply succeeds, exactly one seat, plan empty afterwards.
+// apply succeeds, exactly one seat, plan empty afterwards. Each fault has
+// its own emulator, reached through its own provider configuration, so
+// that one apply tries them all. (Driven by the CLI: Terraform starts a
+// provider process per configuration there, while plugin-testing's
+// in-process provider would serve every alias with the last one's client.)
 func TestAccFaults_exactlyOnceAssignment(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name      string
 		kind      string
@@ -45,42 +56,46 @@ func TestAccFaults_exactlyOnceAssignment(t *testing.T) {
 		provider  string
 		postCalls int // POST attempts the provider should need
 	}{
-		{name: "response lost after commit", kind: "drop_after_commit", times: 1, postCalls: 1},
-		{name: "502 before any side effect", kind: "status", status: 502, times: 1, postCalls: 2},
-		{name: "503 twice", kind: "status", status: 503, times: 2, postCalls: 3},
-		{name: "slow answer past the request timeout", kind: "delay", delayMS: 2500, times: 1, provider: `request_timeout = "1s"`},
+		{name: "lost_after_commit", kind: "drop_after_commit", times: 1, postCalls: 1},
+		{name: "status_502_before_any_side_effect", kind: "status", status: 502, times: 1, postCalls: 2},
+		{name: "status_503_twice", kind: "status", status: 503, times: 2, postCalls: 3},
+		{name: "slow_answer_past_the_request_timeout", kind: "delay", delayMS: 2500, times: 1, provider: `request_timeout = "1s"`},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			e := newAccEnv(t)
-			e.emulatorOnly()
-			email := "once@acme.io"
-			cfg := fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = %q\n  %s\n}\n", e.url, e.token, c.provider) + fmt.Sprintf(`
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = %q
-}`, e.subscriptionID, email)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-				Steps: []resource.TestStep{{
-					PreConfig: func() {
-						e.fault(http.MethodPost, "/v1/customer-seats", c.kind, c.status, c.times, c.delayMS)
-						e.resetRequests()
-					},
-					Config: cfg,
-					Check: resource.ComposeTestCheckFunc(e.exactlyOneSeatFor(email), func(*terraform.State) error {
-						if c.postCalls == 0 {
-							return nil
-						}
-						if _, by := e.requests(); by["POST /v1/customer-seats"] != c.postCalls {
-							return fmt.Errorf("POST attempts %d, want %d", by["POST /v1/customer-seats"], c.postCalls)
-						}
-						return nil
-					}),
-				}},
-			})
-		})
+	const email = "once@acme.io"
+	var cfg strings.Builder
+	envs := make([]*accEnv, len(cases))
+	for i, c := range cases {
+		e := newAccEnv(t)
+		e.emulatorOnly()
+		e.fault(http.MethodPost, "/v1/customer-seats", c.kind, c.status, c.times, c.delayMS)
+		envs[i] = e
+		fmt.Fprintf(&cfg, "provider \"polar\" {\n  alias = %q\n  server_url = %q\n  access_token = %q\n  %s\n}\n", c.name, e.url, e.token, c.provider)
+		fmt.Fprintf(&cfg, "resource \"polar_customer_seat\" %q {\n  provider = polar.%s\n  subscription_id = %q\n  email = %q\n}\n", c.name, c.name, e.subscriptionID, email)
+	}
+	dir, tf := envs[0].cliWorkspace(cfg.String())
+	if out, err := tf("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	ids := cliStateIDs(t, dir)
+	for i, c := range cases {
+		e := envs[i]
+		if err := e.exactlyOneSeatIs(email, ids["polar_customer_seat."+c.name]); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if _, by := e.requests(); c.postCalls != 0 && by["POST /v1/customer-seats"] != c.postCalls {
+			t.Errorf("%s: POST attempts %d, want %d", c.name, by["POST /v1/customer-seats"], c.postCalls)
+		}
+	}
+	if out, err := tf("plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("plan after apply not empty: %v\n%s", err, out)
+	}
+	if out, err := tf("destroy", "-auto-approve"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+	for i, c := range cases {
+		if err := envs[i].checkNoActiveSeats(envs[i].sub())(nil); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
 	}
 }
 
