@@ -42,6 +42,7 @@ func TestAccBadInputMatrix(t *testing.T) {
 		c("no recipient", seat(fmt.Sprintf("subscription_id = %q", sub)), `No recipient is set`),
 		c("bad email", seat(fmt.Sprintf("subscription_id = %q\n  email = \"nope\"", sub)), `email "nope" is not an email address Polar accepts: An email address must have an @-sign.`),
 		c("empty email", seat(fmt.Sprintf("subscription_id = %q\n  email = \"\"", sub)), `email "" is not an email address Polar accepts`),
+		c("emoji in the domain", seat(fmt.Sprintf("subscription_id = %q\n  email = \"bob@😀.io\"", sub)), `email "bob@😀.io" is not an email address Polar accepts: The part after the @-sign is invalid (Codepoint U+1F600 at position 1 of '😀' not allowed).`),
 		c("special-use email domain", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@localhost\"", sub)), `is not an email address Polar accepts`),
 		c("email with customer_id", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  customer_id = %q", sub, sub)), `email, customer_id cannot be combined`),
 		c("member_id with email", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  member_id = %q", sub, sub)), `email, member_id cannot be combined`),
