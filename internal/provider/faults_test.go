@@ -240,14 +240,10 @@ func TestAccFaults_refreshErrors(t *testing.T) {
 			PlanOnly:    true,
 			ExpectError: wrapped("Seat-based pricing is not enabled for this organization. Enable it in the Polar dashboard"),
 		}, {
-			// The seat survived the failed refresh.
 			PreConfig: func() {
 				e.must(e.emulator().SetSeatBasedPricing(emulator.DemoOrganizationID, true))
+				e.fault(http.MethodGet, "/v1/customer-seats", "status", 403, 1, 0)
 			},
-			Config:           cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-		}, {
-			PreConfig:   func() { e.fault(http.MethodGet, "/v1/customer-seats", "status", 403, 1, 0) },
 			Config:      cfg,
 			PlanOnly:    true,
 			ExpectError: wrapped("Cannot read seat"),
@@ -260,7 +256,8 @@ func TestAccFaults_refreshErrors(t *testing.T) {
 			PlanOnly:    true,
 			ExpectError: wrapped("Polar rejected the access token: it is missing, invalid, expired or revoked"),
 		}, {
-			// Token restored: the seat is still in state, nothing to do.
+			// Token restored: the seat survived every failed refresh, so
+			// there is nothing to do.
 			PreConfig:        func() { e.must(e.emulator().Load(saved)) },
 			Config:           cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
