@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -80,39 +81,41 @@ func TestAccMissingToken(t *testing.T) {
 }
 
 func TestAccCustomerSeat_runtimeErrors(t *testing.T) {
+	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	existing, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("nora@acme.io")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	withToken := func(token, body string) string {
-		return fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  %s\n}\n", e.url, token, body)
+	// withToken: a block planned through its own provider configuration
+	// with the given token (the CLI starts a provider per configuration).
+	withToken := func(token, block string) string {
+		return fmt.Sprintf("provider \"polar\" {\n  alias = \"NAME\"\n  server_url = %q\n  access_token = %q\n}\n", e.url, token) + block
 	}
-	cases := []struct {
-		name, config, want string
-	}{
-		{"full container", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  email = \"olga@acme.io\"", accFullSubID)),
-			fmt.Sprintf("The subscription %s has no available seat (total_seats = 0, available_seats = 0), so email = \"olga@acme.io\" cannot be assigned", accFullSubID)},
-		{"duplicate recipient prints the import command", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  email = \"NORA@acme.io\"", e.subscriptionID)),
-			fmt.Sprintf("terraform import 'polar_customer_seat.<name>' 'subscription/%s/%s'", e.subscriptionID, existing.ID)},
-		{"duplicate recipient prints the import block", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  email = \"nora@acme.io\"", e.subscriptionID)),
-			fmt.Sprintf("import { to = polar_customer_seat.<name> id = \"subscription/%s/%s\" }", e.subscriptionID, existing.ID)},
-		{"unknown customer", withToken(e.token, fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"cus_nobody\"", e.subscriptionID)),
-			`Polar did not accept external_customer_id = "cus_nobody"`},
-		{"401 invalid token", withToken("polar_oat_revoked", fmt.Sprintf("subscription_id = %q\n  email = \"pat@acme.io\"", e.subscriptionID)),
-			"Polar rejected the access token: it is missing, invalid, expired or revoked"},
-		{"403 missing write scope", withToken("polar_oat_readonly_token", fmt.Sprintf("subscription_id = %q\n  email = \"pat@acme.io\"", e.subscriptionID)),
-			"The access token lacks the scope customer_seats:write"},
-		{"403 missing read scope", fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = \"polar_oat_writeonly_token\"\n}\ndata \"polar_customer_seats\" \"test\" {\n  subscription_id = %q\n}\n", e.url, e.subscriptionID),
-			"The access token lacks the scope customer_seats:read"},
+	seat := func(body string) string {
+		return fmt.Sprintf("resource \"polar_customer_seat\" \"NAME\" {\n  provider = polar.NAME\n  %s\n}", body)
 	}
-	// One test case of failing steps (a failed apply leaves no state).
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{PreConfig: func() { t.Logf("case %q", c.name) }, Config: c.config, ExpectError: wrapped(c.want)})
-	}
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	c := func(name, config, want string) badInput { return badInput{name, config, wrapped(want)} }
+	// Refused at plan time: the plan must read the container.
+	e.cliRefusesEach([]badInput{
+		c("401 invalid token", withToken("polar_oat_revoked", seat(fmt.Sprintf("subscription_id = %q\n  email = \"pat@acme.io\"", e.subscriptionID))),
+			"Polar rejected the access token: it is missing, invalid, expired or revoked"),
+		c("403 missing read scope", withToken("polar_oat_writeonly_token", fmt.Sprintf("data \"polar_customer_seats\" \"NAME\" {\n  provider = polar.NAME\n  subscription_id = %q\n}", e.subscriptionID)),
+			"The access token lacks the scope customer_seats:read"),
+	}, "plan", "-json")
+	// Refused by Polar when the seat is assigned.
+	importHint := regexp.MustCompile(wrapped(fmt.Sprintf("terraform import 'polar_customer_seat.<name>' 'subscription/%s/%s'", e.subscriptionID, existing.ID)).String() +
+		`[\s\S]*` + wrapped(fmt.Sprintf("import { to = polar_customer_seat.<name> id = \"subscription/%s/%s\" }", e.subscriptionID, existing.ID)).String())
+	e.cliRefusesEach([]badInput{
+		c("full container", withToken(e.token, seat(fmt.Sprintf("subscription_id = %q\n  email = \"olga@acme.io\"", accFullSubID))),
+			fmt.Sprintf("The subscription %s has no available seat (total_seats = 0, available_seats = 0), so email = \"olga@acme.io\" cannot be assigned", accFullSubID)),
+		{"duplicate recipient prints the import command and block", withToken(e.token, seat(fmt.Sprintf("subscription_id = %q\n  email = \"NORA@acme.io\"", e.subscriptionID))), importHint},
+		c("unknown customer", withToken(e.token, seat(fmt.Sprintf("subscription_id = %q\n  external_customer_id = \"cus_nobody\"", e.subscriptionID))),
+			`Polar did not accept external_customer_id = "cus_nobody"`),
+		c("403 missing write scope", withToken("polar_oat_readonly_token", seat(fmt.Sprintf("subscription_id = %q\n  email = \"pat@acme.io\"", e.subscriptionID))),
+			"The access token lacks the scope customer_seats:write"),
+	}, "apply", "-auto-approve", "-json")
 	if s, _ := e.list(e.sub()).Find(existing.ID); s.Status != polar.SeatStatusPending {
 		t.Fatalf("the existing seat was touched: %+v", s)
 	}
