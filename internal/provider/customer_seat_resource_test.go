@@ -136,15 +136,12 @@ func TestAccCustomerSeat_driftRevokedOutOfBand(t *testing.T) {
 			Config: cfg,
 			Check:  captureAttr(seatAddr, "id", &seatID),
 		}, {
+			// The plan shows the drift as a seat to create; the apply makes it.
 			PreConfig: func() {
 				if _, err := e.client.RevokeSeat(context.Background(), seatID); err != nil {
 					t.Fatal(err)
 				}
 			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}, {
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
