@@ -123,104 +123,80 @@ func TestAccCustomerSeat_recipientForms(t *testing.T) {
 	})
 }
 
-// Drift: a seat revoked out of band is planned for re-creation, then converges.
-func TestAccCustomerSeat_driftRevokedOutOfBand(t *testing.T) {
-	e := newAccEnv(t)
-	email := e.email("drift")
-	cfg := e.emailSeat(email)
-	var seatID string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			Check:  captureAttr(seatAddr, "id", &seatID),
-		}, {
-			// The plan shows the drift as a seat to create; the apply makes it.
-			PreConfig: func() {
-				if _, err := e.client.RevokeSeat(context.Background(), seatID); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
-			}},
-			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending"))},
-		}},
-	})
-}
-
-// Drift: the revoked row is reused for someone else under the same id. Our
-// seat is re-created, and destroy leaves the other recipient's seat active.
-func TestAccCustomerSeat_driftReusedForAnotherRecipient(t *testing.T) {
+// Changes made outside Terraform, one seat each, in one configuration:
+//   - revoked: drift, planned for re-creation, then converges;
+//   - reused: the revoked row is given to someone else under the same id;
+//     our seat is re-created, never adopted, and destroy leaves the other
+//     recipient's seat active;
+//   - claimed: a pending seat claimed by its recipient is not drift.
+func TestAccCustomerSeat_outOfBandChanges(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	email, other := e.email("ours"), e.email("theirs")
-	cfg := e.emailSeat(email)
-	var seatID, otherID string
+	revoked, reused, claimed, other := e.email("revoked"), e.email("reused"), e.email("claimed"), e.email("other")
+	cfg := e.config(`
+resource "polar_customer_seat" "revoked" {
+  subscription_id = %[1]q
+  email           = %[2]q
+}
+resource "polar_customer_seat" "reused" {
+  subscription_id = %[1]q
+  email           = %[3]q
+}
+resource "polar_customer_seat" "claimed" {
+  subscription_id = %[1]q
+  email           = %[4]q
+}`, e.subscriptionID, revoked, reused, claimed)
+	ids := map[string]string{}
+	var otherID string
+	ctx := context.Background()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			s, ok := e.list(e.sub()).Find(otherID)
-			if !ok || s.Status == polar.SeatStatusRevoked || derefStr(s.Email) != other {
-				return fmt.Errorf("destroy touched the other recipient's seat %s: %+v", otherID, s)
+			live := e.activeSeats(e.sub())
+			if len(live) != 1 || live[0].ID != otherID || derefStr(live[0].Email) != other {
+				return fmt.Errorf("after destroy, want only the other recipient's seat %s live; Polar has %+v", otherID, live)
 			}
 			return nil
 		},
 		Steps: []resource.TestStep{{
 			Config: cfg,
-			Check:  captureAttr(seatAddr, "id", &seatID),
-		}, {
-			PreConfig: func() {
-				ctx := context.Background()
-				if _, err := e.client.RevokeSeat(ctx, seatID); err != nil {
-					t.Fatal(err)
-				}
-				s, err := e.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str(other)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if otherID = s.ID; otherID != seatID {
-					t.Fatalf("emulator did not reuse the revoked row: %s vs %s", otherID, seatID)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
-			}},
 			Check: func(s *terraform.State) error {
-				id, _ := stateAttr(s, seatAddr, "id")
-				if id == otherID {
-					return fmt.Errorf("state adopted the other recipient's seat %s", id)
+				for _, name := range []string{"revoked", "reused", "claimed"} {
+					ids[name], _ = stateAttr(s, "polar_customer_seat."+name, "id")
 				}
 				return nil
 			},
-		}},
-	})
-}
-
-// A pending seat claimed out of band is not drift.
-func TestAccCustomerSeat_claimedOutOfBandIsNotDrift(t *testing.T) {
-	e := newAccEnv(t)
-	e.emulatorOnly()
-	cfg := e.emailSeat(e.email("claim"))
-	var seatID string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			Check:  captureAttr(seatAddr, "id", &seatID),
 		}, {
 			PreConfig: func() {
-				if _, err := e.client.ClaimSeat(context.Background(), e.invitationToken(seatID)); err != nil {
-					t.Fatal(err)
+				// reused first, so that its row is the only revoked one when
+				// the other recipient is assigned.
+				_, err := e.client.RevokeSeat(ctx, ids["reused"])
+				e.must(err)
+				s, err := e.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str(other)})
+				e.must(err)
+				if otherID = s.ID; otherID != ids["reused"] {
+					t.Fatalf("emulator did not reuse the revoked row: %s vs %s", otherID, ids["reused"])
 				}
+				_, err = e.client.RevokeSeat(ctx, ids["revoked"])
+				e.must(err)
+				_, err = e.client.ClaimSeat(ctx, e.invitationToken(ids["claimed"]))
+				e.must(err)
 			},
-			Config:           cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("polar_customer_seat.revoked", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("polar_customer_seat.reused", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("polar_customer_seat.claimed", plancheck.ResourceActionNoop),
+			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
+				statecheck.ExpectKnownValue("polar_customer_seat.revoked", tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue("polar_customer_seat.claimed", tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
+			},
+			Check: func(s *terraform.State) error {
+				if id, _ := stateAttr(s, "polar_customer_seat.reused", "id"); id == otherID {
+					return fmt.Errorf("state adopted the other recipient's seat %s", id)
+				}
+				return nil
 			},
 		}},
 	})
