@@ -43,19 +43,49 @@ tool() {
 tool gotestsum gotest.tools/gotestsum@v1.13.0
 tool tfplugindocs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0
 
+# background NAME LOG COMMAND...: runs COMMAND alongside the Go tests, with
+# its output in LOG; `report` prints its line when it has finished.
+bg_names=() bg_logs=() bg_pids=()
+background() {
+  local name=$1 log=$logs/$2
+  shift 2
+  ("$@" >"$log" 2>&1; echo "$? $SECONDS" >"$log.status") &
+  bg_names+=("$name") bg_logs+=("$log") bg_pids+=($!)
+}
+report() {
+  local i rc end
+  for i in "${!bg_pids[@]}"; do
+    wait "${bg_pids[$i]}"
+    read -r rc end <"${bg_logs[$i]}.status"
+    printf '%-58s' "${bg_names[$i]}"
+    if [ "$rc" = 0 ]; then
+      printf 'ok    %3ds\n' $((end - t_bg))
+    else
+      printf 'FAIL  %3ds\n' $((end - t_bg))
+      failed+=("${bg_names[$i]}|${bg_logs[$i]}")
+    fi
+  done
+}
+
 step "download Go modules (quiet when cached)" modules.log go mod download
 step "build the provider and the emulator" build.log go build ./...
-step "examples: terraform fmt -check and validate" examples.log ./scripts/check-examples.sh
-step "docs: generated docs up to date, tfplugindocs validate" docs.log make --no-print-directory docs-check
 
-# The Go tests last, so that their failures are the last thing printed.
+# The examples and docs checks run alongside the Go tests (the acceptance
+# tests spend much of their time waiting on Terraform processes); their
+# lines follow the tests' own.
+t_bg=$SECONDS
+background "examples: terraform fmt -check and validate" examples.log ./scripts/check-examples.sh
+background "docs: generated docs up to date, tfplugindocs validate" docs.log make --no-print-directory docs-check
+
 echo "go test $GO_TEST_FLAGS: unit, emulator, acceptance (TF_ACC=1), fuzz seeds"
+echo "(examples and docs are checked at the same time; their lines follow)"
 t0=$SECONDS
 if ! TF_ACC=1 "$tools/gotestsum" --format pkgname --format-hide-empty-pkg --jsonfile "$logs/go-test.json" \
   -- $GO_TEST_FLAGS -count=1 -timeout 20m ./...; then
   failed+=("go test|$logs/go-test.json")
 fi
 echo "go test: $((SECONDS - t0))s"
+report
 
 echo
 if [ ${#failed[@]} -eq 0 ]; then
