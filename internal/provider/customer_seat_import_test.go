@@ -13,8 +13,10 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// Import by every ID form, with ImportStateVerify: a seat in a
-// subscription and one in an order, each imported by seat id and by email.
+// terraform import, with ImportStateVerify: a seat in a subscription
+// imported by seat id, one in an order by email. (Every ID form in both
+// containers is also imported through import blocks by
+// TestAccCustomerSeat_importThenPlanEmptyPerRecipientForm.)
 func TestAccCustomerSeat_importIDForms(t *testing.T) {
 	e := newAccEnv(t)
 	email := e.email("imp")
@@ -29,26 +31,27 @@ resource "polar_customer_seat" "order" {
   email    = %q
 }`, e.subscriptionID, email, e.orderID, email)
 	steps := []resource.TestStep{{Config: cfg}}
-	for _, container := range []string{"subscription", "order"} {
-		for _, byEmail := range []bool{false, true} {
-			addr := "polar_customer_seat." + container
-			steps = append(steps, resource.TestStep{
-				PreConfig:    func() { t.Logf("import %s by email=%v", addr, byEmail) },
-				ResourceName: addr,
-				ImportState:  true,
-				ImportStateIdFunc: func(s *terraform.State) (string, error) {
-					last, err := stateAttr(s, addr, "id")
-					if byEmail {
-						last = email
-					}
-					return fmt.Sprintf("%s/%s/%s", container, ids[container], last), err
-				},
-				ImportStateVerify: true,
-				// Import fills in every recipient form Polar reports; the
-				// created seat only has the configured one.
-				ImportStateVerifyIgnore: []string{"customer_id", "member_id", "external_member_id", "timeouts"},
-			})
-		}
+	for _, f := range []struct {
+		container string
+		byEmail   bool
+	}{{"subscription", false}, {"order", true}} {
+		addr := "polar_customer_seat." + f.container
+		steps = append(steps, resource.TestStep{
+			PreConfig:    func() { t.Logf("import %s by email=%v", addr, f.byEmail) },
+			ResourceName: addr,
+			ImportState:  true,
+			ImportStateIdFunc: func(s *terraform.State) (string, error) {
+				last, err := stateAttr(s, addr, "id")
+				if f.byEmail {
+					last = email
+				}
+				return fmt.Sprintf("%s/%s/%s", f.container, ids[f.container], last), err
+			},
+			ImportStateVerify: true,
+			// Import fills in every recipient form Polar reports; the
+			// created seat only has the configured one.
+			ImportStateVerifyIgnore: []string{"customer_id", "member_id", "external_member_id", "timeouts"},
+		})
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -57,9 +60,10 @@ resource "polar_customer_seat" "order" {
 	})
 }
 
-// After importing a seat, a configuration that names it by any supported
-// recipient form plans no changes. One configuration imports every form at
-// once; a recipient named in three forms holds a seat in three containers.
+// After importing a seat, by its id or by email, a configuration that names
+// it by any supported recipient form plans no changes. One configuration
+// imports every form at once; a recipient named in three forms holds a seat
+// in three containers.
 func TestAccCustomerSeat_importThenPlanEmptyPerRecipientForm(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
@@ -70,17 +74,18 @@ func TestAccCustomerSeat_importThenPlanEmptyPerRecipientForm(t *testing.T) {
 		container polar.Container
 		assign    polar.SeatAssign
 		attrs     string
-		inPlace   bool // external_customer_id: Polar never reports it; recorded by an in-place update
+		inPlace   bool   // external_customer_id: Polar never reports it; recorded by an in-place update
+		byEmail   string // the import ID names the seat by this email, not by its id
 	}{
-		{"email", sub, polar.SeatAssign{Email: str("Ivan@acme.io")}, `email = "ivan@ACME.IO"`, false},
-		{"customer_id", sub, polar.SeatAssign{CustomerID: str(accCarolCustomerID)}, fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), false},
-		{"customer_by_email", order, polar.SeatAssign{CustomerID: str(accCarolCustomerID)}, `email = "carol@acme.io"`, false},
-		{"external_customer_id", small, polar.SeatAssign{ExternalCustomerID: str("cus_carol")}, `external_customer_id = "cus_carol"`, true},
-		{"member_id", sub, polar.SeatAssign{ExternalMemberID: str("emp_erin")}, fmt.Sprintf(`member_id = %q`, accErinMemberID), false},
-		{"external_member_id", order, polar.SeatAssign{MemberID: str(accErinMemberID)}, `external_member_id = "emp_erin"`, false},
-		{"external_member_id_with_email", small, polar.SeatAssign{MemberID: str(accErinMemberID)}, "external_member_id = \"emp_erin\"\n  email = \"Erin@acme.io\"", false},
+		{"email", sub, polar.SeatAssign{Email: str("Ivan@acme.io")}, `email = "ivan@ACME.IO"`, false, "IVAN@acme.io"},
+		{"customer_id", sub, polar.SeatAssign{CustomerID: str(accCarolCustomerID)}, fmt.Sprintf(`customer_id = %q`, accCarolCustomerID), false, ""},
+		{"customer_by_email", order, polar.SeatAssign{CustomerID: str(accCarolCustomerID)}, `email = "carol@acme.io"`, false, "carol@acme.io"},
+		{"external_customer_id", small, polar.SeatAssign{ExternalCustomerID: str("cus_carol")}, `external_customer_id = "cus_carol"`, true, ""},
+		{"member_id", sub, polar.SeatAssign{ExternalMemberID: str("emp_erin")}, fmt.Sprintf(`member_id = %q`, accErinMemberID), false, ""},
+		{"external_member_id", order, polar.SeatAssign{MemberID: str(accErinMemberID)}, `external_member_id = "emp_erin"`, false, ""},
+		{"external_member_id_with_email", small, polar.SeatAssign{MemberID: str(accErinMemberID)}, "external_member_id = \"emp_erin\"\n  email = \"Erin@acme.io\"", false, ""},
 		{"immediate_claim_and_metadata", sub, polar.SeatAssign{Email: str("judy@acme.io"), ImmediateClaim: true, Metadata: map[string]any{"team": "ops"}},
-			"email = \"judy@acme.io\"\n  metadata = { team = \"ops\" }", false},
+			"email = \"judy@acme.io\"\n  metadata = { team = \"ops\" }", false, ""},
 	}
 	var cfg strings.Builder
 	var checks []plancheck.PlanCheck
@@ -95,7 +100,11 @@ func TestAccCustomerSeat_importThenPlanEmptyPerRecipientForm(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		fmt.Fprintf(&cfg, "import {\n  to = polar_customer_seat.%s\n  id = \"%s/%s/%s\"\n}\n", c.name, c.container.Kind, c.container.ID, seat.ID)
+		last := seat.ID
+		if c.byEmail != "" {
+			last = c.byEmail
+		}
+		fmt.Fprintf(&cfg, "import {\n  to = polar_customer_seat.%s\n  id = \"%s/%s/%s\"\n}\n", c.name, c.container.Kind, c.container.ID, last)
 		fmt.Fprintf(&cfg, "resource \"polar_customer_seat\" %q {\n  %s_id = %q\n  %s\n}\n", c.name, c.container.Kind, c.container.ID, c.attrs)
 		action := plancheck.ResourceActionNoop
 		if c.inPlace {
