@@ -289,8 +289,9 @@ func (e *accEnv) cliRefusesEach(cases []badInput, args ...string) {
 	}
 }
 
-// cliStateIDs reads the id of every resource instance from the local state
-// of a CLI working directory, by address.
+// cliStateIDs reads the id of every managed resource instance from the
+// local state of a CLI working directory, by address (type.name, or
+// type.name[key] for count and for_each instances).
 func cliStateIDs(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
@@ -301,6 +302,7 @@ func cliStateIDs(t *testing.T, dir string) map[string]string {
 		Resources []struct {
 			Mode, Type, Name string
 			Instances        []struct {
+				IndexKey   any `json:"index_key"`
 				Attributes struct{ ID string }
 			}
 		}
@@ -310,8 +312,18 @@ func cliStateIDs(t *testing.T, dir string) map[string]string {
 	}
 	ids := map[string]string{}
 	for _, r := range state.Resources {
-		if r.Mode == "managed" && len(r.Instances) == 1 {
-			ids[r.Type+"."+r.Name] = r.Instances[0].Attributes.ID
+		if r.Mode != "managed" {
+			continue
+		}
+		for _, in := range r.Instances {
+			addr := r.Type + "." + r.Name
+			switch k := in.IndexKey.(type) {
+			case float64:
+				addr += fmt.Sprintf("[%d]", int(k))
+			case string:
+				addr += fmt.Sprintf("[%q]", k)
+			}
+			ids[addr] = in.Attributes.ID
 		}
 	}
 	return ids

@@ -137,62 +137,56 @@ func countSeatsInState(want int) resource.TestCheckFunc {
 	}
 }
 
-// parallelCreates applies n seats on a subscription with capacity seats and
-// checks: capacity seats in state, n-capacity clear errors, state and Polar agree.
+// parallelCreates applies n seats on a subscription with capacity seats,
+// parallelism at a time, and checks: capacity seats in state, n-capacity
+// clear errors, state and Polar agree. Driven by the CLI, where the
+// parallelism is an argument of this apply alone.
 func parallelCreates(t *testing.T, n, capacity, parallelism int) {
-	run := resource.ParallelTest
-	if parallelism != 10 { // Terraform's default
-		t.Setenv("TF_CLI_ARGS_apply", fmt.Sprintf("-parallelism=%d", parallelism))
-		run = resource.Test // t.Setenv rules out t.Parallel
-	}
+	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, capacity))
-	cfg := e.config(`
+	dir, tf := e.cliWorkspace(fmt.Sprintf(`
 resource "polar_customer_seat" "team" {
   count           = %d
   subscription_id = %q
   email           = "member${count.index}@acme.io"
-}`, n, e.subscriptionID)
-	agree := func(s *terraform.State) error {
-		live := map[string]bool{}
-		for _, seat := range e.activeSeats(e.sub()) {
-			live[seat.ID] = true
-		}
-		inState := 0
-		for name, rs := range s.RootModule().Resources {
-			if strings.HasPrefix(name, "polar_customer_seat.") {
-				inState++
-				if !live[rs.Primary.ID] {
-					return fmt.Errorf("%s (%s) is in state but not live at Polar", name, rs.Primary.ID)
-				}
-			}
-		}
-		if inState != len(live) || inState != capacity {
-			return fmt.Errorf("%d seats in state, %d live at Polar, want %d", inState, len(live), capacity)
-		}
-		return nil
+}`, n, e.subscriptionID))
+	out, err := tf("apply", "-auto-approve", fmt.Sprintf("-parallelism=%d", parallelism))
+	if err == nil || !wrapped(fmt.Sprintf("The subscription %s has no available seat", e.subscriptionID)).MatchString(out) {
+		t.Fatalf("apply of %d seats on %d: want the no-available-seat error, got %v\n%s", n, capacity, err, out)
 	}
-	run(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-		Steps: []resource.TestStep{{
-			PreConfig:   e.resetRequests,
-			Config:      cfg,
-			ExpectError: wrapped(fmt.Sprintf("The subscription %s has no available seat", e.subscriptionID)),
-		}, {
-			// Failed assignments explain themselves from the shared list:
-			// list calls do not grow with the number of failures.
-			PreConfig: func() {
-				if _, by := e.requests(); by["GET /v1/customer-seats"] > 3 {
-					t.Fatalf("%d failed assignments cost %d list calls: %v", n-capacity, by["GET /v1/customer-seats"], by)
-				}
-			},
-			RefreshState:       true,
-			ExpectNonEmptyPlan: true, // the seats that did not fit are still to create
-			Check:              agree,
-		}},
-	})
+	if got := strings.Count(out, "Error: No seat available"); got != n-capacity {
+		t.Errorf("%d errors for the %d seats that did not fit:\n%s", got, n-capacity, out)
+	}
+	// Failed assignments explain themselves from the shared list: list
+	// calls do not grow with the number of failures.
+	if _, by := e.requests(); by["GET /v1/customer-seats"] > 3 {
+		t.Errorf("%d failed assignments cost %d list calls: %v", n-capacity, by["GET /v1/customer-seats"], by)
+	}
+	live := map[string]bool{}
+	for _, seat := range e.activeSeats(e.sub()) {
+		live[seat.ID] = true
+	}
+	ids := cliStateIDs(t, dir)
+	for addr, id := range ids {
+		if !live[id] {
+			t.Errorf("%s (%s) is in state but not live at Polar", addr, id)
+		}
+	}
+	if len(ids) != len(live) || len(ids) != capacity {
+		t.Errorf("%d seats in state, %d live at Polar, want %d", len(ids), len(live), capacity)
+	}
+	// The seats that did not fit are still to create; the others stay.
+	if out, _ := tf("plan"); !strings.Contains(out, fmt.Sprintf("Plan: %d to add, 0 to change, 0 to destroy.", n-capacity)) {
+		t.Errorf("the plan after the apply does not create just the %d missing seats:\n%s", n-capacity, out)
+	}
+	if out, err := tf("destroy", "-auto-approve"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+	if err := e.checkNoActiveSeats(e.sub())(nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestAccCustomerSeat_parallelCreatesOverCapacity(t *testing.T) {

@@ -179,6 +179,7 @@ func TestAccFaults_parallelApplyOverCapacity(t *testing.T) {
 // Destroy after the seat was revoked out of band and the subscription lost
 // capacity, or reused for someone else: no API write at all.
 func TestAccFaults_destroyTouchesNobodyElse(t *testing.T) {
+	t.Parallel() // its cases run in parallel with everything else
 	for _, reuse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reused=%v", reuse), func(t *testing.T) {
 			e := newAccEnv(t)

@@ -7,74 +7,74 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 )
 
 // The token never appears in plan output, error text or logs, even at
-// TF_LOG=TRACE: the test scans Terraform's and the provider's logs and every
-// command's output for the token and for its last 8 characters.
+// TF_LOG=TRACE: the test scans Terraform's log (which carries the
+// provider's) and every command's output for the token and for its last 8
+// characters. Driven by the CLI, so that TF_LOG is set for these commands
+// alone and the test runs in parallel with the others.
 func TestAccSecrets_tokenNeverLeaks(t *testing.T) {
+	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	dir := t.TempDir()
-	providerLog, cliLog := filepath.Join(dir, "provider.log"), filepath.Join(dir, "terraform.log")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_LOG_PATH", providerLog)
-	t.Setenv("TF_ACC_LOG_PATH", cliLog)
-	t.Setenv(EnvAccessToken, secretToken)
-	cfg := fmt.Sprintf(`
-provider "polar" {
-  server_url = %q
-}
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	run := terraformCLI(t, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, EnvAccessToken+"="+secretToken)
+	seat := fmt.Sprintf(`
 resource "polar_customer_seat" "test" {
   subscription_id = %q
   email           = "secret@acme.io"
 }
-`, e.url, e.subscriptionID)
-	full := cfg + fmt.Sprintf(`
+`, e.subscriptionID)
+	full := fmt.Sprintf(`
 resource "polar_customer_seat" "full" {
   subscription_id = %q
   email           = "nospace@acme.io"
 }
 `, accFullSubID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
-			}},
-		}, {
-			// An API error's text, too.
-			Config:      full,
-			ExpectError: wrapped("has no available seat"),
-		}, {
-			// And with the token in configuration rather than the environment.
-			Config: fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = %q\n}\n", e.url, secretToken) + cfg[strings.Index(cfg, "resource"):],
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectEmptyPlan(),
-			}},
-		}},
-	})
-	logs := ""
-	for _, f := range []string{providerLog, cliLog} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatalf("log %s not written: %v", f, err)
+	write := func(cfg string) {
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cliHeader+cfg), 0o600); err != nil {
+			t.Fatal(err)
 		}
-		logs += withoutHarnessEntries(string(b))
 	}
+	var outputs strings.Builder
+	tf := func(wantErr bool, args ...string) string {
+		out, err := run(dir, args...)
+		if (err != nil) != wantErr {
+			t.Fatalf("terraform %s: error %v, want error %v\n%s", strings.Join(args, " "), err, wantErr, out)
+		}
+		outputs.WriteString(out)
+		return out
+	}
+	// The token from the environment.
+	write(fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\n", e.url) + seat)
+	tf(false, "apply", "-auto-approve")
+	// An API error's text, too.
+	write(fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\n", e.url) + seat + full)
+	if out := tf(true, "apply", "-auto-approve"); !wrapped("has no available seat").MatchString(out) {
+		t.Fatalf("no capacity error in:\n%s", out)
+	}
+	// And with the token in configuration rather than the environment:
+	// the plan is empty (0 under -detailed-exitcode).
+	write(fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n  access_token = %q\n}\n", e.url, secretToken) + seat)
+	tf(false, "plan", "-detailed-exitcode")
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("log not written: %v", err)
+	}
+	logs := withoutHarnessEntries(string(b))
 	// The logs are real: the provider's debug lines and the CLI's trace are there.
 	for _, want := range []string{"Polar API call", "route=/v1/customer-seats", "[TRACE]"} {
 		if !strings.Contains(logs, want) {
 			t.Fatalf("logs do not contain %q: the scan would prove nothing", want)
 		}
 	}
-	for _, leak := range []string{secretToken, secretToken[len(secretToken)-8:]} {
-		if i := strings.Index(logs, leak); i >= 0 {
-			t.Fatalf("token leaked into the logs: …%s…", logs[max(0, i-600):min(len(logs), i+40)])
+	for what, text := range map[string]string{"the logs": logs, "the commands' output": outputs.String()} {
+		for _, leak := range []string{secretToken, secretToken[len(secretToken)-8:]} {
+			if i := strings.Index(text, leak); i >= 0 {
+				t.Fatalf("token leaked into %s: …%s…", what, text[max(0, i-600):min(len(text), i+40)])
+			}
 		}
 	}
 }
