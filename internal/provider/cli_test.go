@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
@@ -17,9 +18,13 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
+// providerBuilt reports whether a test asked for providerBinary.
+var providerBuilt atomic.Bool
+
 // providerBinary builds the provider once per test run, for the tests that
 // drive the real Terraform CLI.
 var providerBinary = sync.OnceValues(func() (string, error) {
+	providerBuilt.Store(true)
 	dir, err := os.MkdirTemp("", "polar-provider-bin")
 	if err != nil {
 		return "", err

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -65,19 +67,25 @@ func TestAccBadInputMatrix(t *testing.T) {
 	})
 }
 
-// The provider asks for the token by name when none is set.
+// The provider asks for the token by name when none is set. (CLI-driven:
+// the empty POLAR_ACCESS_TOKEN is set for this command alone.)
 func TestAccMissingToken(t *testing.T) {
+	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	t.Setenv(EnvAccessToken, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID),
-			PlanOnly:    true,
-			ExpectError: wrapped("Set access_token in the provider block or the POLAR_ACCESS_TOKEN environment variable"),
-		}},
-	})
+	run := terraformCLI(t, EnvAccessToken+"=")
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(cliHeader+"provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(dir, "plan")
+	if err == nil || !wrapped("Set access_token in the provider block or the POLAR_ACCESS_TOKEN environment variable").MatchString(out) {
+		t.Fatalf("plan without a token: %v\n%s", err, out)
+	}
+	if total, _ := e.requests(); total != 0 {
+		t.Fatalf("a plan without a token cost %d API calls", total)
+	}
 }
 
 func TestAccCustomerSeat_runtimeErrors(t *testing.T) {
