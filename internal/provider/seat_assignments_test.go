@@ -51,7 +51,8 @@ func teamSeatIDs(s *terraform.State) map[string]string {
 }
 
 // Create, an unchanged plan under another spelling, an in-place change that
-// touches only the recipients added and removed, destroy.
+// touches only the recipients added and removed, a seat revoked outside
+// Terraform assigned again, destroy.
 func TestAccSeatAssignments_lifecycle(t *testing.T) {
 	e := newAccEnv(t)
 	alice, bob, carol, dave := e.email("alice"), e.email("bob"), e.email("carol"), e.email("dave")
@@ -103,30 +104,17 @@ func TestAccSeatAssignments_lifecycle(t *testing.T) {
 				if _, by := e.requests(); by["POST /v1/customer-seats"] != 1 || by["DELETE /v1/customer-seats/{seat_id}"] != 1 {
 					return fmt.Errorf("the change made %v, want one assignment and one revoke", by)
 				}
+				first = now
 				return nil
 			},
-		}},
-	})
-}
-
-// A seat revoked outside Terraform is drift: refresh drops it with a warning
-// and the plan assigns it again; nobody else is touched.
-func TestAccSeatAssignments_driftReassigns(t *testing.T) {
-	e := newAccEnv(t)
-	alice, bob := e.email("alice"), e.email("bob")
-	var first map[string]string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-		Steps: []resource.TestStep{{
-			Config: e.team("", alice, bob),
-			Check:  func(s *terraform.State) error { first = teamSeatIDs(s); return nil },
 		}, {
+			// bob's seat revoked outside Terraform is drift: refresh drops it
+			// with a warning, the plan assigns it again, nobody else is touched.
 			PreConfig: func() {
 				_, err := e.client.RevokeSeat(context.Background(), first[bob])
 				e.must(err)
 			},
-			Config: e.team("", alice, bob),
+			Config: e.team("", alice, bob, dave),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate),
 				plancheck.ExpectUnknownValue(teamAddr, tfjsonpath.New("seats").AtMapKey(bob)),
@@ -134,8 +122,8 @@ func TestAccSeatAssignments_driftReassigns(t *testing.T) {
 			}},
 			Check: func(s *terraform.State) error {
 				now := teamSeatIDs(s)
-				if now[alice] != first[alice] || now[bob] == "" {
-					return fmt.Errorf("seats %v, first %v", now, first)
+				if now[alice] != first[alice] || now[dave] != first[dave] || now[bob] == "" {
+					return fmt.Errorf("seats %v after the drift, before %v", now, first)
 				}
 				if seat, _ := e.list(e.sub()).Find(now[bob]); !seat.Status.Active() {
 					return fmt.Errorf("bob's new seat is not active: %+v", seat)
