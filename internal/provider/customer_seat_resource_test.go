@@ -18,50 +18,23 @@ import (
 
 const seatAddr = "polar_customer_seat.test"
 
+// A seat in a subscription (pending) and one in an order (claimed at once,
+// with metadata): created, checked at Polar, revoked by destroy.
 // plugin-testing plans again after every apply, with and without refresh,
 // and fails on a non-empty plan: no step here repeats a configuration only
 // to see an empty plan.
-func TestAccCustomerSeat_subscriptionLifecycle(t *testing.T) {
+func TestAccCustomerSeat_lifecycle(t *testing.T) {
 	e := newAccEnv(t)
-	email := e.email("alice")
-	var seatID string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-		Steps: []resource.TestStep{{
-			Config:           e.emailSeat(email),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate)}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("email"), knownvalue.StringExact(email)),
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("customer_email"), knownvalue.StringExact(email)),
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("immediate_claim"), knownvalue.Bool(false)),
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("order_id"), knownvalue.Null()),
-			},
-			Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), func(*terraform.State) error {
-				s, ok := e.list(e.sub()).Find(seatID)
-				if !ok || s.Status != polar.SeatStatusPending {
-					return fmt.Errorf("seat %s not pending at Polar: %+v", seatID, s)
-				}
-				return nil
-			}),
-		}},
-	})
-	if s, ok := e.list(e.sub()).Find(seatID); !ok || s.Status != polar.SeatStatusRevoked {
-		t.Fatalf("destroy did not revoke seat %s: %+v", seatID, s)
-	}
-}
-
-func TestAccCustomerSeat_orderImmediateClaimMetadata(t *testing.T) {
-	e := newAccEnv(t)
-	email := e.email("bob")
+	alice, bob := e.email("alice"), e.email("bob")
 	order := polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}
+	const orderSeat = "polar_customer_seat.order"
+	ids := map[string]string{}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(order),
+		CheckDestroy:             e.checkNoActiveSeats(e.sub(), order),
 		Steps: []resource.TestStep{{
-			Config: e.config(`
-resource "polar_customer_seat" "test" {
+			Config: e.emailSeat(alice) + fmt.Sprintf(`
+resource "polar_customer_seat" "order" {
   order_id        = %q
   email           = %q
   immediate_claim = true
@@ -69,25 +42,43 @@ resource "polar_customer_seat" "test" {
     team = "platform"
     role = "admin"
   }
-}`, e.orderID, email),
+}`, e.orderID, bob),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(orderSeat, plancheck.ResourceActionCreate),
+			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("order_id"), knownvalue.StringExact(e.orderID)),
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("subscription_id"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("metadata"), knownvalue.MapExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("email"), knownvalue.StringExact(alice)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("customer_email"), knownvalue.StringExact(alice)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("immediate_claim"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(seatAddr, tfjsonpath.New("order_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(orderSeat, tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
+				statecheck.ExpectKnownValue(orderSeat, tfjsonpath.New("order_id"), knownvalue.StringExact(e.orderID)),
+				statecheck.ExpectKnownValue(orderSeat, tfjsonpath.New("subscription_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(orderSeat, tfjsonpath.New("metadata"), knownvalue.MapExact(map[string]knownvalue.Check{
 					"team": knownvalue.StringExact("platform"), "role": knownvalue.StringExact("admin"),
 				})),
 			},
 			Check: func(s *terraform.State) error {
-				id, _ := stateAttr(s, seatAddr, "id")
-				seat, ok := e.list(order).Find(id)
-				if !ok || seat.SeatMetadata["team"] != "platform" || seat.Status != polar.SeatStatusClaimed {
-					return fmt.Errorf("seat at Polar: %+v", seat)
+				ids["subscription"], _ = stateAttr(s, seatAddr, "id")
+				ids["order"], _ = stateAttr(s, orderSeat, "id")
+				if seat, ok := e.list(e.sub()).Find(ids["subscription"]); !ok || seat.Status != polar.SeatStatusPending {
+					return fmt.Errorf("subscription seat at Polar not pending: %+v", seat)
+				}
+				if seat, ok := e.list(order).Find(ids["order"]); !ok || seat.SeatMetadata["team"] != "platform" || seat.Status != polar.SeatStatusClaimed {
+					return fmt.Errorf("order seat at Polar: %+v", seat)
 				}
 				return nil
 			},
 		}},
 	})
+	if seat, ok := e.list(e.sub()).Find(ids["subscription"]); !ok || seat.Status != polar.SeatStatusRevoked {
+		t.Fatalf("destroy did not revoke seat %s: %+v", ids["subscription"], seat)
+	}
+	if seat, ok := e.list(order).Find(ids["order"]); !ok || seat.Status != polar.SeatStatusRevoked {
+		t.Fatalf("destroy did not revoke seat %s: %+v", ids["order"], seat)
+	}
 }
 
 // Each of Polar's recipient forms creates, plans empty, and destroys. One
