@@ -14,8 +14,6 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-const dsAddr = "data.polar_customer_seats.test"
-
 func TestAccCustomerSeatsDataSource(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
