@@ -79,11 +79,7 @@ func TestAccCustomerSeat_planWarnsWhenContainerIsFull(t *testing.T) {
 	srv, url := testsupport.Emulator(t, accFixture())
 	tf := terraformCLI(t, "POLAR_SERVER_URL="+url, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
 	dir := t.TempDir()
-	cfg := fmt.Sprintf(`terraform {
-  required_providers {
-    polar = { source = "polarsource/polar" }
-  }
-}
+	cfg := fmt.Sprintf(`
 resource "polar_customer_seat" "a" {
   subscription_id = %q
   email           = "a@acme.io"
@@ -97,9 +93,7 @@ resource "polar_customer_seat" "free" {
   email           = "c@acme.io"
 }
 `, accFullSubID, accFullSubID, emulator.DemoSubscriptionID)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeConfig(t, dir, cfg)
 	out, err := tf(dir, "plan")
 	if err != nil {
 		t.Fatalf("plan failed: %v\n%s", err, out)
@@ -132,11 +126,8 @@ func TestAccCustomerSeat_destroyWithoutRefreshChecksOwnership(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			cfg := fmt.Sprintf("terraform {\n  required_providers {\n    polar = { source = \"polarsource/polar\" }\n  }\n}\n"+
-				"resource \"polar_customer_seat\" \"mine\" {\n  subscription_id = %q\n  email = \"mine@acme.io\"\n}\n", emulator.DemoSubscriptionID)
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			cfg := fmt.Sprintf("resource \"polar_customer_seat\" \"mine\" {\n  subscription_id = %q\n  email = \"mine@acme.io\"\n}\n", emulator.DemoSubscriptionID)
+			writeConfig(t, dir, cfg)
 			if out, err := tf(dir, "apply", "-auto-approve"); err != nil {
 				t.Fatalf("apply: %v\n%s", err, out)
 			}
@@ -244,9 +235,7 @@ func (e *accEnv) cliRefusesEach(cases []badInput, args ...string) {
 			e.t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cliHeader), 0o600); err != nil {
-		e.t.Fatal(err)
-	}
+	writeConfig(e.t, dir, "")
 	out, _ := run(dir, args...)
 	diags, ok := cliDiagnostics(out)
 	if !ok {
@@ -332,4 +321,13 @@ func cliStateIDs(t *testing.T, dir string) map[string]string {
 		}
 	}
 	return ids
+}
+
+// writeConfig writes dir/main.tf: the required_providers block the CLI
+// tests need, then body.
+func writeConfig(t *testing.T, dir, body string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cliHeader+body), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -36,9 +35,7 @@ func (e *accEnv) cliWorkspace(cfg string) (dir string, tf func(args ...string) (
 	e.t.Helper()
 	run := terraformCLI(e.t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
 	dir = e.t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cliHeader+cfg), 0o600); err != nil {
-		e.t.Fatal(err)
-	}
+	writeConfig(e.t, dir, cfg)
 	return dir, func(args ...string) (string, error) { return run(dir, args...) }
 }
 
@@ -128,10 +125,8 @@ func TestAccCLI_honestPlans(t *testing.T) {
 		if out, err := tf("apply", "-auto-approve"); err != nil {
 			t.Fatalf("apply: %v\n%s", err, out)
 		}
-		cfg := cliHeader + fmt.Sprintf("resource \"polar_customer_seat\" \"a\" {\n  subscription_id = %q\n  email = \"working@acme.io\"\n  immediate_claim = true\n  metadata = { team = \"b\" }\n}\n", e.subscriptionID)
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		cfg := fmt.Sprintf("resource \"polar_customer_seat\" \"a\" {\n  subscription_id = %q\n  email = \"working@acme.io\"\n  immediate_claim = true\n  metadata = { team = \"b\" }\n}\n", e.subscriptionID)
+		writeConfig(t, dir, cfg)
 		out, err := tf("plan")
 		if err != nil {
 			t.Fatalf("plan: %v\n%s", err, out)
@@ -169,16 +164,14 @@ func TestAccCLI_interruptLeavesNoOrphans(t *testing.T) {
 	e.emulatorOnly()
 	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 60))
 	dir := t.TempDir()
-	cfg := cliHeader + fmt.Sprintf(`
+	cfg := fmt.Sprintf(`
 resource "polar_customer_seat" "team" {
   for_each        = toset([for i in range(50) : "p${i}@acme.io"])
   subscription_id = %q
   email           = each.value
 }
 `, e.subscriptionID)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeConfig(t, dir, cfg)
 	// Every assignment takes a second, so that many are in flight.
 	e.fault(http.MethodPost, "/v1/customer-seats", "delay", 0, 1000, 1000)
 	out, state := interruptedApply(t, e, dir, 5, "-parallelism=10")

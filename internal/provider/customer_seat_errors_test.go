@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -75,10 +73,8 @@ func TestAccMissingToken(t *testing.T) {
 	e.emulatorOnly()
 	run := terraformCLI(t, EnvAccessToken+"=")
 	dir := t.TempDir()
-	cfg := fmt.Sprintf(cliHeader+"provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID)
+	writeConfig(t, dir, cfg)
 	out, err := run(dir, "plan")
 	if err == nil || !wrapped("Set access_token in the provider block or the POLAR_ACCESS_TOKEN environment variable").MatchString(out) {
 		t.Fatalf("plan without a token: %v\n%s", err, out)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,15 +27,13 @@ func TestAccSeatAssignments_partialCreateNeverRevokes(t *testing.T) {
 	for i := range 7 {
 		emails = append(emails, fmt.Sprintf("%q", fmt.Sprintf("p%d@acme.io", i)))
 	}
-	cfg := cliHeader + fmt.Sprintf(`
+	cfg := fmt.Sprintf(`
 resource "polar_customer_seat_assignments" "team" {
   subscription_id = %q
   emails          = [%s]
 }
 `, emulator.DemoSubscriptionID, strings.Join(emails, ", "))
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeConfig(t, dir, cfg)
 	sub := polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
 	client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
 	if err != nil {
@@ -139,10 +135,8 @@ func TestAccSeatAssignments_removalNeverRevokesTheNextPerson(t *testing.T) {
 	}
 	dir := t.TempDir()
 	write := func(emails string) {
-		cfg := cliHeader + fmt.Sprintf("resource \"polar_customer_seat_assignments\" \"team\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", emulator.DemoSubscriptionID, emails)
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		cfg := fmt.Sprintf("resource \"polar_customer_seat_assignments\" \"team\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", emulator.DemoSubscriptionID, emails)
+		writeConfig(t, dir, cfg)
 	}
 	write(`"ann@acme.io", "bob@acme.io"`)
 	if out, err := tf(dir, "apply", "-auto-approve"); err != nil {
@@ -191,15 +185,13 @@ func TestAccSeatAssignments_interruptLeavesNoOrphans(t *testing.T) {
 	e.emulatorOnly()
 	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 60))
 	dir := t.TempDir()
-	cfg := cliHeader + fmt.Sprintf(`
+	cfg := fmt.Sprintf(`
 resource "polar_customer_seat_assignments" "team" {
   subscription_id = %q
   emails          = [for i in range(40) : "p${i}@acme.io"]
 }
 `, e.subscriptionID)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeConfig(t, dir, cfg)
 	// Every assignment takes a second, so that several are in flight.
 	e.fault(http.MethodPost, "/v1/customer-seats", "delay", 0, 1000, 1000)
 	out, state := interruptedApply(t, e, dir, 5)

@@ -34,9 +34,7 @@ resource "polar_customer_seat" "full" {
 }
 `, accFullSubID)
 	write := func(cfg string) {
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cliHeader+cfg), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeConfig(t, dir, cfg)
 	}
 	var outputs strings.Builder
 	tf := func(wantErr bool, args ...string) string {
