@@ -407,7 +407,7 @@ func (r *seatAssignmentsResource) Delete(ctx context.Context, req resource.Delet
 // recorded), and one error counts the recipients left.
 func (r *seatAssignmentsResource) assignAll(ctx context.Context, m *seatAssignmentsModel, rs []recipient) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
-	return forEach(ctx, "assigned", m.container(), rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
+	assigned, _, diags := forEach(ctx, "assigned", m.container(), rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
 		a, diags := m.newAssignment(ctx, rc)
 		if diags.HasError() {
 			return heldSeat{}, false, diags
@@ -419,29 +419,27 @@ func (r *seatAssignmentsResource) assignAll(ctx context.Context, m *seatAssignme
 		}
 		return heldSeat{recipient: rc, id: seat.ID, status: string(seat.Status)}, true, diags
 	})
+	return assigned, diags // recipients not started hold no seat
 }
 
 // revokeAll revokes each seat while it holds its recipient, seatWorkers at a
 // time. It returns the seats that may still hold their recipients.
 func (r *seatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
-	return forEach(ctx, "revoked", c, seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
-		diags := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String()})
-		return h, diags.HasError(), diags
+	held, notStarted, diags := forEach(ctx, "revoked", c, seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
+		d := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String()})
+		return h, d.HasError(), d
 	})
+	return append(held, notStarted...), diags // revokes not started: still held
 }
 
 // forEach runs fn over items with seatWorkers goroutines and gathers the
 // results fn keeps, and every diagnostic. Items not started when ctx ends
-// are skipped and counted in one error; skipped revokes (items that are
-// held seats) are returned as still held.
-func forEach[T any](ctx context.Context, verb string, c polar.Container, items []T, fn func(T) (heldSeat, bool, diag.Diagnostics)) ([]heldSeat, diag.Diagnostics) {
+// are skipped, returned, and counted in one error.
+func forEach[T any](ctx context.Context, verb string, c polar.Container, items []T, fn func(T) (heldSeat, bool, diag.Diagnostics)) (kept []heldSeat, skipped []T, diags diag.Diagnostics) {
 	var (
-		mu      sync.Mutex
-		out     []heldSeat
-		diags   diag.Diagnostics
-		skipped []T
-		wg      sync.WaitGroup
+		mu sync.Mutex
+		wg sync.WaitGroup
 	)
 	work := make(chan T)
 	for range min(seatWorkers, len(items)) {
@@ -456,7 +454,7 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 				h, keep, d := fn(it)
 				mu.Lock()
 				if keep {
-					out = append(out, h)
+					kept = append(kept, h)
 				}
 				diags.Append(d...)
 				mu.Unlock()
@@ -469,12 +467,9 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 	close(work)
 	wg.Wait()
 	if len(skipped) > 0 {
-		if held, ok := any(skipped).([]heldSeat); ok {
-			out = append(out, held...) // revokes not started: still held
-		}
 		diags.AddError(fmt.Sprintf("%d seats of the %s not %s", len(skipped), c, verb),
 			fmt.Sprintf("The operation was interrupted or ran out of time (the resource's timeouts) before %d of %d seats were %s; nothing was sent for them. "+
 				"Everything that was sent finished and is recorded in state. Run the operation again.", len(skipped), len(items), verb))
 	}
-	return out, diags
+	return kept, skipped, diags
 }
