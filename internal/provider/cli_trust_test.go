@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -14,18 +13,6 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
-
-// TestMain removes the provider binary the CLI tests built.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if !providerBuilt.Load() {
-		os.Exit(code)
-	}
-	if dir, err := providerBinary(); err == nil && strings.Contains(dir, "polar-provider-bin") {
-		_ = os.RemoveAll(dir)
-	}
-	os.Exit(code)
-}
 
 const cliHeader = "terraform {\n  required_providers {\n    polar = { source = \"polarsource/polar\" }\n  }\n}\n"
 

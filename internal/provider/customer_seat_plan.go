@@ -2,15 +2,10 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -97,19 +92,6 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// claim records the seat's recipient for the container, so that an
-// assignments resource of the same plan that would fight over it is refused.
-func (r *customerSeatResource) claim(cfg *customerSeatModel) string {
-	if r.data == nil || cfg.SubscriptionID.IsUnknown() || cfg.OrderID.IsUnknown() || (cfg.SubscriptionID.IsNull() && cfg.OrderID.IsNull()) {
-		return ""
-	}
-	key := plannedRecipient(cfg)
-	if key == "unknown" || key == "" {
-		return ""
-	}
-	return r.data.claim(cfg.container(), containerClaim{what: "a polar_customer_seat", single: true, recipients: map[string]bool{key: true}})
-}
-
 // anyRecipientConflicts reports a configured recipient value that differs
 // from a known state value: then the seat really changes hands.
 func anyRecipientConflicts(cfg, state *customerSeatModel) bool {
@@ -128,28 +110,6 @@ func recipientEquivalent(name, a, b string) bool {
 		return emailaddr.Equal(a, b)
 	}
 	return a == b
-}
-
-func metadataEquivalent(ctx context.Context, a, b types.Map) bool {
-	if a.IsUnknown() || b.IsUnknown() {
-		return false
-	}
-	var ma, mb map[string]string
-	if !a.IsNull() {
-		_ = a.ElementsAs(ctx, &ma, false)
-	}
-	if !b.IsNull() {
-		_ = b.ElementsAs(ctx, &mb, false)
-	}
-	if len(ma) != len(mb) {
-		return false
-	}
-	for k, v := range ma {
-		if w, ok := mb[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // checkContainer looks at the container of a seat planned for creation,
@@ -175,149 +135,4 @@ func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customer
 				"The assignments beyond the free seats will fail unless seats are freed earlier in the same apply (a replaced or destroyed seat) "+
 				"or more seats are bought. Pending invitations occupy seats until claimed or revoked.", planned, container, list.TotalSeats, list.AvailableSeats))
 	}
-}
-
-// plannedRecipient keys a planned creation by its recipient.
-func plannedRecipient(cfg *customerSeatModel) string {
-	for _, name := range recipientAttrs {
-		v := *cfg.recipient()[name]
-		if v.IsUnknown() {
-			return "unknown"
-		}
-		if !v.IsNull() {
-			val := v.ValueString()
-			if name == "email" {
-				val = emailaddr.Key(val)
-			}
-			return name + "=" + val
-		}
-	}
-	return ""
-}
-
-func containerPath(c polar.Container) path.Path { return path.Root(c.QueryParam()) }
-
-func nullTimeouts() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})}
-}
-
-// applySeat copies the server-set fields of a seat into the model. The
-// resource keeps what it needs to manage the seat and nothing more: every
-// attribute costs each plan time per seat (BENCHMARKS.md), and the
-// polar_customer_seats data source shows the rest (timestamps, member).
-func applySeat(m *customerSeatModel, s *polar.CustomerSeat) {
-	m.ID = types.StringValue(s.ID)
-	m.Status = types.StringValue(string(s.Status))
-	m.CustomerEmail = types.StringPointerValue(s.CustomerEmail)
-}
-
-// occupant is who holds a seat as Polar reports it, kept in the resource's
-// private state (not shown, not planned): the member, else the customer.
-// Polar reuses a revoked row's id for anyone, so ownership is decided on the
-// occupant, never on the id alone.
-type occupant struct {
-	MemberID   string `json:"member_id,omitempty"`
-	CustomerID string `json:"customer_id,omitempty"`
-}
-
-const privateOccupant = "occupant"
-
-func occupantOf(s *polar.CustomerSeat) occupant {
-	var o occupant
-	if s.MemberID != nil {
-		o.MemberID = *s.MemberID
-	}
-	if s.CustomerID != nil {
-		o.CustomerID = *s.CustomerID
-	}
-	return o
-}
-
-type privateGetter interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}
-
-type privateSetter interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}
-
-// readOccupant reads the occupant from private state; a state written
-// before the occupant was kept there has none, and the email decides.
-func readOccupant(ctx context.Context, p privateGetter) occupant {
-	var o occupant
-	if p == nil {
-		return o
-	}
-	if b, _ := p.GetKey(ctx, privateOccupant); len(b) > 0 {
-		_ = json.Unmarshal(b, &o)
-	}
-	return o
-}
-
-func writeOccupant(ctx context.Context, p privateSetter, s *polar.CustomerSeat) diag.Diagnostics {
-	b, _ := json.Marshal(occupantOf(s))
-	return p.SetKey(ctx, privateOccupant, b)
-}
-
-// metadataValue converts seat_metadata to a map of strings (non-string
-// values as JSON text). emptyIsNull maps {} to null, Polar's default.
-func metadataValue(md map[string]any, emptyIsNull bool) types.Map {
-	if len(md) == 0 && emptyIsNull {
-		return types.MapNull(types.StringType)
-	}
-	elems := map[string]attr.Value{}
-	for k, v := range md {
-		if s, ok := v.(string); ok {
-			elems[k] = types.StringValue(s)
-		} else {
-			b, _ := json.Marshal(v)
-			elems[k] = types.StringValue(string(b))
-		}
-	}
-	return types.MapValueMust(types.StringType, elems)
-}
-
-// sameOccupant reports whether the seat still holds the occupant recorded
-// for it: the member if both know it, else the email, else the customer.
-// Polar reuses revoked rows under the same id for anyone, so the id alone
-// proves nothing. A pending seat claimed out of band keeps its occupant.
-func sameOccupant(occ occupant, state *customerSeatModel, s *polar.CustomerSeat) bool {
-	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
-	switch {
-	case occ.MemberID != "" && s.MemberID != nil:
-		return occ.MemberID == *s.MemberID
-	case known(state.CustomerEmail) && s.CustomerEmail != nil:
-		return emailaddr.Equal(state.CustomerEmail.ValueString(), *s.CustomerEmail)
-	case occ.CustomerID != "" && s.CustomerID != nil:
-		return occ.CustomerID == *s.CustomerID
-	}
-	return false
-}
-
-// stateRecipient describes the recipient recorded in state, for messages.
-func recipientOf(m *customerSeatModel) string {
-	for _, name := range recipientAttrs {
-		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
-			return fmt.Sprintf("%s = %q", name, v.ValueString())
-		}
-	}
-	if !m.CustomerEmail.IsNull() {
-		return m.CustomerEmail.ValueString()
-	}
-	return "its recipient"
-}
-
-// describeOccupant names who holds a seat, for messages.
-func describeOccupant(s *polar.CustomerSeat) string {
-	switch {
-	case s.Email != nil:
-		return *s.Email
-	case s.CustomerEmail != nil:
-		return *s.CustomerEmail
-	case s.MemberID != nil:
-		return "member " + *s.MemberID
-	case s.CustomerID != nil:
-		return "customer " + *s.CustomerID
-	}
-	return "another recipient"
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -21,15 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
-)
-
-const (
-	defaultCreateTimeout = 10 * time.Minute
-	defaultDeleteTimeout = 10 * time.Minute
-	// privateAdopted marks a seat that came in by import: recipient
-	// attributes Polar never returns (external_customer_id) are then
-	// recorded from configuration instead of forcing a replacement.
-	privateAdopted = "adopted"
 )
 
 var (
@@ -391,18 +381,6 @@ func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
 	return requireConfigured(r.data, diags)
 }
 
-// requireConfigured reports whether the provider is configured, with an
-// error saying what to do when it is not.
-func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
-	if data == nil {
-		diags.AddError("Polar provider not configured",
-			"The provider configuration is not known (for example the access token comes from a resource not yet created). "+
-				"Apply that resource first, or pass the token through "+EnvAccessToken+".")
-		return false
-	}
-	return true
-}
-
 // assignRequest builds the SeatAssign body from a planned seat.
 func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign, diag.Diagnostics) {
 	var diags diag.Diagnostics
@@ -430,4 +408,27 @@ func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign,
 		}
 	}
 	return req, diags
+}
+
+// applySeat copies the server-set fields of a seat into the model. The
+// resource keeps what it needs to manage the seat and nothing more: every
+// attribute costs each plan time per seat (BENCHMARKS.md), and the
+// polar_customer_seats data source shows the rest (timestamps, member).
+func applySeat(m *customerSeatModel, s *polar.CustomerSeat) {
+	m.ID = types.StringValue(s.ID)
+	m.Status = types.StringValue(string(s.Status))
+	m.CustomerEmail = types.StringPointerValue(s.CustomerEmail)
+}
+
+// stateRecipient describes the recipient recorded in state, for messages.
+func recipientOf(m *customerSeatModel) string {
+	for _, name := range recipientAttrs {
+		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+			return fmt.Sprintf("%s = %q", name, v.ValueString())
+		}
+	}
+	if !m.CustomerEmail.IsNull() {
+		return m.CustomerEmail.ValueString()
+	}
+	return "its recipient"
 }

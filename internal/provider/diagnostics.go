@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sort"
+	"strings"
 	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -70,4 +72,22 @@ func notSentReason(err error) string {
 		return "Polar's rate limit refused it."
 	}
 	return "the operation was interrupted, timed out, or the connection could not be made before sending."
+}
+
+// containerImportHint says how to bring a seat assigned outside Terraform
+// under an assignments resource: import the whole container.
+func containerImportHint(c polar.Container, _ string) string {
+	id := containerImportID(c)
+	return fmt.Sprintf("To manage the seats that already exist, import the container, which adopts every active seat:\n\n"+
+		"  terraform import 'polar_customer_seat_assignments.<name>' '%s'\n\n"+
+		"(for a resource already in state, run terraform state rm on it first; nothing is revoked by that), or remove the recipient from this resource.", id)
+}
+
+// listed names up to ten recipients, for messages.
+func listed(rs []string) string {
+	sort.Strings(rs)
+	if len(rs) > 10 {
+		return strings.Join(rs[:10], ", ") + fmt.Sprintf(" and %d more", len(rs)-10)
+	}
+	return strings.Join(rs, ", ")
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -61,43 +60,6 @@ type providerModel struct {
 	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout    types.String `tfsdk:"request_timeout"`
-}
-
-// providerData is what resources and data sources receive from Configure.
-type providerData struct {
-	client *polar.Client
-	seats  *seatCache
-	// endpoint and tokenSource go into diagnostics: most failures are a
-	// token of another organization or environment.
-	endpoint    string
-	tokenSource string
-
-	mu sync.Mutex
-	// planned are the recipients planned for new seats in this process,
-	// per container, for the plan-time capacity warning.
-	planned map[polar.Container]map[string]bool
-	// claims are what each seat resource planned in this process manages,
-	// per container, to refuse two resources that would fight (claim).
-	claims map[polar.Container][]containerClaim
-}
-
-// planCreate records a recipient planned for a new seat and returns how
-// many distinct ones the container has so far. Unknown recipients count
-// each time.
-func (pd *providerData) planCreate(c polar.Container, recipient string) int {
-	pd.mu.Lock()
-	defer pd.mu.Unlock()
-	if pd.planned == nil {
-		pd.planned = map[polar.Container]map[string]bool{}
-	}
-	if pd.planned[c] == nil {
-		pd.planned[c] = map[string]bool{}
-	}
-	if recipient == "unknown" {
-		recipient = fmt.Sprintf("unknown#%d", len(pd.planned[c]))
-	}
-	pd.planned[c][recipient] = true
-	return len(pd.planned[c])
 }
 
 func (p *polarProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -251,7 +213,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 }
 
 func (p *polarProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewCustomerSeatResource, NewSeatAssignmentsResource}
+	return []func() resource.Resource{NewCustomerSeatResource, NewCustomerSeatAssignmentsResource}
 }
 
 // ListResources are what `terraform query` (Terraform 1.14+) can list.
@@ -292,20 +254,4 @@ func checkServerURL(raw string) error {
 		return fmt.Errorf("%q uses plain http to a host that is not loopback: the access token would travel in clear. Use https, or http only to a loopback address (127.0.0.1, ::1) or localhost", raw)
 	}
 	return nil
-}
-
-// providerDataFrom converts provider data, with "this is always a bug" wording.
-func providerDataFrom(data any, diags interface {
-	AddError(string, string)
-}) *providerData {
-	if data == nil {
-		return nil
-	}
-	pd, ok := data.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is always a bug in the provider; please report it.", data))
-		return nil
-	}
-	return pd
 }

@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,9 +13,9 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// seatAssignmentsModel is polar_customer_seat_assignments: one container
+// customerSeatAssignmentsModel is polar_customer_seat_assignments: one container
 // and the recipients that hold its seats.
-type seatAssignmentsModel struct {
+type customerSeatAssignmentsModel struct {
 	ID                types.String       `tfsdk:"id"`
 	SubscriptionID    types.String       `tfsdk:"subscription_id"`
 	OrderID           types.String       `tfsdk:"order_id"`
@@ -31,19 +29,19 @@ type seatAssignmentsModel struct {
 	Timeouts          timeouts.Value     `tfsdk:"timeouts"`
 }
 
-func (m *seatAssignmentsModel) container() polar.Container {
+func (m *customerSeatAssignmentsModel) container() polar.Container {
 	if !m.SubscriptionID.IsNull() && !m.SubscriptionID.IsUnknown() {
 		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
 	}
 	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
 }
 
-func (m *seatAssignmentsModel) containerKnown() bool {
+func (m *customerSeatAssignmentsModel) containerKnown() bool {
 	return !m.SubscriptionID.IsUnknown() && !m.OrderID.IsUnknown() && (!m.SubscriptionID.IsNull() || !m.OrderID.IsNull())
 }
 
 // sets returns the three recipient sets, in recipientForms order.
-func (m *seatAssignmentsModel) sets() []*recipientListValue {
+func (m *customerSeatAssignmentsModel) sets() []*recipientListValue {
 	return []*recipientListValue{&m.Emails, &m.MemberIDs, &m.ExternalMemberIDs}
 }
 
@@ -103,7 +101,7 @@ func (r recipient) holds(s *polar.CustomerSeat) bool {
 }
 
 // recipients reads the recipient sets; known is false while any is unknown.
-func (m *seatAssignmentsModel) recipients() (out []recipient, known bool) {
+func (m *customerSeatAssignmentsModel) recipients() (out []recipient, known bool) {
 	for i, set := range m.sets() {
 		if set.IsUnknown() {
 			return nil, false
@@ -134,7 +132,7 @@ type heldSeat struct {
 
 // held reads the seats map of a state: the recipients that hold seats, keyed
 // by recipient key.
-func (m *seatAssignmentsModel) held() map[string]heldSeat {
+func (m *customerSeatAssignmentsModel) held() map[string]heldSeat {
 	out := map[string]heldSeat{}
 	rs, _ := m.recipients()
 	elems := m.Seats.Elements()
@@ -154,7 +152,7 @@ func (m *seatAssignmentsModel) held() map[string]heldSeat {
 // setHeld writes the recipients and their seats into the model: each set
 // holds its form's recipients, spelled as given, and seats maps each to its
 // seat. A form with no recipients is null when nullEmpty (as configured).
-func (m *seatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty [3]bool) {
+func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty [3]bool) {
 	values := make([][]attr.Value, len(recipientForms))
 	entries := make(map[string]attr.Value, len(seats))
 	for _, h := range seats {
@@ -183,7 +181,7 @@ func (m *seatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty [3]bool) {
 }
 
 // nullForms says which recipient sets of a model are null.
-func (m *seatAssignmentsModel) nullForms() (out [3]bool) {
+func (m *customerSeatAssignmentsModel) nullForms() (out [3]bool) {
 	for i, set := range m.sets() {
 		out[i] = set.IsNull()
 	}
@@ -191,7 +189,7 @@ func (m *seatAssignmentsModel) nullForms() (out [3]bool) {
 }
 
 // newAssignment is the assign request for one recipient of the model.
-func (m *seatAssignmentsModel) newAssignment(ctx context.Context, r recipient) (polar.SeatAssign, diag.Diagnostics) {
+func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r recipient) (polar.SeatAssign, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	c := m.container()
 	a := polar.SeatAssign{ImmediateClaim: m.ImmediateClaim.ValueBool()}
@@ -227,13 +225,4 @@ func seatRecipient(s *polar.CustomerSeat) (recipient, bool) {
 		return recipient{form: recipientForms[1], value: *s.MemberID}, true
 	}
 	return recipient{}, false
-}
-
-// listed names up to ten recipients, for messages.
-func listed(rs []string) string {
-	sort.Strings(rs)
-	if len(rs) > 10 {
-		return strings.Join(rs[:10], ", ") + fmt.Sprintf(" and %d more", len(rs)-10)
-	}
-	return strings.Join(rs, ", ")
 }

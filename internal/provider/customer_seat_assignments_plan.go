@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,18 +28,18 @@ import (
 //     exclusive turned on.
 //
 // It reads the container with the shared list: one call per container.
-func (r *seatAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, cfg seatAssignmentsModel
+	var plan, cfg customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	creating := req.State.Raw.IsNull()
-	var state seatAssignmentsModel
+	var state customerSeatAssignmentsModel
 	if !creating {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if resp.Diagnostics.HasError() {
@@ -100,7 +99,7 @@ func (r *seatAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 // prior value in place of a configured one only when both are set; a set
 // left out of the configuration may be planned as anything (the attribute
 // is computed for this).
-func planRecipientSets(plan, cfg, state *seatAssignmentsModel, creating bool) {
+func planRecipientSets(plan, cfg, state *customerSeatAssignmentsModel, creating bool) {
 	for i, set := range plan.sets() {
 		cfgSet := *cfg.sets()[i]
 		*set = cfgSet
@@ -273,58 +272,4 @@ func (p *seatsPlan) warnings(c polar.Container, list *polar.SeatsList) diag.Diag
 				p.assigning, c, list.TotalSeats, list.AvailableSeats, activeRemoved))
 	}
 	return diags
-}
-
-// containerClaim is what one resource of a plan manages in a container.
-type containerClaim struct {
-	what       string // for messages
-	single     bool   // a polar_customer_seat
-	exclusive  bool
-	recipients map[string]bool
-}
-
-func assignmentsClaim(rs []recipient, exclusive bool) containerClaim {
-	c := containerClaim{what: "a polar_customer_seat_assignments", exclusive: exclusive, recipients: make(map[string]bool, len(rs))}
-	if exclusive {
-		c.what += " with exclusive = true"
-	}
-	for _, rc := range rs {
-		c.recipients[rc.key()] = true
-	}
-	return c
-}
-
-// claim records what a resource planned in this process manages in a
-// container and reports a conflict with one recorded before: an exclusive
-// resource shares its container with no other seat resource, and two
-// resources never manage the same recipient. Every resource of a plan is
-// planned in the same provider process, so one of two conflicting ones
-// always sees the other.
-func (pd *providerData) claim(c polar.Container, cl containerClaim) string {
-	pd.mu.Lock()
-	defer pd.mu.Unlock()
-	if pd.claims == nil {
-		pd.claims = map[polar.Container][]containerClaim{}
-	}
-	for _, other := range pd.claims[c] {
-		if cl.single && other.single {
-			continue // Polar itself refuses the second; see assignErrorDiag
-		}
-		if other.exclusive || cl.exclusive {
-			return fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
-				"revoke the other's seats on every apply, and the other would assign them again. Give the container one exclusive resource, or set exclusive = false on it.", cl.what, other.what, c)
-		}
-		var both []string
-		for key := range cl.recipients {
-			if other.recipients[key] {
-				both = append(both, strings.SplitN(key, "=", 2)[1])
-			}
-		}
-		if len(both) > 0 {
-			return fmt.Sprintf("This configuration has %s and %s for the %s that both manage %s. Polar gives a recipient one seat per container, "+
-				"so the two would fight over it. Manage each recipient in one resource.", cl.what, other.what, c, listed(both))
-		}
-	}
-	pd.claims[c] = append(pd.claims[c], cl)
-	return ""
 }

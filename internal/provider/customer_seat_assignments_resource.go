@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -26,34 +25,34 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-const defaultUpdateTimeout = 10 * time.Minute
-
 // seatWorkers is how many assignments or revokes of one resource are in
 // flight at once: enough to keep the client's pace busy while answers
 // travel; the pace itself is the client's.
 const seatWorkers = 8
 
 var (
-	_ resource.ResourceWithConfigure        = (*seatAssignmentsResource)(nil)
-	_ resource.ResourceWithImportState      = (*seatAssignmentsResource)(nil)
-	_ resource.ResourceWithModifyPlan       = (*seatAssignmentsResource)(nil)
-	_ resource.ResourceWithConfigValidators = (*seatAssignmentsResource)(nil)
-	_ resource.ResourceWithValidateConfig   = (*seatAssignmentsResource)(nil)
-	_ resource.ResourceWithIdentity         = (*seatAssignmentsResource)(nil)
+	_ resource.ResourceWithConfigure        = (*customerSeatAssignmentsResource)(nil)
+	_ resource.ResourceWithImportState      = (*customerSeatAssignmentsResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*customerSeatAssignmentsResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*customerSeatAssignmentsResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*customerSeatAssignmentsResource)(nil)
+	_ resource.ResourceWithIdentity         = (*customerSeatAssignmentsResource)(nil)
 )
 
-// NewSeatAssignmentsResource is the polar_customer_seat_assignments factory.
-func NewSeatAssignmentsResource() resource.Resource { return &seatAssignmentsResource{} }
+// NewCustomerSeatAssignmentsResource is the polar_customer_seat_assignments factory.
+func NewCustomerSeatAssignmentsResource() resource.Resource {
+	return &customerSeatAssignmentsResource{}
+}
 
-type seatAssignmentsResource struct {
+type customerSeatAssignmentsResource struct {
 	data *providerData
 }
 
-func (r *seatAssignmentsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *customerSeatAssignmentsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer_seat_assignments"
 }
 
-func (r *seatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	set := func(form *recipientForm, desc string, v ...validator.String) schema.ListAttribute {
 		return schema.ListAttribute{
@@ -129,7 +128,7 @@ func (r *seatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 // IdentitySchema: the resource is its container.
-func (r *seatAssignmentsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+func (r *customerSeatAssignmentsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"subscription_id": identityschema.StringAttribute{OptionalForImport: true, Description: "The subscription. Set this or order_id."},
@@ -138,22 +137,7 @@ func (r *seatAssignmentsResource) IdentitySchema(_ context.Context, _ resource.I
 	}
 }
 
-type containerIdentity struct {
-	SubscriptionID types.String `tfsdk:"subscription_id"`
-	OrderID        types.String `tfsdk:"order_id"`
-}
-
-func identityOf(c polar.Container) containerIdentity {
-	id := containerIdentity{SubscriptionID: types.StringNull(), OrderID: types.StringNull()}
-	if c.Kind == polar.ContainerSubscription {
-		id.SubscriptionID = types.StringValue(c.ID)
-	} else {
-		id.OrderID = types.StringValue(c.ID)
-	}
-	return id
-}
-
-func (r *seatAssignmentsResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+func (r *customerSeatAssignmentsResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("subscription_id"), path.MatchRoot("order_id")),
 	}
@@ -161,8 +145,8 @@ func (r *seatAssignmentsResource) ConfigValidators(_ context.Context) []resource
 
 // ValidateConfig refuses one recipient named twice: two spellings of one
 // email, or one value in two sets (seats is keyed by the value).
-func (r *seatAssignmentsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg seatAssignmentsModel
+func (r *customerSeatAssignmentsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -190,31 +174,20 @@ func (r *seatAssignmentsResource) ValidateConfig(ctx context.Context, req resour
 	}
 }
 
-func (r *seatAssignmentsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *customerSeatAssignmentsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *seatAssignmentsResource) configured(diags *diag.Diagnostics) bool {
+func (r *customerSeatAssignmentsResource) configured(diags *diag.Diagnostics) bool {
 	return requireConfigured(r.data, diags)
 }
 
-func (r *seatAssignmentsResource) writer() *seatWriter {
+func (r *customerSeatAssignmentsResource) writer() *seatWriter {
 	return &seatWriter{providerData: r.data, adoptHint: containerImportHint}
 }
 
-// containerImportHint says how to bring a seat assigned outside Terraform
-// under an assignments resource: import the whole container.
-func containerImportHint(c polar.Container, _ string) string {
-	id := containerImportID(c)
-	return fmt.Sprintf("To manage the seats that already exist, import the container, which adopts every active seat:\n\n"+
-		"  terraform import 'polar_customer_seat_assignments.<name>' '%s'\n\n"+
-		"(for a resource already in state, run terraform state rm on it first; nothing is revoked by that), or remove the recipient from this resource.", id)
-}
-
-func containerImportID(c polar.Container) string { return string(c.Kind) + "/" + c.ID }
-
-func (r *seatAssignmentsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan seatAssignmentsModel
+func (r *customerSeatAssignmentsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
@@ -245,8 +218,8 @@ func (r *seatAssignmentsResource) Create(ctx context.Context, req resource.Creat
 	}
 }
 
-func (r *seatAssignmentsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state seatAssignmentsModel
+func (r *customerSeatAssignmentsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -282,7 +255,7 @@ func (r *seatAssignmentsResource) Read(ctx context.Context, req resource.ReadReq
 // refreshHeld checks each seat in state against the list: kept while it is
 // active and holds its recipient, with its current status; otherwise it is
 // reported as drifted.
-func refreshHeld(state *seatAssignmentsModel, list *polar.SeatsList) (held []heldSeat, drifted []string) {
+func refreshHeld(state *customerSeatAssignmentsModel, list *polar.SeatsList) (held []heldSeat, drifted []string) {
 	rs, _ := state.recipients()
 	inState := state.held()
 	for _, rc := range rs {
@@ -328,8 +301,8 @@ func othersHolding(list *polar.SeatsList, held []heldSeat) []heldSeat {
 // Update assigns the recipients the plan adds and revokes the ones it
 // removes; the others are not touched. Revokes go first, so that the seats
 // they free can be assigned in the same apply.
-func (r *seatAssignmentsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state seatAssignmentsModel
+func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
@@ -382,8 +355,8 @@ func (r *seatAssignmentsResource) Update(ctx context.Context, req resource.Updat
 	}
 }
 
-func (r *seatAssignmentsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state seatAssignmentsModel
+func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
@@ -405,7 +378,7 @@ func (r *seatAssignmentsResource) Delete(ctx context.Context, req resource.Delet
 // errors name their recipients. Once the operation is interrupted or out of
 // time, no new assignment starts (the ones on their way finish and are
 // recorded), and one error counts the recipients left.
-func (r *seatAssignmentsResource) assignAll(ctx context.Context, m *seatAssignmentsModel, rs []recipient) ([]heldSeat, diag.Diagnostics) {
+func (r *customerSeatAssignmentsResource) assignAll(ctx context.Context, m *customerSeatAssignmentsModel, rs []recipient) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
 	assigned, _, diags := forEach(ctx, "assigned", m.container(), rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
 		a, diags := m.newAssignment(ctx, rc)
@@ -424,7 +397,7 @@ func (r *seatAssignmentsResource) assignAll(ctx context.Context, m *seatAssignme
 
 // revokeAll revokes each seat while it holds its recipient, seatWorkers at a
 // time. It returns the seats that may still hold their recipients.
-func (r *seatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat) ([]heldSeat, diag.Diagnostics) {
+func (r *customerSeatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
 	held, notStarted, diags := forEach(ctx, "revoked", c, seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
 		d := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String()})

@@ -1,0 +1,19 @@
+package provider
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestMain removes the provider binary the CLI tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if !providerBuilt.Load() {
+		os.Exit(code)
+	}
+	if dir, err := providerBinary(); err == nil && strings.Contains(dir, "polar-provider-bin") {
+		_ = os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
