@@ -14,7 +14,7 @@
 //   - Python's idna package (core.py) for UTS-46 and IDNA 2008: see idna.go.
 //
 // testdata/email-vectors.jsonl holds Polar's verdict and normal form for
-// 7,080 addresses; TestPolarVectors requires agreement on every one. When
+// 7,080 addresses; TestNormalize_vectors_polar requires agreement on every one. When
 // Polar upgrades email-validator or pydantic, regenerate the vectors and
 // re-check: that test is the contract.
 package emailaddr

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestNormalize(t *testing.T) {
+func TestNormalize_table_cases(t *testing.T) {
 	ok := map[string]string{
 		"alice@example.com":               "alice@example.com",
 		"  Alice@Example.COM ":            "Alice@example.com",

@@ -42,7 +42,7 @@ func loadVectors(t *testing.T) []vector {
 
 // Every address gets Polar's verdict and, when valid, Polar's normal form;
 // when invalid, Polar's reason.
-func TestPolarVectors(t *testing.T) {
+func TestNormalize_vectors_polar(t *testing.T) {
 	vectors := loadVectors(t)
 	if len(vectors) < 7000 {
 		t.Fatalf("only %d vectors", len(vectors))

@@ -75,7 +75,7 @@ var str = testsupport.Ptr[string]
 
 var sub = polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}
 
-func TestEveryCall(t *testing.T) {
+func TestClient_calls_everyCall(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	seat, err := h.client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(sub.ID), Email: str("Ann@Example.COM"), Metadata: map[string]any{"team": "core"}})
@@ -116,7 +116,7 @@ func TestEveryCall(t *testing.T) {
 	}
 }
 
-func TestErrorShapes(t *testing.T) {
+func TestClient_errors_shapes(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
 	full := func(f *emulator.Fixture) { zero := 0; f.Organizations[0].Subscriptions[0].Seats = &zero }
@@ -212,7 +212,7 @@ func TestErrorShapes(t *testing.T) {
 	})
 }
 
-func TestRetryRules(t *testing.T) {
+func TestClient_retries_rules(t *testing.T) {
 	ctx := context.Background()
 	t.Run("GET retries 5xx", func(t *testing.T) {
 		h := newHarness(t, nil)
@@ -382,12 +382,12 @@ func (h hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func onRequest(f func(*http.Request)) http.RoundTripper   { return hookTransport{req: f} }
 func onResponse(f func(*http.Response)) http.RoundTripper { return hookTransport{resp: f} }
 
-// TestLimiterNeverExceedsTheWindow checks what the limiter decides, on a
+// TestClient_pacing_limiterNeverExceedsTheWindow checks what the limiter decides, on a
 // made-up clock: for bursts of callers arriving at any moment, the times it
 // lets requests go never put more than n of them in any window of length
 // per (so a fixed server-side window of n per `per` is never exceeded by
 // this client alone). No real time passes, so no scheduling luck is involved.
-func TestLimiterNeverExceedsTheWindow(t *testing.T) {
+func TestClient_pacing_limiterNeverExceedsTheWindow(t *testing.T) {
 	for _, tc := range []struct {
 		n   int
 		per time.Duration
@@ -425,10 +425,10 @@ func TestLimiterNeverExceedsTheWindow(t *testing.T) {
 	}
 }
 
-// TestPacedClientUsesTheLimiter proves every request goes through the
+// TestClient_pacing_usesTheLimiter proves every request goes through the
 // limiter: with one request a minute, a second request whose deadline comes
 // before its turn fails at once, is never sent, and says so.
-func TestPacedClientUsesTheLimiter(t *testing.T) {
+func TestClient_pacing_usesTheLimiter(t *testing.T) {
 	h := newHarness(t, nil)
 	c := h.newClient(emulator.DemoToken, polar.Config{RequestsPerMinute: 1})
 	if _, err := c.ListSeats(context.Background(), sub); err != nil {
@@ -461,7 +461,7 @@ func TestPacedClientUsesTheLimiter(t *testing.T) {
 	}
 }
 
-func TestHeadersAndConfig(t *testing.T) {
+func TestClient_config_headers(t *testing.T) {
 	var got http.Header
 	var length int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -499,7 +499,7 @@ func TestHeadersAndConfig(t *testing.T) {
 	}
 }
 
-func TestRetriesAreLoggedWithoutTheToken(t *testing.T) {
+func TestClient_retries_loggedWithoutTheToken(t *testing.T) {
 	h := newHarness(t, nil)
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
@@ -518,7 +518,7 @@ func TestRetriesAreLoggedWithoutTheToken(t *testing.T) {
 
 // Plain http goes only to what is loopback by address or by the one name
 // localhost; credentials in the URL are refused without being echoed.
-func TestBaseURLTrust(t *testing.T) {
+func TestClient_config_baseURLTrust(t *testing.T) {
 	for _, bad := range []string{"http://127.0.evil.invalid", "http://127.0.0.1.nip.io:8787", "http://localhost.evil.invalid", "http://0x7f.1", "http://10.0.0.1:8080"} {
 		if _, err := polar.NewClient(polar.Config{BaseURL: bad, Token: "t"}); err == nil {
 			t.Errorf("plain http to %q accepted as loopback", bad)
@@ -536,7 +536,7 @@ func TestBaseURLTrust(t *testing.T) {
 }
 
 // Answers that are not what they claim.
-func TestAnswersThatAreNotWhatTheyClaim(t *testing.T) {
+func TestClient_decode_answersThatAreNotWhatTheyClaim(t *testing.T) {
 	serve := func(status int, ctype, body string) *polar.Client {
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", ctype)

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestDecodeErrorShapes(t *testing.T) {
+func TestError_decode_shapes(t *testing.T) {
 	cases := []struct {
 		name   string
 		status int
@@ -40,7 +40,7 @@ func TestDecodeErrorShapes(t *testing.T) {
 	}
 }
 
-func TestSanitizeStripsTokensAndTruncates(t *testing.T) {
+func TestError_sanitize_stripsTokensAndTruncates(t *testing.T) {
 	in := "failed for Authorization: Bearer polar_oat_abcdefABCDEF0123456789 and polar_oat_zzzzzzzzzzzz " + strings.Repeat("é", 600)
 	out := Sanitize(in)
 	if strings.Contains(out, "polar_oat_") || strings.Contains(out, "abcdefABCDEF") || !strings.Contains(out, "[redacted]") {

@@ -15,7 +15,7 @@ import (
 
 // Every invalid input fails at validate/plan time, names the attribute, and
 // costs zero API calls.
-func TestAccBadInputMatrix(t *testing.T) {
+func TestAccCustomerSeat_errors_badInputMatrix(t *testing.T) {
 	t.Parallel()
 	const sub = "0d7c5b3a-1e2f-4a6b-8c9d-2f4e6a8b0c1d"
 	eleven, big, wide := []string{}, strings.Repeat("x", 1016), strings.Repeat("é", 170)
@@ -65,26 +65,7 @@ func TestAccBadInputMatrix(t *testing.T) {
 	})
 }
 
-// The provider asks for the token by name when none is set. (CLI-driven:
-// the empty POLAR_ACCESS_TOKEN is set for this command alone.)
-func TestAccMissingToken(t *testing.T) {
-	t.Parallel()
-	e := newAccEnv(t)
-	e.emulatorOnly()
-	run := terraformCLI(t, EnvAccessToken+"=")
-	dir := t.TempDir()
-	cfg := fmt.Sprintf("provider \"polar\" {\n  server_url = %q\n}\nresource \"polar_customer_seat\" \"test\" {\n  subscription_id = %q\n  email = \"a@acme.io\"\n}\n", e.url, e.subscriptionID)
-	writeConfig(t, dir, cfg)
-	out, err := run(dir, "plan")
-	if err == nil || !wrapped("Set access_token in the provider block or the POLAR_ACCESS_TOKEN environment variable").MatchString(out) {
-		t.Fatalf("plan without a token: %v\n%s", err, out)
-	}
-	if total, _ := e.requests(); total != 0 {
-		t.Fatalf("a plan without a token cost %d API calls", total)
-	}
-}
-
-func TestAccCustomerSeat_runtimeErrors(t *testing.T) {
+func TestAccCustomerSeat_errors_runtime(t *testing.T) {
 	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()
@@ -193,34 +174,6 @@ resource "polar_customer_seat" "team" {
 	}
 }
 
-func TestAccCustomerSeat_parallelCreatesOverCapacity(t *testing.T) {
+func TestAccCustomerSeat_errors_parallelCreatesOverCapacity(t *testing.T) {
 	parallelCreates(t, 7, 5, 10)
-}
-
-// A token known only after apply (from another resource) neither fails nor
-// calls Polar at plan time; the apply then configures the provider and works.
-func TestAccProviderConfigUnknownAtPlan(t *testing.T) {
-	e := newAccEnv(t)
-	e.emulatorOnly()
-	cfg := fmt.Sprintf(`
-resource "terraform_data" "token" {
-  input = %q
-}
-provider "polar" {
-  server_url   = %q
-  access_token = terraform_data.token.output
-}
-resource "polar_customer_seat" "test" {
-  subscription_id = %q
-  email           = "later@acme.io"
-}
-`, e.token, e.url, e.subscriptionID)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			Check:  e.exactlyOneSeatFor("later@acme.io"),
-		}},
-	})
 }

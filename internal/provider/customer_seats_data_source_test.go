@@ -14,7 +14,7 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-func TestAccCustomerSeatsDataSource(t *testing.T) {
+func TestAccCustomerSeatsDataSource_read_basic(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	ctx := context.Background()
@@ -88,7 +88,7 @@ data "polar_customer_seats" "order" {
 }
 
 // Ties on created_at are broken by id, so the order is stable.
-func TestAccCustomerSeatsDataSource_stableOrder(t *testing.T) {
+func TestAccCustomerSeatsDataSource_read_stableOrder(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	f := accFixture()
@@ -120,7 +120,7 @@ output "ids" {
 	})
 }
 
-func TestAccCustomerSeatsDataSource_errors(t *testing.T) {
+func TestAccCustomerSeatsDataSource_errors_refused(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	resource.ParallelTest(t, resource.TestCase{

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestParseImportID(t *testing.T) {
+func TestCustomerSeat_import_parseImportID(t *testing.T) {
 	const sub = "0d7c5b3a-1e2f-4a6b-8c9d-2f4e6a8b0c1d"
 	const seat = "f0a1aa95-9f75-4605-9777-fb503d2eeb77"
 	id, err := parseImportID("subscription/" + sub + "/" + seat)

@@ -2,7 +2,7 @@ package provider
 
 import "testing"
 
-func TestQuietLogsUnlessAsked(t *testing.T) {
+func TestProvider_logging_quietUnlessAsked(t *testing.T) {
 	run := func(env map[string]string) (bool, map[string]string) {
 		set := map[string]string{}
 		quiet := QuietLogsUnlessAsked(func(k string) string { return env[k] }, func(k, v string) error { set[k] = v; return nil })

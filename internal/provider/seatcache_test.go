@@ -27,7 +27,7 @@ var demoSub = polar.Container{Kind: polar.ContainerSubscription, ID: emulator.De
 
 // Concurrent reads of one container share one request; later reads share
 // its result; another container gets its own.
-func TestSeatCacheCoalescesReads(t *testing.T) {
+func TestSeatCache_reads_coalesce(t *testing.T) {
 	cache, _, srv, url := newCacheEnv(t)
 	// Slow the list down so that the readers really overlap.
 	req, _ := http.NewRequest(http.MethodPost, url+"/__emulator/faults", strings.NewReader(`{"method":"GET","path":"/v1/customer-seats","kind":"delay","delay_ms":200}`))
@@ -60,7 +60,7 @@ func TestSeatCacheCoalescesReads(t *testing.T) {
 }
 
 // A reader whose context ends stops waiting; the shared call goes on for the others.
-func TestSeatCacheCallerCancellation(t *testing.T) {
+func TestSeatCache_reads_callerCancellation(t *testing.T) {
 	cache, _, _, _ := newCacheEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -74,7 +74,7 @@ func TestSeatCacheCallerCancellation(t *testing.T) {
 
 // Writes made through the provider keep the cached list true without a new
 // list call; Fresh starts a new one.
-func TestSeatCacheWriteThrough(t *testing.T) {
+func TestSeatCache_writes_keepTheListTrue(t *testing.T) {
 	cache, client, srv, _ := newCacheEnv(t)
 	ctx := context.Background()
 	if _, err := cache.List(ctx, demoSub); err != nil {
@@ -146,7 +146,7 @@ func gatedCacheEnv(t *testing.T) (cache *seatCache, client *polar.Client, srv *e
 
 // A list already in flight when a write happens cannot put a list older than
 // the write into the cache.
-func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
+func TestSeatCache_writes_inFlightListOlderThanAWrite(t *testing.T) {
 	cache, client, _, arrived, release := gatedCacheEnv(t)
 	ctx := context.Background()
 	done := make(chan *polar.SeatsList)
@@ -176,7 +176,7 @@ func TestSeatCacheInFlightListOlderThanAWrite(t *testing.T) {
 
 // Fresh never answers with a list whose request started before the call,
 // and the callers that wait meanwhile share one next list.
-func TestSeatCacheFreshStartsAfterTheCallAndIsShared(t *testing.T) {
+func TestSeatCache_fresh_startsAfterTheCallAndIsShared(t *testing.T) {
 	cache, _, srv, arrived, release := gatedCacheEnv(t)
 	ctx := context.Background()
 	first := cache.freshList(ctx, demoSub)

@@ -40,7 +40,7 @@ var pythonMeasuredAny = []struct {
 	{`{"int": 10000000000000000000000}`, 32},
 }
 
-func TestMetadataSizeMatchesPython(t *testing.T) {
+func TestMetadataSize_vectors_matchPython(t *testing.T) {
 	for _, c := range pythonMeasured {
 		if got := StringMapLen(c.m); got != c.len {
 			t.Errorf("StringMapLen(%q) = %d, Python says %d", c.m, got, c.len)

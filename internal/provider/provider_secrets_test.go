@@ -14,7 +14,7 @@ import (
 // provider's) and every command's output for the token and for its last 8
 // characters. Driven by the CLI, so that TF_LOG is set for these commands
 // alone and the test runs in parallel with the others.
-func TestAccSecrets_tokenNeverLeaks(t *testing.T) {
+func TestAccProvider_secrets_tokenNeverLeaks(t *testing.T) {
 	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()

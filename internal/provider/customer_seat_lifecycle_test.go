@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -13,7 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 const seatAddr = "polar_customer_seat.test"
@@ -23,7 +27,7 @@ const seatAddr = "polar_customer_seat.test"
 // plugin-testing plans again after every apply, with and without refresh,
 // and fails on a non-empty plan: no step here repeats a configuration only
 // to see an empty plan.
-func TestAccCustomerSeat_lifecycle(t *testing.T) {
+func TestAccCustomerSeat_lifecycle_basic(t *testing.T) {
 	e := newAccEnv(t)
 	alice, bob := e.email("alice"), e.email("bob")
 	order := polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}
@@ -84,7 +88,7 @@ resource "polar_customer_seat" "order" {
 // Each of Polar's recipient forms creates, plans empty, and destroys. One
 // configuration holds every form; a recipient named in two forms holds a
 // seat in two containers.
-func TestAccCustomerSeat_recipientForms(t *testing.T) {
+func TestAccCustomerSeat_lifecycle_everyRecipientForm(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly() // customer and member fixtures
 	sub, order := e.sub(), polar.Container{Kind: polar.ContainerOrder, ID: e.orderID}
@@ -120,7 +124,7 @@ func TestAccCustomerSeat_recipientForms(t *testing.T) {
 //     our seat is re-created, never adopted, and destroy leaves the other
 //     recipient's seat active;
 //   - claimed: a pending seat claimed by its recipient is not drift.
-func TestAccCustomerSeat_outOfBandChanges(t *testing.T) {
+func TestAccCustomerSeat_lifecycle_outOfBandChanges(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	revoked, reused, claimed, other := e.email("revoked"), e.email("reused"), e.email("claimed"), e.email("other")
@@ -191,4 +195,88 @@ resource "polar_customer_seat" "claimed" {
 			},
 		}},
 	})
+}
+
+// resend_invitation re-sends in place; on a claimed seat it only warns.
+func TestAccCustomerSeat_lifecycle_resendInvitation(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	cfg := func(resend, claim string) string {
+		return e.config(`
+resource "polar_customer_seat" "test" {
+  subscription_id   = %q
+  email             = "mia@acme.io"
+  resend_invitation = %q
+  immediate_claim   = %s
+}`, e.subscriptionID, resend, claim)
+	}
+	var seatID string
+	emails := func(want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if got := e.outboxEmails(seatID); got != want {
+				return fmt.Errorf("seat %s: %d invitation emails, want %d", seatID, got, want)
+			}
+			return nil
+		}
+	}
+	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionUpdate)}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg("2026-11-01", "false"), Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), emails(1))},
+			{Config: cfg("2026-11-02", "false"), ConfigPlanChecks: update, Check: resource.ComposeTestCheckFunc(
+				func(s *terraform.State) error {
+					id, _ := stateAttr(s, seatAddr, "id")
+					if id != seatID {
+						return fmt.Errorf("resend replaced the seat: %s -> %s", seatID, id)
+					}
+					return nil
+				}, emails(2))},
+			{
+				PreConfig: func() {
+					if _, err := e.client.ClaimSeat(context.Background(), e.invitationToken(seatID)); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg("2026-11-03", "false"), ConfigPlanChecks: update, Check: emails(2),
+			},
+		},
+	})
+}
+
+// State written before the resource dropped its timestamps, occupant ids and
+// member (kept in the data source; the occupant now in private state) still
+// loads: Terraform upgrades it on every plan, and unknown attributes are
+// dropped, not an error.
+func TestCustomerSeat_lifecycle_stateWithDroppedAttributesUpgrades(t *testing.T) {
+	t.Parallel()
+	_, url := testsupport.Emulator(t, nil)
+	p := newProtoEnv(t, url, emulator.DemoToken)
+	old := `{"id":"2b8e3f8a-6c1d-4e2f-9a3b-5c7d9e1f2a4b","subscription_id":"` + emulator.DemoSubscriptionID + `","order_id":null,` +
+		`"email":"alice@acme.io","external_customer_id":null,"customer_id":null,"external_member_id":null,"member_id":null,` +
+		`"metadata":null,"immediate_claim":false,"resend_invitation":null,"status":"pending","customer_email":"alice@acme.io",` +
+		`"invitation_token_expires_at":"2026-11-24T10:00:00Z","claimed_at":null,"created_at":"2026-11-23T10:00:00Z","modified_at":null,` +
+		`"occupant_customer_id":"7a1e0c2b-4d3f-4e5a-9b6c-8d7e6f5a4b3c","occupant_member_id":null,` +
+		`"member":{"id":"8b2f1d3c-5e4a-4f6b-8c7d-9e8f7a6b5c4d","email":"alice@acme.io","name":null,"external_id":null,"role":"member"},"timeouts":null}`
+	resp, err := p.server.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: "polar_customer_seat", Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(old)},
+	})
+	if err != nil || hasError(resp.Diagnostics) {
+		t.Fatalf("upgrade: %v %v", err, resp.Diagnostics)
+	}
+	typ := p.resourceType("polar_customer_seat")
+	v, err := resp.UpgradedState.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]tftypes.Value{}
+	if err := v.As(&got); err != nil {
+		t.Fatal(err)
+	}
+	if stringOf(got["id"]) != "2b8e3f8a-6c1d-4e2f-9a3b-5c7d9e1f2a4b" || stringOf(got["customer_email"]) != "alice@acme.io" {
+		t.Fatalf("upgraded state %v", got)
+	}
+	if _, ok := got["member"]; ok {
+		t.Fatal("member is still in the schema")
+	}
 }

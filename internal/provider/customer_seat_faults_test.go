@@ -2,11 +2,17 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -45,7 +51,7 @@ func (e *accEnv) exactlyOneSeatIs(email, id string) error {
 // that one apply tries them all. (Driven by the CLI: Terraform starts a
 // provider process per configuration there, while plugin-testing's
 // in-process provider would serve every alias with the last one's client.)
-func TestAccFaults_exactlyOnceAssignment(t *testing.T) {
+func TestAccCustomerSeat_faults_exactlyOnceAssignment(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name      string
@@ -101,7 +107,7 @@ func TestAccFaults_exactlyOnceAssignment(t *testing.T) {
 
 // A revoke whose response is lost is not repeated blindly: the seat is
 // looked at again, found revoked, and destroy succeeds; revoked once.
-func TestAccFaults_revokeResponseLost(t *testing.T) {
+func TestAccCustomerSeat_faults_revokeResponseLost(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	var seatID string
@@ -136,7 +142,7 @@ func TestAccFaults_revokeResponseLost(t *testing.T) {
 }
 
 // A seat assigned in an apply that fails elsewhere is kept in state.
-func TestAccFaults_seatKeptWhenApplyFails(t *testing.T) {
+func TestAccCustomerSeat_faults_seatKeptWhenApplyFails(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	cfg := e.config(`
@@ -172,13 +178,13 @@ resource "polar_customer_seat" "fails" {
 }
 
 // Parallel applies: 20 seats on a 10-seat subscription with -parallelism=20.
-func TestAccFaults_parallelApplyOverCapacity(t *testing.T) {
+func TestAccCustomerSeat_faults_parallelApplyOverCapacity(t *testing.T) {
 	parallelCreates(t, 20, 10, 20)
 }
 
 // Destroy after the seat was revoked out of band and the subscription lost
 // capacity, or reused for someone else: no API write at all.
-func TestAccFaults_destroyTouchesNobodyElse(t *testing.T) {
+func TestAccCustomerSeat_faults_destroyTouchesNobodyElse(t *testing.T) {
 	t.Parallel() // its cases run in parallel with everything else
 	for _, reuse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reused=%v", reuse), func(t *testing.T) {
@@ -224,7 +230,7 @@ func TestAccFaults_destroyTouchesNobodyElse(t *testing.T) {
 }
 
 // Refresh errors say which and what to do; only a 404 removes seats.
-func TestAccFaults_refreshErrors(t *testing.T) {
+func TestAccCustomerSeat_faults_refreshErrors(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	cfg := e.emailSeat("refresh@acme.io")
@@ -264,4 +270,182 @@ func TestAccFaults_refreshErrors(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
 	})
+}
+
+// Ctrl-C during a large apply: every assignment Polar applied is in state,
+// and nothing in state is missing from Polar. (Before, seats assigned by
+// requests in flight were left out of state.)
+func TestAccCustomerSeat_faults_interruptLeavesNoOrphans(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 60))
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(`
+resource "polar_customer_seat" "team" {
+  for_each        = toset([for i in range(50) : "p${i}@acme.io"])
+  subscription_id = %q
+  email           = each.value
+}
+`, e.subscriptionID)
+	writeConfig(t, dir, cfg)
+	// Every assignment takes a second, so that many are in flight.
+	e.fault(http.MethodPost, "/v1/customer-seats", "delay", 0, 1000, 1000)
+	out, state := interruptedApply(t, e, dir, 5, "-parallelism=10")
+	assertNoOrphans(t, e, state, 50, out)
+}
+
+// interruptedApply runs terraform apply in dir and sends Ctrl-C (SIGINT to
+// the process group, as a terminal does) once Polar has received `after`
+// assignments. It returns the output and `terraform show -json`.
+func interruptedApply(t *testing.T, e *accEnv, dir string, after int, args ...string) (string, []byte) {
+	t.Helper()
+	tf := terraformCommand(t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
+	cmd := tf(dir, append([]string{"apply", "-auto-approve"}, args...)...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	// Its own process group, as a shell gives a foreground job: Ctrl-C in a
+	// terminal signals the whole group, the provider process included.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, by := e.requests(); by["POST /v1/customer-seats"] >= after {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("apply sent no assignments:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait() // an interrupted apply exits non-zero
+	if !strings.Contains(out.String(), "Interrupt received") {
+		t.Fatalf("terraform did not see the interrupt:\n%s", out.String())
+	}
+	show := tf(dir, "show", "-json")
+	show.Args = show.Args[:len(show.Args)-1] // show -json takes no -no-color
+	state, err := show.Output()
+	if err != nil {
+		t.Fatalf("terraform show: %v\n%s", err, out.String())
+	}
+	return out.String(), state
+}
+
+// assertNoOrphans checks, after an interrupted apply of total seats, that
+// every seat active at Polar is in state (`terraform show -json`: a seat
+// resource's id, or an assignments resource's seats) and the reverse, and
+// that the interrupt came in time to prove something.
+func assertNoOrphans(t *testing.T, e *accEnv, state []byte, total int, out string) {
+	t.Helper()
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Values struct {
+						ID    string `json:"id"`
+						Seats map[string]struct {
+							ID string `json:"id"`
+						} `json:"seats"`
+					} `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(state, &doc); err != nil {
+		t.Fatal(err)
+	}
+	inState := map[string]bool{}
+	for _, r := range doc.Values.RootModule.Resources {
+		if r.Values.Seats == nil {
+			inState[r.Values.ID] = true
+		}
+		for _, s := range r.Values.Seats {
+			inState[s.ID] = true
+		}
+	}
+	active := e.activeSeats(e.sub())
+	var orphans []string
+	for _, s := range active {
+		if !inState[s.ID] {
+			orphans = append(orphans, derefStr(s.Email))
+		}
+	}
+	if len(orphans) > 0 || len(inState) != len(active) || len(active) == 0 || len(active) == total {
+		t.Fatalf("after Ctrl-C: %d seats in Polar, %d in state, orphans %v (an interrupt that assigned none or all %d proves nothing)\n%s",
+			len(active), len(inState), orphans, total, out)
+	}
+	t.Logf("interrupted after %d of %d assignments, 0 orphans", len(active), total)
+}
+
+// Terraform asks the provider to stop (Ctrl-C) while an assignment is on its
+// way: the request runs to its answer and the seat is recorded in the new
+// state, so nothing is orphaned. (Before, the request was cancelled and the
+// seat, applied by Polar a moment later, was in Polar but not in state.)
+func TestCustomerSeat_faults_stopDuringAssignRecordsTheSeat(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
+	emu, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *protoEnv
+	listed := make(chan struct{}, 10)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/customer-seats" {
+			if _, err := p.server.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err != nil {
+				t.Error(err)
+			}
+			select {
+			case <-r.Context().Done():
+				// The client gave up on a request Polar is applying:
+				// Polar finishes it after the client has looked.
+				<-listed
+			case <-time.After(time.Second):
+				// The client still waits for its answer.
+			}
+			emu.ServeHTTP(w, r)
+			return
+		}
+		emu.ServeHTTP(w, r)
+		if r.Method == http.MethodGet {
+			listed <- struct{}{}
+		}
+	}))
+	defer ts.Close()
+	p = newProtoEnv(t, ts.URL, emulator.DemoToken)
+	typ := p.resourceType("polar_customer_seat")
+	cfg := p.value(typ, map[string]tftypes.Value{
+		"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID),
+		"email":           tftypes.NewValue(tftypes.String, "stop@acme.io"),
+		"immediate_claim": tftypes.NewValue(tftypes.Bool, false),
+	})
+	resp := p.create(context.Background(), "polar_customer_seat", cfg)
+	if hasError(resp.Diagnostics) || resp.NewState == nil {
+		t.Fatalf("apply after stop: %v", resp.Diagnostics)
+	}
+	state, err := resp.NewState.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := attrs["id"].As(&id); err != nil || id == "" {
+		t.Fatalf("no seat id in the new state: %v", state)
+	}
+	client, _ := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken})
+	list, err := client.ListSeats(context.Background(), polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Seats) != 1 || list.Seats[0].ID != id {
+		t.Fatalf("Polar has %+v, state has %s", list.Seats, id)
+	}
 }

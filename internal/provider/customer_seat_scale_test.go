@@ -10,7 +10,7 @@ import (
 // A plan over N seats in C containers lists each container once: the reads
 // of one container coalesce into one GET /v1/customer-seats. Driven by the
 // CLI so that exactly one plan is counted.
-func TestAccScale_planListsEachContainerOnce(t *testing.T) {
+func TestAccCustomerSeat_scale_planListsEachContainerOnce(t *testing.T) {
 	t.Parallel()
 	e := newAccEnv(t)
 	e.emulatorOnly()

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -40,7 +38,7 @@ func (e *accEnv) seatHeldBy(email string) error {
 // the next person: the provider looks at the row instead of repeating the
 // revoke, and leaves the new occupant's seat alone. (Before, the DELETE was
 // retried blindly and revoked the next person.)
-func TestAccTrust_lostRevokeAnswerNeverRevokesTheNextPerson(t *testing.T) {
+func TestAccCustomerSeat_trust_lostRevokeAnswerNeverRevokesTheNextPerson(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	var fired atomic.Bool
@@ -81,7 +79,7 @@ func TestAccTrust_lostRevokeAnswerNeverRevokesTheNextPerson(t *testing.T) {
 // A container that answers 404 — a token of another organization, sandbox vs
 // production — is an error that says what to check; state keeps every seat.
 // (Before, refresh emptied state and destroy "succeeded" with 0 destroyed.)
-func TestAccTrust_containerNotFoundKeepsState(t *testing.T) {
+func TestAccCustomerSeat_trust_containerNotFoundKeepsState(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	cfg := e.emailSeat(e.email("kept"))
@@ -117,7 +115,7 @@ func TestAccTrust_containerNotFoundKeepsState(t *testing.T) {
 
 // A plan that could not check anything fails: a wrong token, or a server
 // that does not answer. (Before, both planned clean.)
-func TestAccTrust_planThatCannotCheckFails(t *testing.T) {
+func TestAccCustomerSeat_trust_planThatCannotCheckFails(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -144,7 +142,7 @@ func TestAccTrust_planThatCannotCheckFails(t *testing.T) {
 // After a 502 on assign, a seat that someone else assigned to the same
 // person moments later is not adopted: Polar assigned it after our request
 // was answered. (Before, it was adopted silently and two states held it.)
-func TestAccTrust_noAdoptionWithoutEvidence(t *testing.T) {
+func TestAccCustomerSeat_trust_noAdoptionWithoutEvidence(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	email := "twice@acme.io"
@@ -174,7 +172,7 @@ func TestAccTrust_noAdoptionWithoutEvidence(t *testing.T) {
 
 // A request that was never sent says so, and gives no import advice: a
 // 429 storm that outlasts the create timeout assigned nothing.
-func TestAccTrust_notSentIsNotUnknown(t *testing.T) {
+func TestAccCustomerSeat_trust_notSentIsNotUnknown(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	resource.ParallelTest(t, resource.TestCase{
@@ -196,7 +194,7 @@ resource "polar_customer_seat" "test" {
 }
 
 // An order that is not paid says so.
-func TestAccTrust_unpaidOrder(t *testing.T) {
+func TestAccCustomerSeat_trust_unpaidOrder(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	resource.ParallelTest(t, resource.TestCase{
@@ -215,47 +213,9 @@ resource "polar_customer_seat" "test" {
 	})
 }
 
-// server_url: plain http only to what is loopback by address or the name
-// localhost; credentials in it are refused and never echoed.
-func TestServerURLTrust(t *testing.T) {
-	for _, bad := range []string{"http://127.0.evil.invalid:8787", "http://localhost.evil.invalid", "http://127.0.0.1.nip.io"} {
-		if err := checkServerURL(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-	for _, ok := range []string{"http://127.0.0.1:8787", "http://[::1]:1", "http://localhost:8787", "https://api.polar.sh"} {
-		if err := checkServerURL(ok); err != nil {
-			t.Errorf("%q refused: %v", ok, err)
-		}
-	}
-	for _, creds := range []string{"https://alice:hunter2@api.polar.sh", "https://alice:hunter2@", "http://alice:hunter2@127.0.0.1:1"} {
-		err := checkServerURL(creds)
-		if err == nil || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "alice") {
-			t.Errorf("%q: %v", creds, err)
-		}
-	}
-}
-
-// Numbers in seat_metadata reach state exactly as the client decoded them
-// (TestAnswersThatAreNotWhatTheyClaim proves the decoding): before, a value
-// like 12345678901234567890 went through float64 and came back changed,
-// which planned a replacement right after an import.
-func TestMetadataNumbersKeptExactly(t *testing.T) {
-	m := metadataValue(map[string]any{"big": json.Number("12345678901234567890"), "frac": json.Number("0.1"), "s": "x"}, true)
-	want := map[string]string{"big": "12345678901234567890", "frac": "0.1", "s": "x"}
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); !ok || s.ValueString() != want[k] {
-			t.Errorf("%s = %v, want %s", k, v, want[k])
-		}
-	}
-	if len(m.Elements()) != len(want) {
-		t.Fatalf("elements %v", m.Elements())
-	}
-}
-
 // A 502 on an assignment by external_customer_id (which the seat list cannot
 // show) is still retried: Polar applied nothing, and the retry assigns.
-func TestAccTrust_externalCustomerRetriedAfter502(t *testing.T) {
+func TestAccCustomerSeat_trust_externalCustomerRetriedAfter502(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	resource.ParallelTest(t, resource.TestCase{
@@ -281,28 +241,109 @@ resource "polar_customer_seat" "test" {
 	})
 }
 
-// An interrupt before a revoke is sent says the seat was not revoked, not
-// that anything failed at Polar or that the outcome is unknown.
-func TestRevokeInterruptedBeforeSending(t *testing.T) {
-	emu, url := testsupport.Emulator(t, nil)
-	client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+// Destroy decides each revoke on a list fetched after that revoke was
+// decided: a seat revoked out of band and given to someone else while the
+// destroy runs is left alone. (Before, the list cached since the first
+// revoke was used, and the newcomer's seat was revoked.)
+func TestAccCustomerSeat_trust_destroyChecksOwnershipWithAFreshList(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	_, tf := e.cliWorkspace(fmt.Sprintf(`
+resource "polar_customer_seat" "team" {
+  for_each        = toset(["alice@acme.io", "dave@acme.io"])
+  subscription_id = %q
+  email           = each.value
+}
+`, e.subscriptionID))
+	if out, err := tf("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	var fired atomic.Bool
+	e.onRequest(func(w http.ResponseWriter, r *http.Request, emu http.Handler) bool {
+		if r.Method != http.MethodDelete || fired.Swap(true) {
+			return false
+		}
+		// While the first revoke runs, the other seat is revoked out of
+		// band and Polar gives its row to carol (done before the emulator
+		// applies this revoke, so that the other row is the only one free).
+		revoking := strings.TrimPrefix(r.URL.Path, "/v1/customer-seats/")
+		for _, s := range e.activeSeats(e.sub()) {
+			if s.ID != revoking {
+				if _, err := e.client.RevokeSeat(context.Background(), s.ID); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		if _, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("carol@acme.io")}); err != nil {
+			t.Error(err)
+		}
+		emu.ServeHTTP(w, r)
+		return true
+	})
+	out, err := tf("destroy", "-auto-approve", "-refresh=false", "-parallelism=1")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("destroy: %v\n%s", err, out)
 	}
-	seat, err := client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(emulator.DemoSubscriptionID), Email: str("kept@acme.io")})
-	if err != nil {
-		t.Fatal(err)
+	if !fired.Load() {
+		t.Fatal("destroy sent no revoke")
 	}
-	r := &customerSeatResource{data: &providerData{client: client, seats: newSeatCache(client), endpoint: url, tokenSource: "a test"}}
-	m := importedModel(seat)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	diags := r.revoke(ctx, &m, occupantOf(seat))
-	msg := fmt.Sprint(diags)
-	if !diags.HasError() || strings.Contains(msg, "outcome unknown") || strings.Contains(msg, "The Polar API call failed") || !strings.Contains(msg, "nothing was changed") {
-		t.Fatalf("diagnostics %s", msg)
+	if err := e.seatHeldBy("carol@acme.io"); err != nil {
+		t.Fatalf("%v: destroy revoked a seat that was no longer ours\n%s", err, out)
 	}
-	if _, by := emu.Requests(); by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
-		t.Fatal("a revoke was sent after the interrupt")
+	if !strings.Contains(out, "it holds someone else now") {
+		t.Fatalf("no warning about the seat left alone:\n%s", out)
+	}
+}
+
+// Destroy's own ownership check, reached without a refresh first
+// (terraform destroy -refresh=false): a seat revoked out of band, or reused
+// for someone else, gets no API write.
+func TestAccCustomerSeat_trust_destroyWithoutRefreshChecksOwnership(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
+	for _, reuse := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reused=%v", reuse), func(t *testing.T) {
+			t.Parallel()
+			srv, url := testsupport.Emulator(t, accFixture())
+			tf := terraformCLI(t, "POLAR_SERVER_URL="+url, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
+			client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			cfg := fmt.Sprintf("resource \"polar_customer_seat\" \"mine\" {\n  subscription_id = %q\n  email = \"mine@acme.io\"\n}\n", emulator.DemoSubscriptionID)
+			writeConfig(t, dir, cfg)
+			if out, err := tf(dir, "apply", "-auto-approve"); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			ctx := context.Background()
+			list, _ := client.ListSeats(ctx, polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID})
+			mine := list.Seats[0].ID
+			if _, err := client.RevokeSeat(ctx, mine); err != nil {
+				t.Fatal(err)
+			}
+			if reuse {
+				if _, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: str(emulator.DemoSubscriptionID), Email: str("other@acme.io")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, before := srv.Requests()
+			if out, err := tf(dir, "destroy", "-auto-approve", "-refresh=false"); err != nil {
+				t.Fatalf("destroy: %v\n%s", err, out)
+			}
+			_, after := srv.Requests()
+			if after["DELETE /v1/customer-seats/{seat_id}"] != before["DELETE /v1/customer-seats/{seat_id}"] {
+				t.Fatalf("destroy revoked seat %s although it no longer held our recipient", mine)
+			}
+			if after["GET /v1/customer-seats"] == before["GET /v1/customer-seats"] {
+				t.Fatal("destroy did not look before revoking")
+			}
+			if reuse {
+				l, _ := client.ListSeats(ctx, polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID})
+				if s, _ := l.Find(mine); s.Status != polar.SeatStatusPending || derefStr(s.Email) != "other@acme.io" {
+					t.Fatalf("the other recipient's seat changed: %+v", s)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,14 +11,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 // Every input change replaces the seat; equivalent spellings do not. One
 // configuration holds a seat per change: the first step creates them all,
 // the second changes each one, and after each step exactly the seats in
 // state are live at Polar.
-func TestAccCustomerSeat_replacementOnEachInputChange(t *testing.T) {
+func TestAccCustomerSeat_plan_replacementOnEachInputChange(t *testing.T) {
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 10))
@@ -108,49 +111,147 @@ func TestAccCustomerSeat_replacementOnEachInputChange(t *testing.T) {
 	})
 }
 
-// resend_invitation re-sends in place; on a claimed seat it only warns.
-func TestAccCustomerSeat_resendInvitation(t *testing.T) {
+// Plans tell the truth about what apply will do to people.
+func TestAccCustomerSeat_plan_tellsTheTruth(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	cfg := func(resend, claim string) string {
-		return e.config(`
-resource "polar_customer_seat" "test" {
-  subscription_id   = %q
-  email             = "mia@acme.io"
-  resend_invitation = %q
-  immediate_claim   = %s
-}`, e.subscriptionID, resend, claim)
-	}
-	var seatID string
-	emails := func(want int) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			if got := e.outboxEmails(seatID); got != want {
-				return fmt.Errorf("seat %s: %d invitation emails, want %d", seatID, got, want)
-			}
-			return nil
+	t.Run("drift is explained in the plan", func(t *testing.T) {
+		t.Parallel()
+		e := newAccEnv(t)
+		_, tf := e.cliWorkspace(fmt.Sprintf("resource \"polar_customer_seat\" \"a\" {\n  subscription_id = %q\n  email = \"drift@acme.io\"\n}\n", e.subscriptionID))
+		if out, err := tf("apply", "-auto-approve"); err != nil {
+			t.Fatalf("apply: %v\n%s", err, out)
 		}
+		seat := e.activeSeats(e.sub())[0]
+		if _, err := e.client.RevokeSeat(context.Background(), seat.ID); err != nil {
+			t.Fatal(err)
+		}
+		out, err := tf("plan")
+		if err != nil {
+			t.Fatalf("plan: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "Warning: Seat "+seat.ID+" was revoked outside Terraform") || !strings.Contains(out, "Plan: 1 to add") {
+			t.Fatalf("drift not explained:\n%s", out)
+		}
+	})
+	t.Run("replacing a claimed seat warns", func(t *testing.T) {
+		t.Parallel()
+		e := newAccEnv(t)
+		dir, tf := e.cliWorkspace(fmt.Sprintf("resource \"polar_customer_seat\" \"a\" {\n  subscription_id = %q\n  email = \"working@acme.io\"\n  immediate_claim = true\n}\n", e.subscriptionID))
+		if out, err := tf("apply", "-auto-approve"); err != nil {
+			t.Fatalf("apply: %v\n%s", err, out)
+		}
+		cfg := fmt.Sprintf("resource \"polar_customer_seat\" \"a\" {\n  subscription_id = %q\n  email = \"working@acme.io\"\n  immediate_claim = true\n  metadata = { team = \"b\" }\n}\n", e.subscriptionID)
+		writeConfig(t, dir, cfg)
+		out, err := tf("plan")
+		if err != nil {
+			t.Fatalf("plan: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "takes a working seat away") || !strings.Contains(out, "must be replaced") {
+			t.Fatalf("no warning about the claimed seat:\n%s", out)
+		}
+	})
+	t.Run("more seats planned than free warns", func(t *testing.T) {
+		t.Parallel()
+		e := newAccEnv(t)
+		_, tf := e.cliWorkspace(fmt.Sprintf(`
+resource "polar_customer_seat" "team" {
+  for_each        = toset([for i in range(20) : "p${i}@acme.io"])
+  subscription_id = %q
+  email           = each.value
+}
+`, e.subscriptionID))
+		out, err := tf("plan")
+		if err != nil {
+			t.Fatalf("plan: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "Warning: More seats planned than available") || !wrapped("which has total_seats = 5 and available_seats = 5").MatchString(out) {
+			t.Fatalf("no capacity warning:\n%s", out)
+		}
+	})
+}
+
+// Planning a seat in a container with no free seat warns, naming the
+// container and its counts, and still plans (seats freed in the same apply
+// may make room).
+func TestAccCustomerSeat_plan_warnsWhenContainerIsFull(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
+	srv, url := testsupport.Emulator(t, accFixture())
+	tf := terraformCLI(t, "POLAR_SERVER_URL="+url, "POLAR_ACCESS_TOKEN="+emulator.DemoToken)
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(`
+resource "polar_customer_seat" "a" {
+  subscription_id = %q
+  email           = "a@acme.io"
+}
+resource "polar_customer_seat" "b" {
+  subscription_id = %q
+  email           = "b@acme.io"
+}
+resource "polar_customer_seat" "free" {
+  subscription_id = %q
+  email           = "c@acme.io"
+}
+`, accFullSubID, accFullSubID, emulator.DemoSubscriptionID)
+	writeConfig(t, dir, cfg)
+	out, err := tf(dir, "plan")
+	if err != nil {
+		t.Fatalf("plan failed: %v\n%s", err, out)
 	}
-	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(seatAddr, plancheck.ResourceActionUpdate)}}
+	if !regexp.MustCompile(`This plan assigns at least \d new seats in the subscription\s+`+accFullSubID+`, which has total_seats = 0 and\s+available_seats = 0`).MatchString(out) ||
+		!strings.Contains(out, "Warning: More seats planned than available") || !strings.Contains(out, "Plan: 3 to add") {
+		t.Fatalf("no capacity warning in:\n%s", out)
+	}
+	if strings.Contains(out, "subscription "+emulator.DemoSubscriptionID+", which has") {
+		t.Fatalf("warned about a container with free seats:\n%s", out)
+	}
+	// One list per container for the whole plan, no write.
+	if total, by := srv.Requests(); total != 2 || by["GET /v1/customer-seats"] != 2 {
+		t.Fatalf("plan cost %d calls: %v", total, by)
+	}
+}
+
+// Any spelling Polar stores as the same address applies and then plans
+// clean. (An address Polar refuses fails at validate time with Polar's own
+// reason and no API call: a case of TestAccCustomerSeat_errors_badInputMatrix.)
+func TestAccCustomerSeat_plan_emailAsPolarStoresIt(t *testing.T) {
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	seats := func(alice, bob string) string {
+		return e.config(`
+resource "polar_customer_seat" "alice" {
+  subscription_id = %q
+  email           = %q
+}
+resource "polar_customer_seat" "bob" {
+  subscription_id = %q
+  email           = %q
+}`, e.subscriptionID, alice, e.subscriptionID, bob)
+	}
+	noop := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg("2026-11-01", "false"), Check: resource.ComposeTestCheckFunc(captureAttr(seatAddr, "id", &seatID), emails(1))},
-			{Config: cfg("2026-11-02", "false"), ConfigPlanChecks: update, Check: resource.ComposeTestCheckFunc(
-				func(s *terraform.State) error {
-					id, _ := stateAttr(s, seatAddr, "id")
-					if id != seatID {
-						return fmt.Errorf("resend replaced the seat: %s -> %s", seatID, id)
-					}
-					return nil
-				}, emails(2))},
-			{
-				PreConfig: func() {
-					if _, err := e.client.ClaimSeat(context.Background(), e.invitationToken(seatID)); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg("2026-11-03", "false"), ConfigPlanChecks: update, Check: emails(2),
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: seats("alice@xn--bcher-kva.de", "Bob@ACME.IO"),
+			Check: func(*terraform.State) error {
+				stored := map[string]bool{}
+				for _, s := range e.activeSeats(e.sub()) {
+					stored[derefStr(s.Email)] = true
+				}
+				if !stored["alice@bücher.de"] || !stored["Bob@acme.io"] {
+					return fmt.Errorf("Polar stores %v", stored)
+				}
+				return nil
 			},
-		},
+		}, {
+			// Other spellings of the same mailboxes: no change.
+			Config:           seats("alice@BÜCHER.de", "bob@acme.io"),
+			ConfigPlanChecks: noop,
+		}, {
+			Config:           seats("alice@bücher.de", "bob@acme.io"),
+			ConfigPlanChecks: noop,
+		}},
 	})
 }
