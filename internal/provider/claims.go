@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -14,10 +15,22 @@ import (
 // one and any other, or two naming one recipient) are refused at plan time,
 // and the capacity warning counts every seat the plan creates.
 
+// claims are what the seat resources planned in this provider process
+// manage, per container.
+type claims struct {
+	mu sync.Mutex
+	// planned are the recipients planned for new seats, for the plan-time
+	// capacity warning.
+	planned map[polar.Container]map[string]bool
+	// byContainer are what each resource manages, to refuse two resources
+	// that would fight (claim).
+	byContainer map[polar.Container][]containerClaim
+}
+
 // claim records the seat's recipient for the container, so that an
 // assignments resource of the same plan that would fight over it is refused.
 func (r *customerSeatResource) claim(cfg *customerSeatModel) string {
-	if r.data == nil || cfg.SubscriptionID.IsUnknown() || cfg.OrderID.IsUnknown() || (cfg.SubscriptionID.IsNull() && cfg.OrderID.IsNull()) {
+	if r.data == nil || !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
 		return ""
 	}
 	key := plannedRecipient(cfg)
@@ -48,20 +61,20 @@ func plannedRecipient(cfg *customerSeatModel) string {
 // planCreate records a recipient planned for a new seat and returns how
 // many distinct ones the container has so far. Unknown recipients count
 // each time.
-func (pd *providerData) planCreate(c polar.Container, recipient string) int {
-	pd.mu.Lock()
-	defer pd.mu.Unlock()
-	if pd.planned == nil {
-		pd.planned = map[polar.Container]map[string]bool{}
+func (cs *claims) planCreate(c polar.Container, recipient string) int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.planned == nil {
+		cs.planned = map[polar.Container]map[string]bool{}
 	}
-	if pd.planned[c] == nil {
-		pd.planned[c] = map[string]bool{}
+	if cs.planned[c] == nil {
+		cs.planned[c] = map[string]bool{}
 	}
 	if recipient == "unknown" {
-		recipient = fmt.Sprintf("unknown#%d", len(pd.planned[c]))
+		recipient = fmt.Sprintf("unknown#%d", len(cs.planned[c]))
 	}
-	pd.planned[c][recipient] = true
-	return len(pd.planned[c])
+	cs.planned[c][recipient] = true
+	return len(cs.planned[c])
 }
 
 // containerClaim is what one resource of a plan manages in a container.
@@ -89,13 +102,13 @@ func assignmentsClaim(rs []recipient, exclusive bool) containerClaim {
 // resources never manage the same recipient. Every resource of a plan is
 // planned in the same provider process, so one of two conflicting ones
 // always sees the other.
-func (pd *providerData) claim(c polar.Container, cl containerClaim) string {
-	pd.mu.Lock()
-	defer pd.mu.Unlock()
-	if pd.claims == nil {
-		pd.claims = map[polar.Container][]containerClaim{}
+func (cs *claims) claim(c polar.Container, cl containerClaim) string {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.byContainer == nil {
+		cs.byContainer = map[polar.Container][]containerClaim{}
 	}
-	for _, other := range pd.claims[c] {
+	for _, other := range cs.byContainer[c] {
 		if cl.single && other.single {
 			continue // Polar itself refuses the second; see assignErrorDiag
 		}
@@ -114,6 +127,6 @@ func (pd *providerData) claim(c polar.Container, cl containerClaim) string {
 				"so the two would fight over it. Manage each recipient in one resource.", cl.what, other.what, c, listed(both))
 		}
 	}
-	pd.claims[c] = append(pd.claims[c], cl)
+	cs.byContainer[c] = append(cs.byContainer[c], cl)
 	return ""
 }

@@ -16,13 +16,36 @@ import (
 // as a resource identity, as an import ID, and as the attribute an error
 // points at.
 
+// containerOf is the container a subscription_id and an order_id name
+// (exactly one is set): the subscription when it is known, else the order.
+func containerOf(subscriptionID, orderID types.String) polar.Container {
+	if !subscriptionID.IsNull() && !subscriptionID.IsUnknown() {
+		return polar.Container{Kind: polar.ContainerSubscription, ID: subscriptionID.ValueString()}
+	}
+	return polar.Container{Kind: polar.ContainerOrder, ID: orderID.ValueString()}
+}
+
+// containerKnown reports whether a subscription_id and an order_id already
+// name the container: neither unknown, and one of them set.
+func containerKnown(subscriptionID, orderID types.String) bool {
+	return !subscriptionID.IsUnknown() && !orderID.IsUnknown() && (!subscriptionID.IsNull() || !orderID.IsNull())
+}
+
+// isSet reports whether a string attribute holds a value: known, not null
+// and not empty.
+func isSet(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
+
+// containerPath is the attribute that names the container, for errors.
 func containerPath(c polar.Container) path.Path { return path.Root(c.QueryParam()) }
 
+// containerIdentity is the resource identity of an assignments resource:
+// its container.
 type containerIdentity struct {
 	SubscriptionID types.String `tfsdk:"subscription_id"`
 	OrderID        types.String `tfsdk:"order_id"`
 }
 
+// identityOf is the identity of a container: the one attribute that names it.
 func identityOf(c polar.Container) containerIdentity {
 	id := containerIdentity{SubscriptionID: types.StringNull(), OrderID: types.StringNull()}
 	if c.Kind == polar.ContainerSubscription {
@@ -33,6 +56,8 @@ func identityOf(c polar.Container) containerIdentity {
 	return id
 }
 
+// containerImportID is the import ID of a container, as parseContainerID
+// reads it.
 func containerImportID(c polar.Container) string { return string(c.Kind) + "/" + c.ID }
 
 const containerIDForms = "subscription/<subscription_id> or order/<order_id>"
@@ -55,16 +80,14 @@ func parseContainerID(raw string) (polar.Container, error) {
 // container checks the container of an identity given in an import block;
 // what says what the container is, for the message.
 func (i containerIdentity) container(diags *diag.Diagnostics, what string) (polar.Container, bool) {
-	set := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
-	var c polar.Container
-	switch {
-	case set(i.SubscriptionID) == set(i.OrderID):
+	if isSet(i.SubscriptionID) == isSet(i.OrderID) {
 		diags.AddError("Invalid import identity", "Set exactly one of subscription_id and order_id "+what+".")
-		return c, false
-	case set(i.SubscriptionID):
+		return polar.Container{}, false
+	}
+	// An empty subscription_id next to an order_id names the order.
+	c := polar.Container{Kind: polar.ContainerOrder, ID: i.OrderID.ValueString()}
+	if isSet(i.SubscriptionID) {
 		c = polar.Container{Kind: polar.ContainerSubscription, ID: i.SubscriptionID.ValueString()}
-	default:
-		c = polar.Container{Kind: polar.ContainerOrder, ID: i.OrderID.ValueString()}
 	}
 	if !uuid4Pattern.MatchString(c.ID) {
 		diags.AddAttributeError(path.Root(c.QueryParam()), "Invalid import identity",

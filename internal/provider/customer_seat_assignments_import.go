@@ -25,20 +25,16 @@ func (r *customerSeatAssignmentsResource) ImportState(ctx context.Context, req r
 		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot import the seats of the "+c.String(), err, c, "customer_seats:read")...)
 		return
 	}
+	ident := identityOf(c)
 	m := customerSeatAssignmentsModel{
-		ID: types.StringValue(containerImportID(c)), SubscriptionID: types.StringNull(), OrderID: types.StringNull(),
+		ID: types.StringValue(containerImportID(c)), SubscriptionID: ident.SubscriptionID, OrderID: ident.OrderID,
 		ImmediateClaim: types.BoolValue(false), Exclusive: types.BoolValue(false), Metadata: types.MapNull(types.StringType),
 		Timeouts: nullTimeouts3(),
-	}
-	if c.Kind == polar.ContainerSubscription {
-		m.SubscriptionID = types.StringValue(c.ID)
-	} else {
-		m.OrderID = types.StringValue(c.ID)
 	}
 	m.setHeld(othersHolding(list, nil), [3]bool{true, true, true})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	if resp.Identity != nil {
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(c))...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
 	}
 }
 

@@ -30,14 +30,11 @@ type customerSeatAssignmentsModel struct {
 }
 
 func (m *customerSeatAssignmentsModel) container() polar.Container {
-	if !m.SubscriptionID.IsNull() && !m.SubscriptionID.IsUnknown() {
-		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
-	}
-	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
+	return containerOf(m.SubscriptionID, m.OrderID)
 }
 
 func (m *customerSeatAssignmentsModel) containerKnown() bool {
-	return !m.SubscriptionID.IsUnknown() && !m.OrderID.IsUnknown() && (!m.SubscriptionID.IsNull() || !m.OrderID.IsNull())
+	return containerKnown(m.SubscriptionID, m.OrderID)
 }
 
 // sets returns the three recipient sets, in recipientForms order.
@@ -190,7 +187,6 @@ func (m *customerSeatAssignmentsModel) nullForms() (out [3]bool) {
 
 // newAssignment is the assign request for one recipient of the model.
 func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r recipient) (polar.SeatAssign, diag.Diagnostics) {
-	var diags diag.Diagnostics
 	c := m.container()
 	a := polar.SeatAssign{ImmediateClaim: m.ImmediateClaim.ValueBool()}
 	if c.Kind == polar.ContainerSubscription {
@@ -199,16 +195,8 @@ func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r reci
 		a.OrderID = &c.ID
 	}
 	r.form.assign(&a, r.value)
-	if !m.Metadata.IsNull() && !m.Metadata.IsUnknown() {
-		md := map[string]string{}
-		diags.Append(m.Metadata.ElementsAs(ctx, &md, false)...)
-		if len(md) > 0 {
-			a.Metadata = map[string]any{}
-			for k, v := range md {
-				a.Metadata[k] = v
-			}
-		}
-	}
+	md, diags := seatMetadata(ctx, m.Metadata)
+	a.Metadata = md
 	return a, diags
 }
 

@@ -143,8 +143,7 @@ func modelIdentity(m *customerSeatModel) customerSeatIdentity {
 
 // importID checks an identity given in an import block.
 func (i customerSeatIdentity) importID(diags *diag.Diagnostics) (importID, bool) {
-	set := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
-	if !set(i.SeatID) || !uuidPattern.MatchString(i.SeatID.ValueString()) {
+	if !isSet(i.SeatID) || !uuidPattern.MatchString(i.SeatID.ValueString()) {
 		diags.AddAttributeError(path.Root("seat_id"), "Invalid import identity",
 			fmt.Sprintf("seat_id must be the seat's id, a lowercase UUID; got %q.", i.SeatID.ValueString()))
 		return importID{}, false

@@ -85,10 +85,7 @@ func (l *customerSeatListResource) List(ctx context.Context, req list.ListReques
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	container := polar.Container{Kind: polar.ContainerSubscription, ID: cfg.SubscriptionID.ValueString()}
-	if cfg.SubscriptionID.IsNull() {
-		container = polar.Container{Kind: polar.ContainerOrder, ID: cfg.OrderID.ValueString()}
-	}
+	container := containerOf(cfg.SubscriptionID, cfg.OrderID)
 	statuses := []string{string(polar.SeatStatusPending), string(polar.SeatStatusClaimed)}
 	if !cfg.Statuses.IsNull() {
 		statuses = nil

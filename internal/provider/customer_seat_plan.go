@@ -119,7 +119,7 @@ func recipientEquivalent(name, a, b string) bool {
 // warns with the numbers (seats freed earlier in the same apply may still
 // make room).
 func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customerSeatModel, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || cfg.SubscriptionID.IsUnknown() || cfg.OrderID.IsUnknown() || (cfg.SubscriptionID.IsNull() && cfg.OrderID.IsNull()) {
+	if r.data == nil || !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
 		return
 	}
 	container := cfg.container()

@@ -85,10 +85,7 @@ func (m *customerSeatModel) recipient() map[string]*types.String {
 }
 
 func (m *customerSeatModel) container() polar.Container {
-	if !m.SubscriptionID.IsNull() && !m.SubscriptionID.IsUnknown() {
-		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
-	}
-	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
+	return containerOf(m.SubscriptionID, m.OrderID)
 }
 
 // IdentitySchema: a seat is identified by its id and its container (Polar
@@ -383,7 +380,6 @@ func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
 
 // assignRequest builds the SeatAssign body from a planned seat.
 func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign, diag.Diagnostics) {
-	var diags diag.Diagnostics
 	opt := func(v types.String) *string {
 		if v.IsNull() || v.IsUnknown() {
 			return nil
@@ -397,16 +393,8 @@ func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign,
 		ExternalMemberID: opt(m.ExternalMemberID), MemberID: opt(m.MemberID),
 		ImmediateClaim: m.ImmediateClaim.ValueBool(),
 	}
-	if !m.Metadata.IsNull() && !m.Metadata.IsUnknown() {
-		md := map[string]string{}
-		diags.Append(m.Metadata.ElementsAs(ctx, &md, false)...)
-		if len(md) > 0 {
-			req.Metadata = map[string]any{}
-			for k, v := range md {
-				req.Metadata[k] = v
-			}
-		}
-	}
+	md, diags := seatMetadata(ctx, m.Metadata)
+	req.Metadata = md
 	return req, diags
 }
 
@@ -420,10 +408,10 @@ func applySeat(m *customerSeatModel, s *polar.CustomerSeat) {
 	m.CustomerEmail = types.StringPointerValue(s.CustomerEmail)
 }
 
-// stateRecipient describes the recipient recorded in state, for messages.
+// recipientOf describes the recipient recorded in state, for messages.
 func recipientOf(m *customerSeatModel) string {
 	for _, name := range recipientAttrs {
-		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		if v := *m.recipient()[name]; isSet(v) {
 			return fmt.Sprintf("%s = %q", name, v.ValueString())
 		}
 	}

@@ -113,10 +113,7 @@ func (d *customerSeatsDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.AddError("Polar provider not configured", "The provider configuration is not known yet; the seats cannot be listed.")
 		return
 	}
-	container := polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
-	if m.SubscriptionID.IsNull() {
-		container = polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
-	}
+	container := containerOf(m.SubscriptionID, m.OrderID)
 	list, err := d.data.seats.List(ctx, container)
 	if err != nil {
 		summary := "Cannot list the seats of the " + container.String()

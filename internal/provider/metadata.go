@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -31,6 +32,24 @@ func metadataEquivalent(ctx context.Context, a, b types.Map) bool {
 		}
 	}
 	return true
+}
+
+// seatMetadata is the seat_metadata of an assign request: the configured
+// metadata, nil when there is none (unset, unknown or {}).
+func seatMetadata(ctx context.Context, m types.Map) (map[string]any, diag.Diagnostics) {
+	if m.IsNull() || m.IsUnknown() {
+		return nil, nil
+	}
+	md := map[string]string{}
+	diags := m.ElementsAs(ctx, &md, false)
+	if len(md) == 0 {
+		return nil, diags
+	}
+	out := make(map[string]any, len(md))
+	for k, v := range md {
+		out[k] = v
+	}
+	return out, diags
 }
 
 // metadataValue converts seat_metadata to a map of strings (non-string

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -72,11 +71,10 @@ func writeOccupant(ctx context.Context, p privateSetter, s *polar.CustomerSeat) 
 // Polar reuses revoked rows under the same id for anyone, so the id alone
 // proves nothing. A pending seat claimed out of band keeps its occupant.
 func sameOccupant(occ occupant, state *customerSeatModel, s *polar.CustomerSeat) bool {
-	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
 	switch {
 	case occ.MemberID != "" && s.MemberID != nil:
 		return occ.MemberID == *s.MemberID
-	case known(state.CustomerEmail) && s.CustomerEmail != nil:
+	case isSet(state.CustomerEmail) && s.CustomerEmail != nil:
 		return emailaddr.Equal(state.CustomerEmail.ValueString(), *s.CustomerEmail)
 	case occ.CustomerID != "" && s.CustomerID != nil:
 		return occ.CustomerID == *s.CustomerID

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -21,13 +20,9 @@ type providerData struct {
 	endpoint    string
 	tokenSource string
 
-	mu sync.Mutex
-	// planned are the recipients planned for new seats in this process,
-	// per container, for the plan-time capacity warning.
-	planned map[polar.Container]map[string]bool
-	// claims are what each seat resource planned in this process manages,
-	// per container, to refuse two resources that would fight (claim).
-	claims map[polar.Container][]containerClaim
+	// claims are what the seat resources planned in this process manage
+	// (claims.go).
+	claims
 }
 
 // providerDataFrom converts provider data, with "this is always a bug" wording.
