@@ -20,25 +20,42 @@ type protoEnv struct {
 
 func newProtoEnv(t *testing.T, serverURL, token string) *protoEnv {
 	t.Helper()
+	p := newUnconfiguredProtoEnv(t)
+	resp := p.configure(map[string]tftypes.Value{
+		"server_url":   tftypes.NewValue(tftypes.String, serverURL),
+		"access_token": tftypes.NewValue(tftypes.String, token),
+	})
+	if hasError(resp.Diagnostics) {
+		t.Fatalf("configure: %v", resp.Diagnostics)
+	}
+	return p
+}
+
+// newUnconfiguredProtoEnv starts a provider server and reads its schema;
+// configure it before anything else.
+func newUnconfiguredProtoEnv(t *testing.T) *protoEnv {
+	t.Helper()
 	server, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	schema, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || hasError(schema.Diagnostics) {
 		t.Fatalf("schema: %v %v", err, schema.Diagnostics)
 	}
-	p := &protoEnv{t: t, server: server, schema: schema}
-	cfg := p.value(schema.Provider.ValueType(), map[string]tftypes.Value{
-		"server_url":   tftypes.NewValue(tftypes.String, serverURL),
-		"access_token": tftypes.NewValue(tftypes.String, token),
-	})
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.15.0", Config: p.dynamic(schema.Provider.ValueType(), cfg)})
-	if err != nil || hasError(resp.Diagnostics) {
-		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	return &protoEnv{t: t, server: server, schema: schema}
+}
+
+// configure sends ConfigureProvider with the given attributes set (as
+// Terraform does after validating them) and returns the answer.
+func (p *protoEnv) configure(set map[string]tftypes.Value) *tfprotov6.ConfigureProviderResponse {
+	p.t.Helper()
+	typ := p.schema.Provider.ValueType()
+	resp, err := p.server.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.15.0", Config: p.dynamic(typ, p.value(typ, set))})
+	if err != nil {
+		p.t.Fatalf("configure: %v", err)
 	}
-	return p
+	return resp
 }
 
 // value builds an object of type typ with the given attributes set and
