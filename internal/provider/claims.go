@@ -110,7 +110,7 @@ func (cs *claims) claim(c polar.Container, cl containerClaim) string {
 	}
 	for _, other := range cs.byContainer[c] {
 		if cl.single && other.single {
-			continue // Polar itself refuses the second; see assignErrorDiag
+			continue // Polar itself refuses the second; see assignment.refused
 		}
 		if other.exclusive || cl.exclusive {
 			return fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+

@@ -71,56 +71,139 @@ func recipientDescription(req polar.SeatAssign) string {
 
 // assignOnce assigns a seat exactly once. Polar's assign has no idempotency
 // key and a retried success answers 400 SeatAlreadyAssigned, so when an
-// attempt's outcome is unknown (no answer, a timeout, a 5xx) it lists the
-// container (a list that starts after the failure) and adopts the seat that
-// now holds exactly this recipient — but only with evidence that the seat
-// is ours: Polar assigned it while one of our unanswered attempts was on its
-// way. A seat assigned earlier or later (another workspace, a person in the
-// dashboard) is reported, never adopted silently. Only if there is no such
-// seat does it try again.
+// attempt's outcome is unknown (no answer, a timeout, a 5xx) the container
+// is listed and assignment.decide says what the list shows; only if it
+// shows nothing is the assignment tried again.
 func (sw *seatWriter) assignOnce(ctx context.Context, req polar.SeatAssign) (*polar.CustomerSeat, diag.Diagnostics) {
 	const maxAttempts = 4
-	var diags diag.Diagnostics
-	container := req.Container()
-	match := recipientMatcher(req)
-	var window *attemptWindow
-	var unknownErr error
+	a := sw.newAssignment(req)
 	for attempt := 1; ; attempt++ {
 		sentAt := time.Now()
 		seat, err := sw.client.AssignSeat(ctx, req)
-		if err == nil {
+		switch {
+		case err == nil:
 			sw.seats.RecordWrite(seat)
-			return seat, diags
-		}
-		if !polar.IsOutcomeUnknown(err) {
-			if unknownErr != nil && (polar.IsSeatAlreadyAssigned(err) || polar.IsNotSent(err)) {
-				// An unanswered attempt may have committed (Polar gives a
-				// recipient one active seat per container, so a retry
-				// answered SeatAlreadyAssigned suggests it did).
-				return sw.resolveUnknownAssign(ctx, req, window, unknownErr, err)
+			return seat, nil
+		case polar.IsOutcomeUnknown(err):
+			a.answerLost(ctx, attempt, sentAt, err)
+			if seat, diags, again := a.decide(ctx, nil, attempt < maxAttempts); !again {
+				return seat, diags
 			}
-			diags.Append(sw.assignErrorDiag(ctx, req, err)...)
-			return nil, diags
-		}
-		if window == nil {
-			window = &attemptWindow{from: sentAt}
-		}
-		window.to, window.clock = time.Now(), answerClock(err)
-		unknownErr = err
-		tflog.Warn(ctx, "Seat assignment outcome unknown; checking the container before trying again",
-			map[string]any{"container": container.String(), "attempt": attempt, "error": polar.Sanitize(err.Error())})
-		found, list, lerr := sw.findAssigned(ctx, container, match)
-		// Nothing found (or, for external_customer_id, nothing the list can
-		// show): try again; a retry answered SeatAlreadyAssigned is resolved
-		// by resolveUnknownAssign.
-		if found != nil || lerr != nil || ctx.Err() != nil || attempt >= maxAttempts {
-			return sw.resolveFound(ctx, req, window, unknownErr, found, list, lerr)
+		case a.lost != nil && (polar.IsSeatAlreadyAssigned(err) || polar.IsNotSent(err)):
+			// A retry after a lost answer that Polar refused as already
+			// assigned (it gives a recipient one active seat per
+			// container, so the lost attempt most likely committed), or
+			// that could not be sent: the list decides.
+			seat, diags, _ := a.decide(ctx, err, false)
+			return seat, diags
+		default:
+			return nil, a.refused(ctx, err)
 		}
 		select {
 		case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
 		case <-ctx.Done():
 		}
 	}
+}
+
+// assignment is one assignOnce: the request, its recipient, and what is
+// known of the attempts whose answer was lost.
+type assignment struct {
+	*seatWriter
+	req       polar.SeatAssign
+	container polar.Container
+	// who names the recipient in messages.
+	who string
+	// holds tells the recipient's seats in a list; nil when the list cannot
+	// show them (external_customer_id: Polar never returns a customer's
+	// external id).
+	holds func(*polar.CustomerSeat) bool
+	// window is when the attempts whose answer was lost were on their way,
+	// and lost the last such attempt's error; nil until an answer is lost.
+	window *attemptWindow
+	lost   error
+}
+
+func (sw *seatWriter) newAssignment(req polar.SeatAssign) *assignment {
+	return &assignment{seatWriter: sw, req: req, container: req.Container(), who: recipientDescription(req), holds: recipientMatcher(req)}
+}
+
+// answerLost records an attempt whose outcome is unknown.
+func (a *assignment) answerLost(ctx context.Context, attempt int, sentAt time.Time, err error) {
+	if a.window == nil {
+		a.window = &attemptWindow{from: sentAt}
+	}
+	a.window.to, a.window.clock = time.Now(), answerClock(err)
+	a.lost = err
+	tflog.Warn(ctx, "Seat assignment outcome unknown; checking the container before trying again",
+		map[string]any{"container": a.container.String(), "attempt": attempt, "error": polar.Sanitize(err.Error())})
+}
+
+// decide lists the container after an answer was lost — a list that starts
+// now — and decides, in this order:
+//   - a seat holds the recipient and Polar assigned it while one of our
+//     unanswered attempts was on its way: it is ours, adopted with a warning;
+//   - a seat holds the recipient but was assigned outside that time (another
+//     workspace, a person in the dashboard): reported, never adopted;
+//   - the container cannot be listed: the outcome is unknown;
+//   - a retry was refused as SeatAlreadyAssigned and the list cannot show
+//     the recipient: most likely ours, but it cannot be adopted;
+//   - the operation has ended: the outcome is unknown;
+//   - nothing holds the recipient and another attempt may be made
+//     (mayRetry): again is true;
+//   - otherwise the outcome is unknown, and the error says why.
+//
+// refused is the retry's error when a retry after the lost answer was
+// refused or not sent, nil otherwise.
+func (a *assignment) decide(ctx context.Context, refused error, mayRetry bool) (seat *polar.CustomerSeat, diags diag.Diagnostics, again bool) {
+	found, list, lerr := a.findAssigned(ctx, a.container, a.holds)
+	switch {
+	case found != nil && a.window.admits(found, list.Clock):
+		tflog.Info(ctx, "Adopted the seat the unanswered assignment created", map[string]any{"seat_id": found.ID})
+		diags.AddWarning("Seat adopted after a lost answer",
+			fmt.Sprintf("Polar did not answer the assignment of a seat of the %s to %s (%s). Seat %s, which Polar assigned to %s while that request was on its way, "+
+				"is taken as the one this resource assigned and is recorded in state.", a.container, a.who, a.lostText(), found.ID, a.who))
+		return found, diags, false
+	case found != nil:
+		diags.AddError("Seat not adopted: assigned by someone else",
+			fmt.Sprintf("Polar did not answer the assignment of a seat of the %s to %s (%s). Seat %s now holds that recipient, but Polar assigned it at %s, "+
+				"outside the time our request was on its way, so it was assigned by someone else (another workspace, a script, the dashboard). "+
+				"The provider does not adopt it silently: if this resource should manage it, import it.\n\n%s",
+				a.container, a.who, a.lostText(), found.ID, found.AssignedAt().UTC().Format(time.RFC3339), a.adoptHint(a.container, found.ID)))
+		return nil, diags, false
+	case lerr != nil:
+		return nil, a.outcomeUnknown("the container could not be listed to check (" + polar.Sanitize(lerr.Error()) + ")"), false
+	case a.holds == nil && polar.IsSeatAlreadyAssigned(refused):
+		diags.AddError("Seat assignment outcome unknown",
+			fmt.Sprintf("An earlier attempt to assign a seat of the %s to %s got no answer (%s), and Polar now reports that %s already holds a seat there, "+
+				"most likely assigned by that attempt. Polar's seat list cannot identify a seat by external_customer_id, so the provider cannot adopt it automatically.\n\n%s",
+				a.container, a.who, a.lostText(), a.who, a.adoptHint(a.container, "<seat_id>")))
+		return nil, diags, false
+	case ctx.Err() != nil:
+		return nil, a.outcomeUnknown("the operation timed out or was interrupted"), false
+	case mayRetry:
+		// Nothing holds the recipient (or, for external_customer_id,
+		// nothing the list can show): try again.
+		return nil, nil, true
+	case a.holds == nil:
+		return nil, a.outcomeUnknown("Polar's seat list cannot show a seat by external_customer_id"), false
+	default:
+		return nil, a.outcomeUnknown("the retries are used up"), false
+	}
+}
+
+// lostText is the lost attempt's error, for messages.
+func (a *assignment) lostText() string { return polar.Sanitize(a.lost.Error()) }
+
+// outcomeUnknown says that the seat may or may not exist, and why the
+// provider cannot tell.
+func (a *assignment) outcomeUnknown(why string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddError("Seat assignment outcome unknown",
+		fmt.Sprintf("Assigning a seat of the %s to %s got no answer from Polar (%s), and %s. The seat may or may not exist. "+
+			"Run terraform plan: if the seat exists, adopt it with an import instead of assigning again.\n\n%s",
+			a.container, a.who, a.lostText(), why, a.adoptHint(a.container, "<seat_id or email>")))
+	return diags
 }
 
 // attemptWindow is when our unanswered attempts were on their way, in local
@@ -178,58 +261,6 @@ func (sw *seatWriter) findAssigned(ctx context.Context, container polar.Containe
 	return nil, list, nil
 }
 
-// resolveUnknownAssign decides after a retry answered SeatAlreadyAssigned,
-// or could not be sent, following an unanswered attempt.
-func (sw *seatWriter) resolveUnknownAssign(ctx context.Context, req polar.SeatAssign, w *attemptWindow, unknownErr, lastErr error) (*polar.CustomerSeat, diag.Diagnostics) {
-	found, list, lerr := sw.findAssigned(ctx, req.Container(), recipientMatcher(req))
-	if found == nil && lerr == nil && polar.IsSeatAlreadyAssigned(lastErr) && recipientMatcher(req) == nil {
-		var diags diag.Diagnostics
-		container := req.Container()
-		diags.AddError("Seat assignment outcome unknown",
-			fmt.Sprintf("An earlier attempt to assign a seat of the %s to %s got no answer (%s), and Polar now reports that %s already holds a seat there, "+
-				"most likely assigned by that attempt. Polar's seat list cannot identify a seat by external_customer_id, so the provider cannot adopt it automatically.\n\n%s",
-				container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), recipientDescription(req), sw.adoptHint(container, "<seat_id>")))
-		return nil, diags
-	}
-	return sw.resolveFound(ctx, req, w, unknownErr, found, list, lerr)
-}
-
-// resolveFound adopts the seat found after an unanswered attempt when the
-// evidence says it is ours, and otherwise says exactly what is known.
-func (sw *seatWriter) resolveFound(ctx context.Context, req polar.SeatAssign, w *attemptWindow, unknownErr error, found *polar.CustomerSeat, list *polar.SeatsList, lerr error) (*polar.CustomerSeat, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	container := req.Container()
-	if found != nil && w.admits(found, list.Clock) {
-		tflog.Info(ctx, "Adopted the seat the unanswered assignment created", map[string]any{"seat_id": found.ID})
-		diags.AddWarning("Seat adopted after a lost answer",
-			fmt.Sprintf("Polar did not answer the assignment of a seat of the %s to %s (%s). Seat %s, which Polar assigned to %s while that request was on its way, "+
-				"is taken as the one this resource assigned and is recorded in state.", container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), found.ID, recipientDescription(req)))
-		return found, diags
-	}
-	if found != nil {
-		diags.AddError("Seat not adopted: assigned by someone else",
-			fmt.Sprintf("Polar did not answer the assignment of a seat of the %s to %s (%s). Seat %s now holds that recipient, but Polar assigned it at %s, "+
-				"outside the time our request was on its way, so it was assigned by someone else (another workspace, a script, the dashboard). "+
-				"The provider does not adopt it silently: if this resource should manage it, import it.\n\n%s",
-				container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), found.ID, found.AssignedAt().UTC().Format(time.RFC3339), sw.adoptHint(container, found.ID)))
-		return nil, diags
-	}
-	why := "the retries are used up"
-	switch {
-	case lerr != nil:
-		why = "the container could not be listed to check (" + polar.Sanitize(lerr.Error()) + ")"
-	case ctx.Err() != nil:
-		why = "the operation timed out or was interrupted"
-	case recipientMatcher(req) == nil:
-		why = "Polar's seat list cannot show a seat by external_customer_id"
-	}
-	diags.AddError("Seat assignment outcome unknown",
-		fmt.Sprintf("Assigning a seat of the %s to %s got no answer from Polar (%s), and %s. The seat may or may not exist. "+
-			"Run terraform plan: if the seat exists, adopt it with an import instead of assigning again.\n\n%s",
-			container, recipientDescription(req), polar.Sanitize(unknownErr.Error()), why, sw.adoptHint(container, "<seat_id or email>")))
-	return nil, diags
-}
-
 // existingSeat finds the one active seat that holds a recipient: in the
 // shared list first, in a fresh list only when the shared one lacks it (the
 // seat was assigned outside this run).
@@ -247,10 +278,11 @@ func (sw *seatWriter) existingSeat(ctx context.Context, container polar.Containe
 	return "", false
 }
 
-// assignErrorDiag explains a failed assignment: what, why, what to do.
-func (sw *seatWriter) assignErrorDiag(ctx context.Context, req polar.SeatAssign, err error) diag.Diagnostics {
+// refused explains an assignment Polar refused, or that was never sent:
+// what, why, what to do.
+func (a *assignment) refused(ctx context.Context, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
-	container := req.Container()
+	container := a.container
 	e, _ := polar.AsError(err)
 	switch {
 	case polar.IsSeatNotAvailable(err) && e != nil && strings.HasPrefix(e.Detail, "No available seats"):
@@ -258,22 +290,22 @@ func (sw *seatWriter) assignErrorDiag(ctx context.Context, req polar.SeatAssign,
 		// change with assignments, so the shared list is enough (one call per
 		// container however many assignments fail).
 		counts := ""
-		if list, lerr := sw.seats.List(ctx, container); lerr == nil {
+		if list, lerr := a.seats.List(ctx, container); lerr == nil {
 			counts = fmt.Sprintf(" (total_seats = %d, available_seats = 0)", list.TotalSeats)
 		}
 		diags.AddAttributeError(containerPath(container), "No seat available",
 			fmt.Sprintf("The %s has no available seat%s, so %s cannot be assigned. Pending invitations occupy seats until claimed or revoked. "+
 				"Free a seat (destroy or revoke another assignment), buy more seats, or remove this resource.\n\nPolar said: %s",
-				container, counts, recipientDescription(req), polar.Sanitize(err.Error())))
+				container, counts, a.who, polar.Sanitize(err.Error())))
 	case polar.IsSeatAlreadyAssigned(err):
 		seatID := "<seat_id>"
-		if id, ok := sw.existingSeat(ctx, container, recipientMatcher(req)); ok {
+		if id, ok := a.existingSeat(ctx, container, a.holds); ok {
 			seatID = id
 		}
 		diags.AddError("Recipient already holds a seat",
 			fmt.Sprintf("%s already holds a seat in the %s, and Polar gives one person one active seat per container. "+
 				"The provider does not adopt existing seats silently: import it to manage it with this resource.\n\n%s",
-				recipientDescription(req), container, sw.adoptHint(container, seatID)))
+				a.who, container, a.adoptHint(container, seatID)))
 	case polar.IsSeatNotAvailable(err) && e != nil && strings.Contains(e.Detail, "must be paid"):
 		diags.AddAttributeError(containerPath(container), "Order not paid",
 			fmt.Sprintf("The %s is not paid yet, and Polar assigns the seats of an order only once it is paid. Nothing was assigned. "+
@@ -281,15 +313,15 @@ func (sw *seatWriter) assignErrorDiag(ctx context.Context, req polar.SeatAssign,
 	case polar.IsSeatNotAvailable(err):
 		diags.AddAttributeError(containerPath(container), "Seat not available", fmt.Sprintf("Polar refused to assign a seat of the %s: %s", container, polar.Sanitize(err.Error())))
 	case e != nil && (e.Code == polar.CodeCustomerNotFound || e.Code == polar.CodeMemberNotFound || e.Code == polar.CodeMemberEmailMismatch || e.Code == polar.CodeInvalidSeatAssignmentRequest):
-		diags.AddAttributeError(path.Root(firstRecipientAttr(req)), "Recipient not accepted",
+		diags.AddAttributeError(path.Root(firstRecipientAttr(a.req)), "Recipient not accepted",
 			fmt.Sprintf("Polar did not accept %s for the %s: %s. Check that the customer or member exists in the organization (members belong to the billing customer).",
-				recipientDescription(req), container, polar.Sanitize(err.Error())))
+				a.who, container, polar.Sanitize(err.Error())))
 	case polar.IsNotSent(err):
 		diags.AddError("Seat not assigned",
 			fmt.Sprintf("The assignment of a seat of the %s to %s was never sent to Polar, so no seat was assigned: %s Apply again.\n\nDetail: %s",
-				container, recipientDescription(req), notSentReason(err), polar.Sanitize(err.Error())))
+				container, a.who, notSentReason(err), polar.Sanitize(err.Error())))
 	default:
-		diags.Append(sw.apiErrorDiag("Cannot assign a seat of the "+container.String(), err, container, "customer_seats:write")...)
+		diags.Append(a.apiErrorDiag("Cannot assign a seat of the "+container.String(), err, container, "customer_seats:write")...)
 	}
 	return diags
 }
