@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 // exactlyOneSeatFor checks Polar holds exactly one active seat for email,
@@ -395,7 +395,8 @@ func TestCustomerSeat_faults_stopDuringAssignRecordsTheSeat(t *testing.T) {
 	}
 	var p *protoEnv
 	listed := make(chan struct{}, 10)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	proxy := testsupport.Intercept(t, emu)
+	proxy.OnRequest(func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/customer-seats" {
 			if _, err := p.server.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err != nil {
 				t.Error(err)
@@ -408,16 +409,16 @@ func TestCustomerSeat_faults_stopDuringAssignRecordsTheSeat(t *testing.T) {
 			case <-time.After(time.Second):
 				// The client still waits for its answer.
 			}
-			emu.ServeHTTP(w, r)
-			return
+			return false
 		}
-		emu.ServeHTTP(w, r)
-		if r.Method == http.MethodGet {
-			listed <- struct{}{}
+		if r.Method != http.MethodGet {
+			return false
 		}
-	}))
-	defer ts.Close()
-	p = newProtoEnv(t, ts.URL, emulator.DemoToken)
+		proxy.Record(r).Send(w)
+		listed <- struct{}{}
+		return true
+	})
+	p = newProtoEnv(t, proxy.URL, emulator.DemoToken)
 	typ := p.resourceType("polar_customer_seat")
 	cfg := p.value(typ, map[string]tftypes.Value{
 		"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID),
@@ -440,7 +441,7 @@ func TestCustomerSeat_faults_stopDuringAssignRecordsTheSeat(t *testing.T) {
 	if err := attrs["id"].As(&id); err != nil || id == "" {
 		t.Fatalf("no seat id in the new state: %v", state)
 	}
-	client, _ := polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken})
+	client, _ := polar.NewClient(polar.Config{BaseURL: proxy.URL, Token: emulator.DemoToken})
 	list, err := client.ListSeats(context.Background(), polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID})
 	if err != nil {
 		t.Fatal(err)

@@ -48,17 +48,17 @@ func TestAccCustomerSeat_trust_lostRevokeAnswerNeverRevokesTheNextPerson(t *test
 			Config: e.emailSeat("alice@acme.io"),
 		}, {
 			PreConfig: func() {
-				e.onRequest(func(w http.ResponseWriter, r *http.Request, emu http.Handler) bool {
+				e.onRequest(func(w http.ResponseWriter, r *http.Request) bool {
 					if r.Method != http.MethodDelete || fired.Swap(true) {
 						return false
 					}
 					// Alice's seat is revoked; before the answer arrives
 					// bob gets the same row; then the answer is lost.
-					serveThenDo(w, r, emu, true, func() {
-						if _, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("bob@acme.io")}); err != nil {
-							t.Error(err)
-						}
-					})
+					answer := e.proxy.Record(r)
+					if _, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("bob@acme.io")}); err != nil {
+						t.Error(err)
+					}
+					answer.Drop(w)
 					return true
 				})
 			},
@@ -147,7 +147,7 @@ func TestAccCustomerSeat_trust_noAdoptionWithoutEvidence(t *testing.T) {
 	e.emulatorOnly()
 	email := "twice@acme.io"
 	var posted, fired atomic.Bool
-	e.onRequest(func(_ http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+	e.onRequest(func(_ http.ResponseWriter, r *http.Request) bool {
 		if r.Method == http.MethodPost && r.URL.Path == "/v1/customer-seats" {
 			posted.Store(true)
 		}
@@ -260,7 +260,7 @@ resource "polar_customer_seat" "team" {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
 	var fired atomic.Bool
-	e.onRequest(func(w http.ResponseWriter, r *http.Request, emu http.Handler) bool {
+	e.onRequest(func(_ http.ResponseWriter, r *http.Request) bool {
 		if r.Method != http.MethodDelete || fired.Swap(true) {
 			return false
 		}
@@ -278,8 +278,7 @@ resource "polar_customer_seat" "team" {
 		if _, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: str(e.subscriptionID), Email: str("carol@acme.io")}); err != nil {
 			t.Error(err)
 		}
-		emu.ServeHTTP(w, r)
-		return true
+		return false // the emulator applies the revoke now
 	})
 	out, err := tf("destroy", "-auto-approve", "-refresh=false", "-parallelism=1")
 	if err != nil {

@@ -3,12 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -67,36 +64,14 @@ type accEnv struct {
 	orderID        string
 	emailDomain    string
 	client         *polar.Client
-	// intercept, when set, sees every request before the emulator.
-	intercept atomic.Pointer[interceptor]
+	// proxy is in front of the emulator: a test may see each request first
+	// (onRequest), and hold back or lose the emulator's answer.
+	proxy *testsupport.Interceptor
 }
 
-// interceptor handles a request instead of the emulator, or returns false
-// to let the emulator handle it.
-type interceptor func(w http.ResponseWriter, r *http.Request, emu http.Handler) bool
-
-// onRequest installs an interceptor for the rest of the test.
-func (e *accEnv) onRequest(f interceptor) { e.intercept.Store(&f) }
-
-// serveThenDo lets the emulator answer r, runs then (out-of-band changes)
-// after the emulator has applied r but before the answer leaves, and sends
-// the answer — or drops the connection without one when drop is set.
-func serveThenDo(w http.ResponseWriter, r *http.Request, emu http.Handler, drop bool, then func()) {
-	rec := httptest.NewRecorder()
-	emu.ServeHTTP(rec, r)
-	then()
-	if drop {
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
-	}
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
-}
+// onRequest installs a hook that sees every request before the emulator,
+// for the rest of the test.
+func (e *accEnv) onRequest(hook testsupport.Hook) { e.proxy.OnRequest(hook) }
 
 // sandboxMode reports whether acceptance tests target the real sandbox.
 func sandboxMode() bool {
@@ -119,14 +94,8 @@ func newAccEnv(t *testing.T) *accEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if f := e.intercept.Load(); f != nil && (*f)(w, r, srv) {
-				return
-			}
-			srv.ServeHTTP(w, r)
-		}))
-		t.Cleanup(ts.Close)
-		e.emu, e.url, e.token = srv, ts.URL, emulator.DemoToken
+		e.proxy = testsupport.Intercept(t, srv)
+		e.emu, e.url, e.token = srv, e.proxy.URL, emulator.DemoToken
 		e.subscriptionID, e.orderID, e.emailDomain = emulator.DemoSubscriptionID, emulator.DemoOrderID, "acme.io"
 	}
 	c, err := polar.NewClient(polar.Config{BaseURL: e.url, Token: e.token})

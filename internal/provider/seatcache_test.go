@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -118,26 +117,21 @@ func gatedCacheEnv(t *testing.T) (cache *seatCache, client *polar.Client, srv *e
 		t.Fatal(err)
 	}
 	arr, rel := make(chan struct{}, 100), make(chan struct{}, 100)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	proxy := testsupport.Intercept(t, srv)
+	proxy.OnRequest(func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method != http.MethodGet {
-			srv.ServeHTTP(w, r)
-			return
+			return false
 		}
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, r)
+		answer := proxy.Record(r)
 		arr <- struct{}{}
 		<-rel
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	}))
-	t.Cleanup(func() {
-		close(rel)
-		ts.Close()
+		answer.Send(w)
+		return true
 	})
-	client, err = polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
+	// Registered after Intercept's, so it runs first: held answers are
+	// released before the server closes.
+	t.Cleanup(func() { close(rel) })
+	client, err = polar.NewClient(polar.Config{BaseURL: proxy.URL, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,10 @@
 // Package testsupport holds what the tests of several packages share:
-// starting the in-process emulator, and small helpers. (The emulator's own
-// typed hooks — InjectFault, SetSeats, InvitationToken, … — are methods of
-// emulator.Server.)
+// starting the in-process emulator, an intercepting server in front of it
+// (Intercept: see each request first, hold back or lose the answer), and
+// small helpers. (The emulator's own typed hooks — InjectFault, SetSeats,
+// InvitationToken, … — are methods of emulator.Server. The emulator keeps
+// its own answer recorder for its faults: it cannot import this package,
+// which imports it.)
 package testsupport
 
 import (
