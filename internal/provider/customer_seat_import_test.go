@@ -22,8 +22,9 @@ import (
 )
 
 // terraform import, with ImportStateVerify: a seat in a subscription
-// imported by seat id, one in an order by email. (Every ID form in both
-// containers is also imported through import blocks by
+// imported by seat id, one in an order by email, each with one list call and
+// no write (counted on the emulator). (Every ID form in both containers is
+// also imported through import blocks by
 // TestAccCustomerSeat_import_plansEmptyPerRecipientForm.)
 func TestAccCustomerSeat_import_idForms(t *testing.T) {
 	e := newAccEnv(t)
@@ -45,7 +46,11 @@ resource "polar_customer_seat" "order" {
 	}{{"subscription", false}, {"order", true}} {
 		addr := "polar_customer_seat." + f.container
 		steps = append(steps, resource.TestStep{
-			PreConfig:    func() { t.Logf("import %s by email=%v", addr, f.byEmail) },
+			PreConfig: func() {
+				if e.emu != nil {
+					e.resetRequests()
+				}
+			},
 			ResourceName: addr,
 			ImportState:  true,
 			ImportStateIdFunc: func(s *terraform.State) (string, error) {
@@ -54,6 +59,15 @@ resource "polar_customer_seat" "order" {
 					last = email
 				}
 				return fmt.Sprintf("%s/%s/%s", f.container, ids[f.container], last), err
+			},
+			ImportStateCheck: func([]*terraform.InstanceState) error {
+				if e.emu == nil {
+					return nil // the sandbox has no request counters
+				}
+				if total, by := e.requests(); total != 1 || by["GET /v1/customer-seats"] != 1 {
+					return fmt.Errorf("importing %s (by email: %v) made %d calls (%v), want one list call", addr, f.byEmail, total, by)
+				}
+				return nil
 			},
 			ImportStateVerify: true,
 			// Import fills in every recipient form Polar reports; the

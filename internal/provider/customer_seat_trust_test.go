@@ -171,26 +171,34 @@ func TestAccCustomerSeat_trust_noAdoptionWithoutEvidence(t *testing.T) {
 }
 
 // A request that was never sent says so, and gives no import advice: a
-// 429 storm that outlasts the create timeout assigned nothing.
+// 429 storm that outlasts the create timeout assigned nothing. (Driven by
+// the CLI, so that the whole output can be searched for advice.)
 func TestAccCustomerSeat_trust_notSentIsNotUnknown(t *testing.T) {
+	t.Parallel() // each has its own emulator and working directory
 	e := newAccEnv(t)
 	e.emulatorOnly()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { e.fault(http.MethodPost, "/v1/customer-seats", "status", 429, 1000, 0) },
-			Config: e.config(`
+	e.fault(http.MethodPost, "/v1/customer-seats", "status", 429, 1000, 0)
+	_, tf := e.cliWorkspace(fmt.Sprintf(`
 resource "polar_customer_seat" "test" {
   subscription_id = %q
   email           = "limited@acme.io"
   timeouts {
     create = "2s"
   }
-}`, e.subscriptionID),
-			ExpectError: wrapped("was never sent to Polar, so no seat was assigned"),
-		}},
-	})
+}
+`, e.subscriptionID))
+	out, err := tf("apply", "-auto-approve")
+	if err == nil || !wrapped("was never sent to Polar, so no seat was assigned").MatchString(out) {
+		t.Fatalf("apply through a 429 storm: %v\n%s", err, out)
+	}
+	for _, advice := range []string{"terraform import", "import {", "adopt", "may or may not exist"} {
+		if strings.Contains(out, advice) {
+			t.Fatalf("a request that was never sent gives import advice (%q):\n%s", advice, out)
+		}
+	}
+	if seats := e.activeSeats(e.sub()); len(seats) != 0 {
+		t.Fatalf("a request that was never sent left %d seats", len(seats))
+	}
 }
 
 // An order that is not paid says so.

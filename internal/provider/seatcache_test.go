@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -58,16 +59,39 @@ func TestSeatCache_reads_coalesce(t *testing.T) {
 	}
 }
 
-// A reader whose context ends stops waiting; the shared call goes on for the others.
+// A reader whose context ends stops waiting; the shared call goes on for the
+// others: it is not cancelled with that reader, and its one answer serves
+// the next reader.
 func TestSeatCache_reads_callerCancellation(t *testing.T) {
-	cache, _, _, _ := newCacheEnv(t)
+	cache, _, srv, arrived, release := gatedCacheEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
+	gone := make(chan error)
+	go func() {
+		_, err := cache.List(ctx, demoSub)
+		gone <- err
+	}()
+	<-arrived // the shared list call is at the server, its answer held
 	cancel()
-	if _, err := cache.List(ctx, demoSub); err == nil {
-		t.Fatal("a cancelled caller got a result")
+	if err := <-gone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled reader got %v, want context.Canceled", err)
 	}
-	if l, err := cache.List(context.Background(), demoSub); err != nil || l.TotalSeats != 5 {
-		t.Fatalf("%v %+v", err, l)
+	other := make(chan *polar.SeatsList)
+	go func() {
+		l, err := cache.List(context.Background(), demoSub)
+		if err != nil {
+			t.Error(err)
+		}
+		other <- l
+	}()
+	// Two releases: the held answer, and the answer of a second list call
+	// should the first have been cancelled with its reader.
+	release <- struct{}{}
+	release <- struct{}{}
+	if l := <-other; l == nil || l.TotalSeats != 5 {
+		t.Fatalf("the other reader got %+v", l)
+	}
+	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 1 {
+		t.Fatalf("%d list calls, want 1: the call was not shared past the cancelled reader", by["GET /v1/customer-seats"])
 	}
 }
 
