@@ -29,9 +29,9 @@ func (r *customerSeatAssignmentsResource) ImportState(ctx context.Context, req r
 	m := customerSeatAssignmentsModel{
 		ID: types.StringValue(containerImportID(c)), SubscriptionID: ident.SubscriptionID, OrderID: ident.OrderID,
 		ImmediateClaim: types.BoolValue(false), Exclusive: types.BoolValue(false), Metadata: types.MapNull(types.StringType),
-		Timeouts: nullTimeouts3(),
+		Timeouts: nullTimeouts("create", "update", "delete"),
 	}
-	m.setHeld(othersHolding(list, nil), [3]bool{true, true, true})
+	m.setHeld(othersHolding(list, nil), formFlags{true, true, true})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)

@@ -37,8 +37,8 @@ func (m *customerSeatAssignmentsModel) containerKnown() bool {
 	return containerKnown(m.SubscriptionID, m.OrderID)
 }
 
-// sets returns the three recipient sets, in recipientForms order.
-func (m *customerSeatAssignmentsModel) sets() []*recipientListValue {
+// lists returns the recipient lists, in recipientForms order.
+func (m *customerSeatAssignmentsModel) lists() []*recipientListValue {
 	return []*recipientListValue{&m.Emails, &m.MemberIDs, &m.ExternalMemberIDs}
 }
 
@@ -48,15 +48,16 @@ func (m *customerSeatAssignmentsModel) sets() []*recipientListValue {
 // seen there, and customer_id means the billing customer in member-model
 // organizations).
 type recipientForm struct {
-	attr   string // the set attribute
+	attr   string // the list attribute
 	single string // the polar_customer_seat attribute, used in keys
 	norm   func(string) string
 	assign func(*polar.SeatAssign, string)
 	holds  func(s *polar.CustomerSeat, value string) bool
 }
 
-var recipientForms = []*recipientForm{
-	{
+// The recipient forms: emails, member_ids and external_member_ids.
+var (
+	emailForm = &recipientForm{
 		attr: "emails", single: "email", norm: emailaddr.Key,
 		assign: func(a *polar.SeatAssign, v string) { a.Email = &v },
 		holds: func(s *polar.CustomerSeat, v string) bool {
@@ -66,20 +67,26 @@ var recipientForms = []*recipientForm{
 			// Seats assigned by customer show the customer's email only.
 			return s.CustomerEmail != nil && emailaddr.Equal(*s.CustomerEmail, v)
 		},
-	},
-	{
+	}
+	memberIDForm = &recipientForm{
 		attr: "member_ids", single: "member_id", norm: func(s string) string { return s },
 		assign: func(a *polar.SeatAssign, v string) { a.MemberID = &v },
 		holds:  func(s *polar.CustomerSeat, v string) bool { return s.MemberID != nil && *s.MemberID == v },
-	},
-	{
+	}
+	externalMemberIDForm = &recipientForm{
 		attr: "external_member_ids", single: "external_member_id", norm: func(s string) string { return s },
 		assign: func(a *polar.SeatAssign, v string) { a.ExternalMemberID = &v },
 		holds: func(s *polar.CustomerSeat, v string) bool {
 			return s.Member != nil && s.Member.ExternalID != nil && *s.Member.ExternalID == v
 		},
-	},
-}
+	}
+)
+
+// recipientForms are the forms in the order of the model's lists.
+var recipientForms = [...]*recipientForm{emailForm, memberIDForm, externalMemberIDForm}
+
+// formFlags holds one flag per recipient form, in recipientForms order.
+type formFlags [len(recipientForms)]bool
 
 // recipient is one configured recipient: its form and its value as written.
 type recipient struct {
@@ -97,13 +104,13 @@ func (r recipient) holds(s *polar.CustomerSeat) bool {
 	return s.Status.Active() && r.form.holds(s, r.value)
 }
 
-// recipients reads the recipient sets; known is false while any is unknown.
+// recipients reads the recipient lists; known is false while any is unknown.
 func (m *customerSeatAssignmentsModel) recipients() (out []recipient, known bool) {
-	for i, set := range m.sets() {
-		if set.IsUnknown() {
+	for i, list := range m.lists() {
+		if list.IsUnknown() {
 			return nil, false
 		}
-		for _, e := range set.Elements() {
+		for _, e := range list.Elements() {
 			s, ok := e.(types.String)
 			if !ok || s.IsUnknown() {
 				return nil, false
@@ -146,10 +153,10 @@ func (m *customerSeatAssignmentsModel) held() map[string]heldSeat {
 	return out
 }
 
-// setHeld writes the recipients and their seats into the model: each set
+// setHeld writes the recipients and their seats into the model: each list
 // holds its form's recipients, spelled as given, and seats maps each to its
 // seat. A form with no recipients is null when nullEmpty (as configured).
-func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty [3]bool) {
+func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty formFlags) {
 	values := make([][]attr.Value, len(recipientForms))
 	entries := make(map[string]attr.Value, len(seats))
 	for _, h := range seats {
@@ -164,23 +171,23 @@ func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty [3]bo
 			entries[h.value] = seatEntryValue(h.id, h.status)
 		}
 	}
-	for i, set := range m.sets() {
+	for i, list := range m.lists() {
 		if len(values[i]) == 0 && nullEmpty[i] {
-			*set = recipientListNull(recipientForms[i])
+			*list = recipientListNull(recipientForms[i])
 			continue
 		}
 		if values[i] == nil {
 			values[i] = []attr.Value{}
 		}
-		*set = recipientListValue{ListValue: types.ListValueMust(types.StringType, values[i]), form: recipientForms[i]}
+		*list = recipientListValue{ListValue: types.ListValueMust(types.StringType, values[i]), form: recipientForms[i]}
 	}
 	m.Seats = types.MapValueMust(seatEntryType, entries)
 }
 
-// nullForms says which recipient sets of a model are null.
-func (m *customerSeatAssignmentsModel) nullForms() (out [3]bool) {
-	for i, set := range m.sets() {
-		out[i] = set.IsNull()
+// nullForms says which recipient lists of a model are null.
+func (m *customerSeatAssignmentsModel) nullForms() (out formFlags) {
+	for i, list := range m.lists() {
+		out[i] = list.IsNull()
 	}
 	return out
 }
@@ -206,11 +213,11 @@ func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r reci
 func seatRecipient(s *polar.CustomerSeat) (recipient, bool) {
 	switch {
 	case s.Email != nil:
-		return recipient{form: recipientForms[0], value: *s.Email}, true
+		return recipient{form: emailForm, value: *s.Email}, true
 	case s.CustomerEmail != nil:
-		return recipient{form: recipientForms[0], value: *s.CustomerEmail}, true
+		return recipient{form: emailForm, value: *s.CustomerEmail}, true
 	case s.MemberID != nil:
-		return recipient{form: recipientForms[1], value: *s.MemberID}, true
+		return recipient{form: memberIDForm, value: *s.MemberID}, true
 	}
 	return recipient{}, false
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // ModifyPlan plans the seats of the container:
-//   - a recipient set the configuration names as the state does (the same
+//   - a recipient list the configuration names as the state does (the same
 //     recipients, perhaps spelled otherwise) is planned as the state's: no diff;
 //   - seats keeps the seat of every recipient that stays, drops the ones
 //     removed (the diff shows each with its seat id) and plans the new ones
@@ -46,8 +46,8 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 			return
 		}
 	}
-	// A set the configuration leaves out manages nobody in that form.
-	planRecipientSets(&plan, &cfg, &state, creating)
+	// A list the configuration leaves out manages nobody in that form.
+	planRecipientLists(&plan, &cfg, &state, creating)
 	if !cfg.containerKnown() {
 		plan.Seats = types.MapUnknown(seatEntryType)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -94,21 +94,21 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 	}
 }
 
-// planRecipientSets plans each recipient set as configured, or as in state
+// planRecipientLists plans each recipient list as configured, or as in state
 // when the configuration names the same recipients. Terraform takes the
-// prior value in place of a configured one only when both are set; a set
+// prior value in place of a configured one only when both are set; a list
 // left out of the configuration may be planned as anything (the attribute
 // is computed for this).
-func planRecipientSets(plan, cfg, state *customerSeatAssignmentsModel, creating bool) {
-	for i, set := range plan.sets() {
-		cfgSet := *cfg.sets()[i]
-		*set = cfgSet
-		if creating || cfgSet.IsUnknown() {
+func planRecipientLists(plan, cfg, state *customerSeatAssignmentsModel, creating bool) {
+	for i, list := range plan.lists() {
+		configured := *cfg.lists()[i]
+		*list = configured
+		if creating || configured.IsUnknown() {
 			continue
 		}
-		prior := *state.sets()[i]
-		if (cfgSet.IsNull() && len(prior.Elements()) == 0) || (!cfgSet.IsNull() && !prior.IsNull() && sameRecipients(cfgSet.ListValue, prior.ListValue, recipientForms[i])) {
-			*set = prior
+		prior := *state.lists()[i]
+		if (configured.IsNull() && len(prior.Elements()) == 0) || (!configured.IsNull() && !prior.IsNull() && sameRecipients(configured.ListValue, prior.ListValue, recipientForms[i])) {
+			*list = prior
 		}
 	}
 }
@@ -135,17 +135,18 @@ func exclusiveWarning(container polar.Container, list *polar.SeatsList, planned 
 	return diags
 }
 
-// sameRecipients reports whether two sets name the same recipients.
+// sameRecipients reports whether two recipient lists name the same
+// recipients, in any order and spelling.
 func sameRecipients(a, b types.List, form *recipientForm) bool {
 	if a.IsUnknown() || b.IsUnknown() || len(a.Elements()) != len(b.Elements()) {
 		return false
 	}
 	keys := make(map[string]bool, len(a.Elements()))
 	for _, e := range a.Elements() {
-		keys[form.norm(e.(types.String).ValueString())] = true //nolint:forcetypeassert // sets of strings
+		keys[form.norm(e.(types.String).ValueString())] = true //nolint:forcetypeassert // lists of strings
 	}
 	for _, e := range b.Elements() {
-		if !keys[form.norm(e.(types.String).ValueString())] { //nolint:forcetypeassert // sets of strings
+		if !keys[form.norm(e.(types.String).ValueString())] { //nolint:forcetypeassert // lists of strings
 			return false
 		}
 	}
@@ -208,14 +209,14 @@ func activeHolders(list *polar.SeatsList) map[string]*polar.CustomerSeat {
 		if !s.Status.Active() {
 			continue
 		}
-		if rc, ok := seatRecipient(s); ok && rc.form == recipientForms[0] {
+		if rc, ok := seatRecipient(s); ok && rc.form == emailForm {
 			out[rc.key()] = s
 		}
 		if s.MemberID != nil {
-			out[recipient{form: recipientForms[1], value: *s.MemberID}.key()] = s
+			out[recipient{form: memberIDForm, value: *s.MemberID}.key()] = s
 		}
 		if s.Member != nil && s.Member.ExternalID != nil {
-			out[recipient{form: recipientForms[2], value: *s.Member.ExternalID}.key()] = s
+			out[recipient{form: externalMemberIDForm, value: *s.Member.ExternalID}.key()] = s
 		}
 	}
 	return out

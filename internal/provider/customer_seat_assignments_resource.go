@@ -54,7 +54,7 @@ func (r *customerSeatAssignmentsResource) Metadata(_ context.Context, req resour
 
 func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	set := func(form *recipientForm, desc string, v ...validator.String) schema.ListAttribute {
+	recipientList := func(form *recipientForm, desc string, v ...validator.String) schema.ListAttribute {
 		return schema.ListAttribute{
 			CustomType: newRecipientListType(form),
 			MarkdownDescription: desc + " Order does not matter and each recipient may appear once (a list, not a set, only because sets cost " +
@@ -87,10 +87,10 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 				Optional:            true, PlanModifiers: replace,
 				Validators: []validator.String{uuidValidator{version4: true}},
 			},
-			"emails": set(recipientForms[0], "Recipients by email, checked at plan time as Polar checks them. Spellings Polar stores as the same address "+
+			"emails": recipientList(emailForm, "Recipients by email, checked at plan time as Polar checks them. Spellings Polar stores as the same address "+
 				"(`Alice@EXAMPLE.com`, `alice@example.com`) are the same recipient and show no diff.", emailValidator{}),
-			"member_ids": set(recipientForms[1], "Recipients by Polar member id (UUID) of members of the billing customer (member-model organizations).", uuidValidator{}),
-			"external_member_ids": set(recipientForms[2], "Recipients by your own member id (the member's `external_id` under the billing customer). The member must exist.",
+			"member_ids": recipientList(memberIDForm, "Recipients by Polar member id (UUID) of members of the billing customer (member-model organizations).", uuidValidator{}),
+			"external_member_ids": recipientList(externalMemberIDForm, "Recipients by your own member id (the member's `external_id` under the billing customer). The member must exist.",
 				stringvalidator.LengthAtLeast(1)),
 			"immediate_claim": schema.BoolAttribute{
 				MarkdownDescription: "Claim new seats at once, without an invitation email. Defaults to `false`. Applies to seats assigned from now on; changing it does not touch existing seats.",
@@ -144,7 +144,7 @@ func (r *customerSeatAssignmentsResource) ConfigValidators(_ context.Context) []
 }
 
 // ValidateConfig refuses one recipient named twice: two spellings of one
-// email, or one value in two sets (seats is keyed by the value).
+// email, or one value in two lists (seats is keyed by the value).
 func (r *customerSeatAssignmentsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)

@@ -87,7 +87,7 @@ func importedModel(seat *polar.CustomerSeat) customerSeatModel {
 		Email: emailPointer(seat.Email), MemberID: types.StringPointerValue(seat.MemberID),
 		ExternalCustomerID: types.StringNull(), CustomerID: types.StringNull(), ExternalMemberID: types.StringNull(),
 		ImmediateClaim: types.BoolValue(false), ResendInvitation: types.StringNull(),
-		Timeouts: nullTimeouts(),
+		Timeouts: nullTimeouts("create", "delete"),
 	}
 	if seat.Member != nil {
 		m.ExternalMemberID = types.StringPointerValue(seat.Member.ExternalID)

@@ -52,7 +52,8 @@ func parseImportID(raw string) (importID, error) {
 	return id, nil
 }
 
-// String renders the canonical seat-id form.
+// seatImportID is the import ID of a seat in its seat-id form, as
+// parseImportID reads it.
 func seatImportID(c polar.Container, seatID string) string {
 	return fmt.Sprintf("%s/%s/%s", c.Kind, c.ID, seatID)
 }

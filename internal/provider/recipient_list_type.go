@@ -54,11 +54,11 @@ func (t recipientListType) ValueFromTerraform(ctx context.Context, in tftypes.Va
 	if err != nil {
 		return nil, err
 	}
-	set, ok := v.(basetypes.ListValue)
+	list, ok := v.(basetypes.ListValue)
 	if !ok {
 		return nil, fmt.Errorf("unexpected value type %T", v)
 	}
-	return recipientListValue{ListValue: set, form: t.form}, nil
+	return recipientListValue{ListValue: list, form: t.form}, nil
 }
 
 func (t recipientListType) ValueType(_ context.Context) attr.Value {

@@ -16,10 +16,13 @@ const (
 	defaultDeleteTimeout = 10 * time.Minute
 )
 
-func nullTimeouts() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})}
-}
-
-func nullTimeouts3() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})}
+// nullTimeouts is a timeouts block left unset, for a resource whose block
+// has these operations ("create", "update", "delete"): what an imported
+// resource records.
+func nullTimeouts(operations ...string) timeouts.Value {
+	attrTypes := make(map[string]attr.Type, len(operations))
+	for _, op := range operations {
+		attrTypes[op] = types.StringType
+	}
+	return timeouts.Value{Object: types.ObjectNull(attrTypes)}
 }
