@@ -322,17 +322,6 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 // do sends one API call. route is the path template used in logs and errors
 // (never the invitation token); path is the real, escaped path.
 func (c *Client) do(ctx context.Context, method, route, path string, query url.Values, body, out any) error {
-	u := *c.base
-	u.Path = c.base.Path + path
-	u.RawPath = ""
-	if strings.Contains(path, "%") {
-		u.RawPath = c.base.Path + path
-		if p, err := url.PathUnescape(path); err == nil {
-			u.Path = c.base.Path + p
-		}
-	}
-	u.RawQuery = query.Encode()
-
 	var payload []byte
 	if body != nil {
 		var err error
@@ -349,7 +338,7 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 	if len(payload) > 0 {
 		raw = payload
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), raw)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.endpoint(path, query), raw)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, route, err)
 	}
@@ -390,6 +379,28 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 		}
 		return e
 	}
+	return readAnswer(pol, resp, data, out)
+}
+
+// endpoint is the URL of path (already escaped) with query, under the base
+// URL.
+func (c *Client) endpoint(path string, query url.Values) string {
+	u := *c.base
+	u.Path = c.base.Path + path
+	u.RawPath = ""
+	if strings.Contains(path, "%") {
+		u.RawPath = c.base.Path + path
+		if p, err := url.PathUnescape(path); err == nil {
+			u.Path = c.base.Path + p
+		}
+	}
+	u.RawQuery = query.Encode()
+	return u.String()
+}
+
+// readAnswer reads the successful answer to a call into out (nothing when
+// out is nil), with the reading of Polar's clock it carried.
+func readAnswer(pol retryPolicy, resp *http.Response, data []byte, out any) error {
 	if cs, ok := out.(clockSetter); ok {
 		cs.setClock(readClock(resp.Header, time.Now()))
 	}
@@ -403,9 +414,9 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 		if pol.unsafe {
 			// Polar answered a write with something that is not its
 			// answer: whether it applied the write is unknown.
-			return &TransportError{Method: method, Route: route, Err: err, Sent: true}
+			return &TransportError{Method: pol.method, Route: pol.route, Err: err, Sent: true}
 		}
-		return fmt.Errorf("%s %s: %w", method, route, err)
+		return fmt.Errorf("%s %s: %w", pol.method, pol.route, err)
 	}
 	return nil
 }

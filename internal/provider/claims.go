@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
@@ -28,16 +30,22 @@ type claims struct {
 }
 
 // claim records the seat's recipient for the container, so that an
-// assignments resource of the same plan that would fight over it is refused.
-func (r *customerSeatResource) claim(cfg *customerSeatModel) string {
+// assignments resource of the same plan that would fight over it is
+// refused; it reports false, with the error, when this seat is the one
+// refused.
+func (r *customerSeatResource) claim(cfg *customerSeatModel, diags *diag.Diagnostics) bool {
 	if r.data == nil || !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
-		return ""
+		return true
 	}
 	key := plannedRecipient(cfg)
 	if key == "unknown" || key == "" {
-		return ""
+		return true
 	}
-	return r.data.claim(cfg.container(), containerClaim{what: "a polar_customer_seat", single: true, recipients: map[string]bool{key: true}})
+	msg := r.data.claim(cfg.container(), containerClaim{what: "a polar_customer_seat", single: true, recipients: map[string]bool{key: true}})
+	if msg != "" {
+		diags.AddAttributeError(containerPath(cfg.container()), "Two resources manage one seat", msg)
+	}
+	return msg == ""
 }
 
 // plannedRecipient keys a planned creation by its recipient.

@@ -3,6 +3,7 @@ package testsupport
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"testing"
 )
@@ -12,7 +13,7 @@ type countingHandler struct{ n atomic.Int32 }
 
 func (h *countingHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	n := h.n.Add(1)
-	w.Header().Set("X-Count", string(rune('0'+n)))
+	w.Header().Set("X-Count", strconv.Itoa(int(n)))
 	w.WriteHeader(http.StatusTeapot)
 	_, _ = io.WriteString(w, "answer")
 }
@@ -31,7 +32,7 @@ func get(t *testing.T, url string) (*http.Response, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	body, err := io.ReadAll(res.Body)
 	return res, string(body), err
 }
