@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -116,14 +117,18 @@ type Optional[T any] struct {
 	Value T
 }
 
-// UnmarshalJSON records that the key was present.
+// UnmarshalJSON records that the key was present. Numbers inside the value
+// (seat metadata) are kept as written, as json.Number: Polar keeps integers
+// of any size exactly, and a float64 would round 12345678901234567890.
 func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {
 		o.Null = true
 		return nil
 	}
-	return json.Unmarshal(b, &o.Value)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(&o.Value)
 }
 
 // MarshalJSON writes null for an unset or null value.
