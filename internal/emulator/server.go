@@ -40,7 +40,6 @@ type Server struct {
 	offset  time.Duration
 	faults  []*Fault
 	counts  counters
-	outbox  outbox
 	windows map[string]*window
 	// Sandbox adds the X-Polar-Sandbox header, as the sandbox does.
 	Sandbox bool
@@ -52,30 +51,18 @@ type counters struct {
 	ByStatus map[string]int `json:"by_status"`
 }
 
-type outbox struct {
-	Emails   []Email   `json:"emails"`
-	Webhooks []Webhook `json:"webhooks"`
-}
-
-// Email is an email Polar would have sent.
-type Email struct {
-	To              string `json:"to"`
-	SeatID          string `json:"seat_id"`
-	InvitationToken string `json:"invitation_token"`
-	Kind            string `json:"kind"`
-}
-
-// Webhook is a webhook Polar would have sent.
-type Webhook struct {
-	Type   string `json:"type"`
-	SeatID string `json:"seat_id"`
-}
-
 type window struct {
 	start time.Time
 	count int
 }
 
+// Fault is a test hook queued by InjectFault or POST /__emulator/faults: the
+// next Times requests matching Method (empty: any) and Path (exact, a
+// prefix ending in "*", or a route template such as
+// "/v1/customer-seats/{seat_id}") are answered Status with a Polar error
+// body and no side effect (Kind "status"), applied and then cut off without
+// an answer ("drop_after_commit"), or handled after DelayMS milliseconds
+// ("delay"). Times 0 means 1.
 type Fault struct {
 	Method  string `json:"method"`
 	Path    string `json:"path"`
@@ -127,7 +114,6 @@ func (s *Server) reset(f *Fixture) error {
 	s.offset = 0
 	s.faults = nil
 	s.resetCounters()
-	s.outbox = outbox{Emails: []Email{}, Webhooks: []Webhook{}}
 	s.windows = map[string]*window{}
 	return nil
 }
@@ -200,11 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// gone away, as Polar's does: the delay is not cut short.
 			time.Sleep(time.Duration(f.DelayMS) * time.Millisecond)
 		case "status":
-			st := f.Status
-			if st == 0 {
-				st = http.StatusServiceUnavailable
-			}
-			writeJSON(rec, st, polarErr("InjectedFault", fmt.Sprintf("Injected fault: %d %s", st, http.StatusText(st))))
+			s.write(rec, injectedFault(f.Status))
 			s.finish(w, rec, rt, false)
 			return
 		case "drop_after_commit":
@@ -216,6 +198,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.serveAPI(rec, r, path, match)
 	s.finish(w, rec, rt, drop)
+}
+
+// injectedFault is the answer of a "status" fault (0: 503).
+func injectedFault(status int) answer {
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	return reply(status, polarErr("InjectedFault", fmt.Sprintf("Injected fault: %d %s", status, http.StatusText(status))))
 }
 
 func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, drop bool) {
@@ -268,73 +258,77 @@ type principal struct {
 // serveAPI applies Polar's middleware order (version, length, rate limit,
 // token, routing) and dispatches.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, match routeMatch) {
-	// 1. Polar-Version.
-	version := r.Header.Get("Polar-Version")
-	if version == "" {
-		version = defaultVersion
-	}
-	if !versionPattern.MatchString(version) || !supportedVersions[version] {
-		w.Header().Set("Polar-Version", defaultVersion)
-		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+	version, supported := polarVersion(r.Header.Get("Polar-Version"))
+	w.Header().Set("Polar-Version", version)
+	if !supported {
+		s.write(w, reply(http.StatusNotFound, map[string]string{"detail": "Not Found"}))
 		return
 	}
-	w.Header().Set("Polar-Version", version)
+	who, refusal := s.admit(r)
+	switch {
+	case refusal != nil:
+		s.write(w, *refusal)
+	case path == "/v1/customer-seats/":
+		target := "/v1/customer-seats"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		s.write(w, reply(http.StatusTemporaryRedirect, nil).withHeader("Location", target))
+	case match.route != nil:
+		match.route.handle(s, w, r, apiCall{who: who, params: match.params})
+	case match.allow != "":
+		s.write(w, reply(http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"}).withHeader("Allow", match.allow))
+	default:
+		s.write(w, reply(http.StatusNotFound, map[string]string{"detail": "Not Found"}))
+	}
+}
 
-	// 2. Content-Length and body size.
+// polarVersion is the Polar-Version a request selects (none: the default)
+// and whether it is supported; an unsupported one answers with the default.
+func polarVersion(asked string) (string, bool) {
+	if asked == "" {
+		return defaultVersion, true
+	}
+	if !versionPattern.MatchString(asked) || !supportedVersions[asked] {
+		return defaultVersion, false
+	}
+	return asked, true
+}
+
+// admit runs the middleware between the version and the routes: the body's
+// length (411, 413), the rate limit keyed by identity (429), and the bearer
+// token, checked on every route (401). It returns who is calling (nil:
+// nobody) or the refusal.
+func (s *Server) admit(r *http.Request) (*principal, *answer) {
 	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
 		if r.ContentLength < 0 || (r.ContentLength == 0 && r.Header.Get("Content-Length") == "") {
-			writeJSON(w, http.StatusLengthRequired, polarErr("LengthRequired", "A Content-Length header is required."))
-			return
+			a := reply(http.StatusLengthRequired, polarErr("LengthRequired", "A Content-Length header is required."))
+			return nil, &a
 		}
 	}
 	if r.ContentLength > maxBodyBytes {
-		writeJSON(w, http.StatusRequestEntityTooLarge, polarErr("RequestBodyTooLarge", fmt.Sprintf("Request body exceeded the maximum allowed size of %d bytes.", maxBodyBytes)))
-		return
+		a := reply(http.StatusRequestEntityTooLarge, polarErr("RequestBodyTooLarge", fmt.Sprintf("Request body exceeded the maximum allowed size of %d bytes.", maxBodyBytes)))
+		return nil, &a
 	}
-
-	// 3. Rate limit, keyed by identity (organization for a known token).
 	bearer, hasBearer := bearerToken(r)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	var tok *token
 	if hasBearer {
 		tok = s.w.tokens[bearer]
 	}
 	if retry, limited := s.rateLimitedLocked(identity(tok, bearer, hasBearer, r)); limited {
-		s.mu.Unlock()
-		w.Header().Set("Retry-After", strconv.Itoa(retry))
-		w.WriteHeader(http.StatusTooManyRequests)
-		return
+		a := reply(http.StatusTooManyRequests, nil).withHeader("Retry-After", strconv.Itoa(retry))
+		return nil, &a
 	}
-	// 4. Bearer token lookup, on every route.
 	if hasBearer && (tok == nil || !validTokenPrefix(bearer) || (tok.expiresAt != nil && !s.nowLocked().Before(*tok.expiresAt))) {
-		s.mu.Unlock()
-		invalidToken(w)
-		return
+		a := invalidToken()
+		return nil, &a
 	}
-	var who *principal
-	if tok != nil {
-		who = &principal{org: tok.org, scopes: tok.scopes}
+	if tok == nil {
+		return nil, nil
 	}
-	s.mu.Unlock()
-
-	// 5. Routing.
-	if path == "/v1/customer-seats/" {
-		target := "/v1/customer-seats"
-		if r.URL.RawQuery != "" {
-			target += "?" + r.URL.RawQuery
-		}
-		w.Header().Set("Location", target)
-		w.WriteHeader(http.StatusTemporaryRedirect)
-		return
-	}
-	switch {
-	case match.route != nil:
-		match.route.handle(s, w, r, apiCall{who: who, params: match.params})
-	case match.allow != "":
-		methodNotAllowed(w, match.allow)
-	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
-	}
+	return &principal{org: tok.org, scopes: tok.scopes}, nil
 }
 
 func identity(tok *token, bearer string, hasBearer bool, r *http.Request) string {
@@ -393,62 +387,11 @@ func bearerToken(r *http.Request) (string, bool) {
 	return strings.TrimSpace(tok), true
 }
 
-func invalidToken(w http.ResponseWriter) {
+func invalidToken() answer {
 	const desc = "The access token provided is expired, revoked, malformed, or invalid for other reasons."
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
-	w.Header().Set("WWW-Authenticate", `Bearer realm="polar", error="invalid_token", error_description="`+desc+`"`)
-	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc})
-}
-
-// authorize is Polar's auth dependency for the merchant routes.
-func authorize(w http.ResponseWriter, who *principal, scope string) bool {
-	if who == nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="polar"`)
-		writeJSON(w, http.StatusUnauthorized, polarErr("Unauthorized", "Unauthorized"))
-		return false
-	}
-	if !who.scopes[scope] {
-		const desc = "The request requires higher privileges than provided by the access token."
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Pragma", "no-cache")
-		w.Header().Set("WWW-Authenticate", `Bearer realm="polar", error="insufficient_scope", error_description="`+desc+`"`)
-		writeJSON(w, http.StatusForbidden, map[string]string{"error": "insufficient_scope", "error_description": desc})
-		return false
-	}
-	return true
-}
-
-func methodNotAllowed(w http.ResponseWriter, allow string) {
-	w.Header().Set("Allow", allow)
-	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"})
-}
-
-// errBody is Polar's error shape, keys in Polar's order.
-type errBody struct {
-	Error  string `json:"error"`
-	Detail string `json:"detail"`
-}
-
-func polarErr(code, detail string) errBody { return errBody{Error: code, Detail: detail} }
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"InternalServerError","detail":"encoding failed"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-// inApp marks responses produced inside the app (successes and handler
-// errors), which carry Cache-Control: private, no-store.
-func (s *Server) inApp(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "private, no-store")
-	if s.Sandbox {
-		w.Header().Set("X-Polar-Sandbox", "1")
-	}
+	return reply(http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc}).
+		withHeader("Cache-Control", "no-store").withHeader("Pragma", "no-cache").
+		withHeader("WWW-Authenticate", `Bearer realm="polar", error="invalid_token", error_description="`+desc+`"`)
 }
 
 func newUUID() string { return uuid.NewString() }
