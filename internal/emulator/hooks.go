@@ -112,10 +112,8 @@ func (s *Server) InvitationToken(seatID string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range s.w.orgs {
-		for _, st := range o.seats {
-			if st.id == seatID && st.token != nil {
-				return *st.token, true
-			}
+		if st := o.seatByID[seatID]; st != nil && st.token != nil {
+			return *st.token, true
 		}
 	}
 	return "", false

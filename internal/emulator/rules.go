@@ -136,22 +136,16 @@ func (o *org) list(ref containerRef) (seatList, error) {
 		return seatList{}, featureNotEnabled()
 	}
 	available, total := o.counts(c)
-	return seatList{seats: sortedSeats(o.seatsOf(c.id)), available: available, total: total}, nil
+	return seatList{seats: c.rows.ordered, available: available, total: total}, nil
 }
 
 // counts is what the list reports: purchased seats (null counts as 0), and
 // those not taken by an active (pending or claimed) seat, never below 0.
-func (o *org) counts(c *container) (available, total int) {
+func (*org) counts(c *container) (available, total int) {
 	if c.seats != nil {
 		total = *c.seats
 	}
-	active := 0
-	for _, st := range o.seatsOf(c.id) {
-		if st.active() {
-			active++
-		}
-	}
-	return max(0, total-active), total
+	return max(0, total-c.rows.active), total
 }
 
 // --- assign ----------------------------------------------------------------
@@ -172,30 +166,39 @@ func (o *org) assign(req *assignReq, now time.Time) (*seat, error) {
 	}
 	res.commit(o)
 	st := o.row(c, now)
-	st.customerID, st.memberID, st.email = res.customerID, nil, res.email
-	if res.member != nil {
-		st.memberID = &res.member.id
-		e := res.member.email
-		st.email = &e
-	}
-	st.metadata = req.metadata
-	if st.metadata == nil {
-		st.metadata = map[string]any{}
-	}
-	st.revokedAt = nil
-	if req.immediateClaim {
-		st.status, st.token, st.expiresAt, st.claimedAt = seatClaimed, nil, nil, &now
+	o.change(st, func() { st.occupy(res, req, now) })
+	if st.status == seatClaimed {
 		o.sent.webhook("customer_seat.claimed", st)
 		return st, nil
 	}
-	tok := newInvitationToken()
-	exp := now.Add(invitationTTL)
-	st.status, st.token, st.expiresAt, st.claimedAt = seatPending, &tok, &exp, nil
 	if to := o.seatEmail(st, res.member); to != nil {
 		o.sent.invite(*to, st)
 	}
 	o.sent.webhook("customer_seat.assigned", st)
 	return st, nil
+}
+
+// occupy fills a row for the recipient: claimed at once, or pending with a
+// new invitation that expires in 24 hours.
+func (s *seat) occupy(res *resolution, req *assignReq, now time.Time) {
+	s.customerID, s.memberID, s.email = res.customerID, nil, res.email
+	if res.member != nil {
+		s.memberID = &res.member.id
+		e := res.member.email
+		s.email = &e
+	}
+	s.metadata = req.metadata
+	if s.metadata == nil {
+		s.metadata = map[string]any{}
+	}
+	s.revokedAt = nil
+	if req.immediateClaim {
+		s.status, s.token, s.expiresAt, s.claimedAt = seatClaimed, nil, nil, &now
+		return
+	}
+	tok := newInvitationToken()
+	exp := now.Add(invitationTTL)
+	s.status, s.token, s.expiresAt, s.claimedAt = seatPending, &tok, &exp, nil
 }
 
 // assignable runs the checks on the container, steps 1 to 6.
@@ -220,11 +223,9 @@ func (o *org) assignable(ref containerRef) (*container, error) {
 // row is the row an assignment fills: the container's oldest revoked row
 // (modified now), or a new one created now.
 func (o *org) row(c *container, now time.Time) *seat {
-	for _, cand := range sortedSeats(o.seatsOf(c.id)) {
-		if cand.status == seatRevoked {
-			cand.modifiedAt = &now
-			return cand
-		}
+	if st := c.rows.oldestRevoked(); st != nil {
+		st.modifiedAt = &now
+		return st
 	}
 	st := &seat{id: newUUID(), createdAt: now}
 	if c.kind == kindSubscription {
@@ -232,7 +233,7 @@ func (o *org) row(c *container, now time.Time) *seat {
 	} else {
 		st.orderID = &c.id
 	}
-	o.seats = append(o.seats, st)
+	o.addRow(st)
 	return st
 }
 
@@ -242,15 +243,14 @@ func (o *org) row(c *container, now time.Time) *seat {
 // organization (in a container with a product, deleted or not), then the
 // feature flag.
 func (o *org) writableSeat(id string) (*seat, error) {
-	for _, st := range o.seats {
-		if c := o.anyContainer(st.containerID()); st.id == id && c != nil && c.productID != nil {
-			if !o.seatBased {
-				return nil, featureNotEnabled()
-			}
-			return st, nil
-		}
+	st := o.seatByID[id]
+	if st == nil || o.anyContainer(st.containerID()).productID == nil {
+		return nil, refuse(errResourceNotFound, "Seat not found")
 	}
-	return nil, refuse(errResourceNotFound, "Seat not found")
+	if !o.seatBased {
+		return nil, featureNotEnabled()
+	}
+	return st, nil
 }
 
 // revoke is DELETE /v1/customer-seats/{seat_id}: the row stays, emptied of
@@ -262,8 +262,10 @@ func (o *org) revoke(id string, now time.Time) (*seat, error) {
 		return nil, err
 	}
 	if st.status != seatRevoked {
-		st.status, st.revokedAt, st.modifiedAt = seatRevoked, &now, &now
-		st.token, st.customerID, st.memberID, st.email = nil, nil, nil, nil
+		o.change(st, func() {
+			st.status, st.revokedAt, st.modifiedAt = seatRevoked, &now, &now
+			st.token, st.customerID, st.memberID, st.email = nil, nil, nil, nil
+		})
 		o.sent.webhook("customer_seat.revoked", st)
 	}
 	return st, nil
@@ -339,10 +341,18 @@ func (w *world) claim(tok string, now time.Time) (*org, *seat, string, error) {
 	if st.customerID == nil || o.customerByID(*st.customerID) == nil {
 		return nil, nil, "", invalidInvitation()
 	}
-	if err := o.claimant(st, c, now); err != nil {
+	m, err := o.claimant(st, c, now)
+	if err != nil {
 		return nil, nil, "", err
 	}
-	st.status, st.claimedAt, st.token, st.modifiedAt = seatClaimed, &now, nil, &now
+	o.change(st, func() {
+		if m != nil {
+			st.memberID = &m.id
+			e := m.email
+			st.email = &e
+		}
+		st.status, st.claimedAt, st.token, st.modifiedAt = seatClaimed, &now, nil, &now
+	})
 	o.sent.webhook("customer_seat.claimed", st)
 	session := "polar_cst_" + strings.ReplaceAll(newInvitationToken(), "-", "x")
 	if st.memberID != nil {
@@ -351,13 +361,14 @@ func (w *world) claim(tok string, now time.Time) (*org, *seat, string, error) {
 	return o, st, session, nil
 }
 
-// claimant gives a seat without a member the member who claims it: the one
-// of the billing customer with the seat's email (or, in the legacy model,
-// the seat customer's email), created if needed. In the member model a seat
-// with neither cannot be claimed.
-func (o *org) claimant(st *seat, c *container, now time.Time) error {
+// claimant is the member a seat without one gets when it is claimed: the
+// billing customer's member with the seat's email (or, in the legacy
+// model, the seat customer's email), created if needed; nil when the seat
+// has a member or no email at all. In the member model a seat with neither
+// cannot be claimed.
+func (o *org) claimant(st *seat, c *container, now time.Time) (*member, error) {
 	if st.memberID != nil {
-		return nil
+		return nil, nil
 	}
 	email := st.email
 	if email == nil && !o.memberModel {
@@ -366,27 +377,23 @@ func (o *org) claimant(st *seat, c *container, now time.Time) error {
 			email = &e
 		}
 	}
-	if email == nil && o.memberModel {
-		return invalidInvitation()
+	switch {
+	case email == nil && o.memberModel:
+		return nil, invalidInvitation()
+	case email == nil:
+		return nil, nil
 	}
-	if email != nil {
-		newRecords := &staged{}
-		m := o.findOrCreateMember(c.customerID, *email, nil, now, newRecords)
-		newRecords.commit(o)
-		st.memberID = &m.id
-		e := m.email
-		st.email = &e
-	}
-	return nil
+	newRecords := &staged{}
+	m := o.findOrCreateMember(c.customerID, *email, nil, now, newRecords)
+	newRecords.commit(o)
+	return m, nil
 }
 
 // seatByToken finds a seat by its invitation token in any organization.
 func (w *world) seatByToken(tok string) (*org, *seat) {
 	for _, o := range w.orgs {
-		for _, st := range o.seats {
-			if st.token != nil && *st.token == tok {
-				return o, st
-			}
+		if st := o.seatByToken(tok); st != nil {
+			return o, st
 		}
 	}
 	return nil, nil
@@ -439,15 +446,25 @@ type staged struct {
 }
 
 func (st *staged) commit(o *org) {
-	o.customers = append(o.customers, st.customers...)
-	o.members = append(o.members, st.members...)
+	for _, c := range st.customers {
+		o.addCustomer(c)
+	}
+	for _, m := range st.members {
+		o.addMember(m)
+	}
 	for _, l := range st.links {
 		l()
 	}
 }
 
+// findOrCreateMember is the billing customer's first member with this email
+// (but for case), among those there are and then those staged, or a new one
+// staged.
 func (o *org) findOrCreateMember(billingID, email string, externalID *string, now time.Time, newRecords *staged) *member {
-	for _, m := range append(append([]*member(nil), o.members...), newRecords.members...) {
+	if m := o.memberByEmail(billingID, email); m != nil {
+		return m
+	}
+	for _, m := range newRecords.members {
 		if m.customerID == billingID && strings.EqualFold(m.email, email) {
 			return m
 		}
@@ -476,13 +493,7 @@ func (o *org) resolveLegacy(c *container, req *assignReq, now time.Time) (*resol
 	switch {
 	case req.email != nil:
 		ident = *req.email
-		for _, x := range o.customers {
-			if strings.EqualFold(x.email, *req.email) {
-				cu = x
-				break
-			}
-		}
-		if cu == nil {
+		if cu = o.customerByEmail(*req.email); cu == nil {
 			cu = &customer{id: newUUID(), email: *req.email}
 			res.customers = append(res.customers, cu)
 		}
@@ -498,10 +509,8 @@ func (o *org) resolveLegacy(c *container, req *assignReq, now time.Time) (*resol
 			return nil, refuse(errCustomerNotFound, "Customer not found: "+*req.customerID)
 		}
 	}
-	for _, st := range o.seatsOf(c.id) {
-		if st.active() && st.customerID != nil && *st.customerID == cu.id {
-			return nil, refuse(errSeatAlreadyAssigned, "Seat already assigned to customer "+ident)
-		}
+	if c.rows.byCustomer[cu.id] > 0 {
+		return nil, refuse(errSeatAlreadyAssigned, "Seat already assigned to customer "+ident)
 	}
 	res.customerID = &cu.id
 	if cu.email != "" {
@@ -551,10 +560,8 @@ func (o *org) resolveMember(c *container, req *assignReq, now time.Time) (*resol
 	default:
 		return nil, refuse(errInvalidSeatAssignmentRequest, "At least one of email, external_member_id, or member_id must be provided when member_model_enabled is true.")
 	}
-	for _, st := range o.seatsOf(c.id) {
-		if st.active() && st.email != nil && strings.EqualFold(*st.email, m.email) {
-			return nil, refuse(errSeatAlreadyAssigned, "Seat already assigned to customer "+m.email)
-		}
+	if c.rows.byEmail[foldKey(m.email)] > 0 {
+		return nil, refuse(errSeatAlreadyAssigned, "Seat already assigned to customer "+m.email)
 	}
 	res.customerID = &billing
 	res.member = m
@@ -565,12 +572,7 @@ func (o *org) resolveMember(c *container, req *assignReq, now time.Time) (*resol
 // id; with an email, a member that does not exist yet is created (or an
 // existing one by that email linked to the id).
 func (o *org) memberByExternalID(billing, ext string, email *string, now time.Time, res *resolution) (*member, error) {
-	var m *member
-	for _, x := range o.members {
-		if x.customerID == billing && x.externalID != nil && *x.externalID == ext {
-			m = x
-		}
-	}
+	m := o.memberByExt(billing, ext)
 	mismatch := func() (*member, error) {
 		return nil, refuse(errMemberEmailMismatch,
 			fmt.Sprintf("Member with external_member_id '%s' exists but has a different email than '%s'", ext, *email))
@@ -587,7 +589,7 @@ func (o *org) memberByExternalID(billing, ext string, email *string, now time.Ti
 	switch {
 	case m.externalID == nil:
 		target := m
-		res.links = append(res.links, func() { target.externalID = &ext; target.modifiedAt = &now })
+		res.links = append(res.links, func() { o.linkMember(target, ext, now) })
 	case *m.externalID != ext:
 		return mismatch()
 	}

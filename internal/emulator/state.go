@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -167,11 +166,14 @@ type org struct {
 	memberModel    bool
 	sent           *outbox // the world's: what Polar sends for this organization
 	products       map[string]*product
-	customers      []*customer
-	members        []*member
+	customers      []*customer // in the order they were made
+	members        []*member   // in the order they were made
+	people         people      // customers and members by id, email, external id
 	subs           map[string]*container
 	orders         map[string]*container
-	seats          []*seat
+	seats          []*seat            // in the order they were made
+	seatByID       map[string]*seat   // every seat, by id
+	byToken        map[string][]*seat // seats by invitation token, in the order of seats
 }
 
 type token struct {
@@ -186,6 +188,7 @@ type customer struct {
 	id, email  string
 	externalID *string
 	name       *string
+	pos        int // its place in the organization's customers
 }
 
 type member struct {
@@ -204,6 +207,7 @@ type container struct {
 	seats      *int
 	status     string
 	deleted    bool
+	rows       *rows // its seat rows, indexed
 }
 
 type seat struct {
@@ -221,6 +225,7 @@ type seat struct {
 	metadata       map[string]any
 	createdAt      time.Time
 	modifiedAt     *time.Time
+	heapAt         int // its place in the container's revoked rows, while revoked
 }
 
 func (s *seat) containerID() string {
@@ -265,45 +270,8 @@ func (o *org) container(kind containerKind, id string) *container {
 	return c
 }
 
-func (o *org) customerByID(id string) *customer {
-	for _, c := range o.customers {
-		if c.id == id {
-			return c
-		}
-	}
-	return nil
-}
-
-// customerByExternalID is the customer with this external id (unique per
-// organization), or nil.
-func (o *org) customerByExternalID(ext string) *customer {
-	for _, x := range o.customers {
-		if x.externalID != nil && *x.externalID == ext {
-			return x
-		}
-	}
-	return nil
-}
-
-func (o *org) memberByID(id string) *member {
-	for _, m := range o.members {
-		if m.id == id {
-			return m
-		}
-	}
-	return nil
-}
-
-func (o *org) seatsOf(containerID string) []*seat {
-	var out []*seat
-	for _, s := range o.seats {
-		if s.containerID() == containerID {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
+// anyContainer is a subscription or order of the organization, deleted or
+// not, or nil.
 func (o *org) anyContainer(id string) *container {
 	if c := o.subs[id]; c != nil {
 		return c
@@ -356,7 +324,8 @@ func (l *loader) org(where string, spec FixtureOrg) (*org, error) {
 		return nil, err
 	}
 	o := &org{id: spec.ID, name: spec.Name, slug: spec.Slug, seatBased: spec.SeatBasedPricingEnabled, memberModel: spec.MemberModelEnabled,
-		sent: l.w.outbox, products: map[string]*product{}, subs: map[string]*container{}, orders: map[string]*container{}}
+		sent: l.w.outbox, products: map[string]*product{}, people: newPeople(), subs: map[string]*container{}, orders: map[string]*container{},
+		seatByID: map[string]*seat{}, byToken: map[string][]*seat{}}
 	steps := []func() error{
 		func() error { return l.tokens(where, o, spec.Tokens) },
 		func() error { return l.products(where, o, spec.Products) },
@@ -376,6 +345,7 @@ func (l *loader) org(where string, spec FixtureOrg) (*org, error) {
 		}
 		o.seats = append(o.seats, s)
 	}
+	o.indexSeats()
 	return o, nil
 }
 
@@ -412,15 +382,29 @@ func (l *loader) customers(where string, o *org, customers []FixtureCustomer) er
 		if err := l.claim(entry, c.ID); err != nil {
 			return err
 		}
-		for _, prev := range o.customers {
-			if c.Email != "" && strings.EqualFold(prev.email, c.Email) {
-				return fmt.Errorf("%s: email %q is already used by customer %s", entry, c.Email, prev.id)
-			}
-			if c.ExternalID != nil && prev.externalID != nil && *prev.externalID == *c.ExternalID {
-				return fmt.Errorf("%s: external_id %q is already used by customer %s", entry, *c.ExternalID, prev.id)
-			}
+		if err := o.customerClash(entry, c); err != nil {
+			return err
 		}
-		o.customers = append(o.customers, &customer{id: c.ID, email: c.Email, externalID: c.ExternalID, name: c.Name})
+		o.addCustomer(&customer{id: c.ID, email: c.Email, externalID: c.ExternalID, name: c.Name})
+	}
+	return nil
+}
+
+// customerClash refuses a fixture customer whose email (but for case) or
+// external id an earlier customer has, naming the earliest such customer.
+func (o *org) customerClash(entry string, c FixtureCustomer) error {
+	var byEmail, byExt *customer
+	if c.Email != "" {
+		byEmail = o.customerByEmail(c.Email)
+	}
+	if c.ExternalID != nil {
+		byExt = o.customerByExternalID(*c.ExternalID)
+	}
+	switch {
+	case byEmail != nil && (byExt == nil || byEmail.pos <= byExt.pos):
+		return fmt.Errorf("%s: email %q is already used by customer %s", entry, c.Email, byEmail.id)
+	case byExt != nil:
+		return fmt.Errorf("%s: external_id %q is already used by customer %s", entry, *c.ExternalID, byExt.id)
 	}
 	return nil
 }
@@ -444,23 +428,21 @@ func (l *loader) members(where string, o *org, members []FixtureMember) error {
 		if role != "owner" && role != "billing_manager" && role != "member" {
 			return fmt.Errorf("%s: role %q is not owner, billing_manager or member", entry, m.Role)
 		}
-		for _, prev := range o.members {
-			if prev.customerID == m.CustomerID && strings.EqualFold(prev.email, m.Email) {
-				return fmt.Errorf("%s: email %q is already used by member %s of that customer", entry, m.Email, prev.id)
-			}
+		if prev := o.memberByEmail(m.CustomerID, m.Email); prev != nil {
+			return fmt.Errorf("%s: email %q is already used by member %s of that customer", entry, m.Email, prev.id)
 		}
 		created := l.now
 		if m.CreatedAt != nil {
 			created = *m.CreatedAt
 		}
-		o.members = append(o.members, &member{id: m.ID, customerID: m.CustomerID, email: m.Email, externalID: m.ExternalID, name: m.Name, role: role, createdAt: created, modifiedAt: m.ModifiedAt})
+		o.addMember(&member{id: m.ID, customerID: m.CustomerID, email: m.Email, externalID: m.ExternalID, name: m.Name, role: role, createdAt: created, modifiedAt: m.ModifiedAt})
 	}
 	return nil
 }
 
 func (l *loader) containers(where string, o *org, spec FixtureOrg) error {
 	for si, s := range spec.Subscriptions {
-		c := &container{kind: kindSubscription, id: s.ID, productID: s.ProductID, customerID: s.CustomerID, seats: s.Seats, deleted: s.Deleted}
+		c := &container{kind: kindSubscription, rows: newRows(), id: s.ID, productID: s.ProductID, customerID: s.CustomerID, seats: s.Seats, deleted: s.Deleted}
 		if err := l.container(fmt.Sprintf("%s.subscriptions[%d]", where, si), o, c); err != nil {
 			return err
 		}
@@ -473,7 +455,7 @@ func (l *loader) containers(where string, o *org, spec FixtureOrg) error {
 		if !validOrderStatus(status) {
 			return fmt.Errorf("%s.orders[%d]: status %q is not one of pending, paid, refunded, partially_refunded, draft, void", where, ri, r.Status)
 		}
-		c := &container{kind: kindOrder, id: r.ID, productID: r.ProductID, customerID: r.CustomerID, seats: r.Seats, status: status, deleted: r.Deleted}
+		c := &container{kind: kindOrder, rows: newRows(), id: r.ID, productID: r.ProductID, customerID: r.CustomerID, seats: r.Seats, status: status, deleted: r.Deleted}
 		if err := l.container(fmt.Sprintf("%s.orders[%d]", where, ri), o, c); err != nil {
 			return err
 		}
