@@ -41,6 +41,10 @@ type Server struct {
 	faults  []*Fault
 	counts  counters
 	windows map[string]*window
+	// Holds (hold.go): armed ones in order, and every one not yet done.
+	holds       []*Held
+	holding     map[*Held]struct{}
+	holdsClosed bool
 	// Sandbox adds the X-Polar-Sandbox header, as the sandbox does.
 	Sandbox bool
 }
@@ -72,19 +76,27 @@ type Fault struct {
 	DelayMS int    `json:"delay_ms"`
 }
 
-func (f *Fault) matches(method, path string) bool {
-	if f.Method != "" && !strings.EqualFold(f.Method, method) {
+// requestMatch is which requests a fault or a hold applies to: a method
+// (empty: any) and a path, exact, a prefix ending in "*", or a route
+// template matched against the route's key.
+type requestMatch struct{ method, path string }
+
+func (m requestMatch) matches(method, path, routeKey string) bool {
+	if m.method+" "+m.path == routeKey {
+		return true
+	}
+	if m.method != "" && !strings.EqualFold(m.method, method) {
 		return false
 	}
-	if p, ok := strings.CutSuffix(f.Path, "*"); ok {
+	if p, ok := strings.CutSuffix(m.path, "*"); ok {
 		return strings.HasPrefix(path, p)
 	}
-	return f.Path == path
+	return m.path == path
 }
 
 // New returns an emulator seeded with f (nil: the built-in demo fixture).
 func New(f *Fixture) (*Server, error) {
-	s := &Server{}
+	s := &Server{holding: map[*Held]struct{}{}}
 	if f == nil {
 		f = DemoFixture()
 	}
@@ -173,12 +185,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		path, legacy = "/v1/"+p, true
 	}
 	match := matchRoute(r.Method, path)
-	// Counters and faults see "/v1/customer-seats/" as the collection.
+	// Counters, holds and faults see "/v1/customer-seats/" as the collection.
 	rt := matchRoute(r.Method, strings.TrimSuffix(path, "/")).key
 
-	// Faults are test hooks: matched on the real path, or on the route's
-	// template ("/v1/customer-seats/{seat_id}").
+	// Holds and faults are test hooks: matched on the real path, or on the
+	// route's template ("/v1/customer-seats/{seat_id}"). A held request
+	// waits here, outside the lock, for the test's decision.
 	var drop bool
+	if h := s.takeHold(r.Method, path, rt); h != nil {
+		defer h.finished()
+		switch h.await(r) {
+		case holdDrop:
+			hangUp(w)
+			return
+		case holdLandSilently:
+			drop = true
+		}
+	}
 	if f := s.takeFault(r.Method, path, rt); f != nil {
 		switch f.Kind {
 		case "delay":
@@ -218,13 +241,8 @@ func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, d
 	s.mu.Unlock()
 	rec.header.Set("Date", date)
 	if drop {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+		hangUp(w)
+		return
 	}
 	for k, v := range rec.header {
 		w.Header()[k] = v
@@ -233,11 +251,22 @@ func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, d
 	_, _ = w.Write(rec.body.Bytes())
 }
 
+// hangUp closes the connection without an answer.
+func hangUp(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
 func (s *Server) takeFault(method, path, routeKey string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.matches(method, path) || f.Method+" "+f.Path == routeKey {
+		if (requestMatch{method: f.Method, path: f.Path}).matches(method, path, routeKey) {
 			f.Times--
 			if f.Times <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
