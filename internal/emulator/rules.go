@@ -119,7 +119,8 @@ func (b *outbox) webhook(typ string, st *seat) {
 // --- list ------------------------------------------------------------------
 
 // seatList is the list call's answer: a container's seat rows, oldest
-// first, revoked ones included, and its counts.
+// first, revoked ones included (the container's own slice: encode it under
+// the server's lock), and its counts.
 type seatList struct {
 	seats            []*seat
 	available, total int
@@ -135,13 +136,13 @@ func (o *org) list(ref containerRef) (seatList, error) {
 	if !o.seatBased {
 		return seatList{}, featureNotEnabled()
 	}
-	available, total := o.counts(c)
+	available, total := c.counts()
 	return seatList{seats: c.rows.ordered, available: available, total: total}, nil
 }
 
 // counts is what the list reports: purchased seats (null counts as 0), and
 // those not taken by an active (pending or claimed) seat, never below 0.
-func (*org) counts(c *container) (available, total int) {
+func (c *container) counts() (available, total int) {
 	if c.seats != nil {
 		total = *c.seats
 	}
@@ -214,7 +215,7 @@ func (o *org) assignable(ref containerRef) (*container, error) {
 	case c.kind == kindOrder && c.status == "pending":
 		return nil, refuse(errSeatNotAvailable, "Order must be paid before assigning seats")
 	}
-	if available, _ := o.counts(c); available <= 0 {
+	if available, _ := c.counts(); available <= 0 {
 		return nil, refuse(errSeatNotAvailable, "No available seats for "+c.id)
 	}
 	return c, nil
