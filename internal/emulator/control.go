@@ -43,9 +43,9 @@ var controlRoutes = []controlRoute{
 	{http.MethodGet, "/__emulator/state", func(s *Server, _ controlRequest) (int, any, *controlError) { return http.StatusOK, s.w.dump(), nil }},
 	{http.MethodPost, "/__emulator/clock", (*Server).advanceClock},
 	{http.MethodPatch, "/__emulator/subscriptions/{id}", func(s *Server, r controlRequest) (int, any, *controlError) {
-		return s.patchContainer("subscription", r)
+		return s.patchContainer(kindSubscription, r)
 	}},
-	{http.MethodPatch, "/__emulator/orders/{id}", func(s *Server, r controlRequest) (int, any, *controlError) { return s.patchContainer("order", r) }},
+	{http.MethodPatch, "/__emulator/orders/{id}", func(s *Server, r controlRequest) (int, any, *controlError) { return s.patchContainer(kindOrder, r) }},
 	{http.MethodPatch, "/__emulator/organizations/{id}", (*Server).patchOrganization},
 	{http.MethodDelete, "/__emulator/tokens/{token}", (*Server).deleteToken},
 	{http.MethodPost, "/__emulator/faults", (*Server).addFault},
@@ -58,7 +58,7 @@ var controlRoutes = []controlRoute{
 		s.resetCounters()
 		return http.StatusNoContent, nil, nil
 	}},
-	{http.MethodGet, "/__emulator/outbox", func(s *Server, _ controlRequest) (int, any, *controlError) { return http.StatusOK, s.outbox, nil }},
+	{http.MethodGet, "/__emulator/outbox", func(s *Server, _ controlRequest) (int, any, *controlError) { return http.StatusOK, s.w.outbox, nil }},
 }
 
 // control serves the /__emulator/ test hooks.
@@ -122,7 +122,7 @@ type containerPatch struct {
 	Deleted *bool   `json:"deleted"`
 }
 
-func (s *Server) patchContainer(kind string, r controlRequest) (int, any, *controlError) {
+func (s *Server) patchContainer(kind containerKind, r controlRequest) (int, any, *controlError) {
 	var req containerPatch
 	if err := r.decode(&req); err != nil {
 		return 0, nil, err
@@ -134,12 +134,12 @@ func (s *Server) patchContainer(kind string, r controlRequest) (int, any, *contr
 	return http.StatusOK, out, nil
 }
 
-func (s *Server) patchContainerLocked(kind, id string, req containerPatch) (map[string]any, *controlError) {
+func (s *Server) patchContainerLocked(kind containerKind, id string, req containerPatch) (map[string]any, *controlError) {
 	var c *container
 	for _, o := range s.w.orgs {
 		// Deleted containers too: PATCH {"deleted": false} brings one back.
 		all := o.subs
-		if kind == "order" {
+		if kind == kindOrder {
 			all = o.orders
 		}
 		if found := all[id]; found != nil {
@@ -151,7 +151,7 @@ func (s *Server) patchContainerLocked(kind, id string, req containerPatch) (map[
 		return nil, badControl("unknown id", fmt.Sprintf("no %s with id %q", kind, id))
 	case req.Seats != nil && *req.Seats < 0:
 		return nil, badControl("bad seats", "seats must be >= 0")
-	case req.Status != nil && (kind != "order" || !validOrderStatus(*req.Status)):
+	case req.Status != nil && (kind != kindOrder || !validOrderStatus(*req.Status)):
 		return nil, badControl("bad status", fmt.Sprintf("status %q: only orders have a status, one of pending, paid, refunded, partially_refunded, draft, void", *req.Status))
 	}
 	if req.Seats != nil {
@@ -165,7 +165,7 @@ func (s *Server) patchContainerLocked(kind, id string, req containerPatch) (map[
 		c.deleted = *req.Deleted
 	}
 	out := map[string]any{"id": c.id, "product_id": c.productID, "customer_id": c.customerID, "seats": c.seats, "deleted": c.deleted}
-	if kind == "order" {
+	if kind == kindOrder {
 		out["status"] = c.status
 	}
 	return out, nil

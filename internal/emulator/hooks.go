@@ -22,21 +22,21 @@ func (s *Server) InjectFault(f Fault) error {
 
 // SetSeats changes how many seats a subscription or order has bought.
 func (s *Server) SetSeats(kind, id string, seats int) error {
-	return s.patch(kind, id, containerPatch{Seats: &seats})
+	return s.patch(containerKind(kind), id, containerPatch{Seats: &seats})
 }
 
 // SetOrderStatus changes an order's status (pending, paid, …).
 func (s *Server) SetOrderStatus(id, status string) error {
-	return s.patch("order", id, containerPatch{Status: &status})
+	return s.patch(kindOrder, id, containerPatch{Status: &status})
 }
 
 // SetDeleted soft-deletes a subscription or order (its API calls then
 // answer 404), or brings it back.
 func (s *Server) SetDeleted(kind, id string, deleted bool) error {
-	return s.patch(kind, id, containerPatch{Deleted: &deleted})
+	return s.patch(containerKind(kind), id, containerPatch{Deleted: &deleted})
 }
 
-func (s *Server) patch(kind, id string, p containerPatch) error {
+func (s *Server) patch(kind containerKind, id string, p containerPatch) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.patchContainerLocked(kind, id, p); err != nil {
@@ -88,7 +88,7 @@ func (s *Server) ResetRequests() {
 func (s *Server) Outbox() (emails []Email, webhooks []Webhook) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Email(nil), s.outbox.Emails...), append([]Webhook(nil), s.outbox.Webhooks...)
+	return append([]Email(nil), s.w.outbox.Emails...), append([]Webhook(nil), s.w.outbox.Webhooks...)
 }
 
 // State dumps the whole state in fixture form, hidden invitation tokens
@@ -112,10 +112,8 @@ func (s *Server) InvitationToken(seatID string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range s.w.orgs {
-		for _, st := range o.seats {
-			if st.id == seatID && st.token != nil {
-				return *st.token, true
-			}
+		if st := o.seatByID[seatID]; st != nil && st.token != nil {
+			return *st.token, true
 		}
 	}
 	return "", false

@@ -180,3 +180,35 @@ func TestFixtureSeatNullCreatedAtIsRefused(t *testing.T) {
 		t.Fatalf("null created_at: %d %s", r.status, r.raw)
 	}
 }
+
+// Polar keeps every JSON number of seat metadata exactly (Python's int has
+// no size limit), and so does the provider: a fixture's large integers and
+// long decimals survive loading, every answer that shows the seat, the
+// state dump, a reload of that dump, and the typed State/Load hooks.
+func TestFixtureMetadataKeepsNumbersExactly(t *testing.T) {
+	const big, long, exp = "12345678901234567890", "0.10000000000000000000000001", "1E400"
+	const seatID = "a5000000-0000-4000-8000-000000000001"
+	fx := strings.Replace(testFixture, `"orders": [`, `"seats": [
+       {"id": "`+seatID+`", "subscription_id": "`+subA+`", "order_id": null, "status": "claimed", "email": "big@acme.io", "customer_id": "`+custExt+`", "member_id": null,
+        "seat_metadata": {"big": `+big+`, "neg": -`+big+`, "long": `+long+`, "exp": `+exp+`, "nested": {"list": [`+big+`]}}}],
+     "orders": [`, 1)
+	e := newEnv(t, testFixture)
+	e.mustStatus(e.call(http.MethodPut, "/__emulator/state", "", fx), 204)
+	exact := func(what string, raw []byte) {
+		t.Helper()
+		for _, n := range []string{`"big":` + big, `"neg":-` + big, `"long":` + long, `"exp":` + exp, `"list":[` + big + `]`} {
+			if !strings.Contains(string(raw), n) {
+				t.Errorf("%s lost %s: %s", what, n, raw)
+			}
+		}
+	}
+	exact("list", e.mustStatus(e.list(tokRW, "subscription_id", subA), 200).raw)
+	dump := e.mustStatus(e.call(http.MethodGet, "/__emulator/state", "", nil), 200).raw
+	exact("state dump", dump)
+	e.mustStatus(e.call(http.MethodPut, "/__emulator/state", "", string(dump)), 204)
+	exact("reloaded dump", e.mustStatus(e.call(http.MethodGet, "/__emulator/state", "", nil), 200).raw)
+	if err := e.srv.Load(e.srv.State()); err != nil {
+		t.Fatal(err)
+	}
+	exact("revoke", e.mustStatus(e.call(http.MethodDelete, "/v1/customer-seats/"+seatID, tokRW, nil), 200).raw)
+}

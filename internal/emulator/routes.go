@@ -7,7 +7,8 @@ import (
 
 // apiRoute is one of Polar's customer-seats calls. The table below drives
 // dispatch, the Allow header of a 405, the request-counter keys and fault
-// matching: a new call is one row and one handler.
+// matching: a new call is one row and one handler. The handlers in seats.go
+// return their answer; answering writes it.
 type apiRoute struct {
 	method  string
 	pattern string // "/v1/customer-seats/{seat_id}/resend"
@@ -27,18 +28,12 @@ type apiCall struct {
 // (So GET /v1/customer-seats/claim is a 405 with "Allow: DELETE", as on
 // Polar: /{seat_id} is declared before /claim.)
 var apiRoutes = []apiRoute{
-	{http.MethodGet, "/v1/customer-seats", func(s *Server, w http.ResponseWriter, r *http.Request, c apiCall) { s.handleList(w, r, c.who) }},
-	{http.MethodPost, "/v1/customer-seats", func(s *Server, w http.ResponseWriter, r *http.Request, c apiCall) { s.handleAssign(w, r, c.who) }},
-	{http.MethodDelete, "/v1/customer-seats/{seat_id}", func(s *Server, w http.ResponseWriter, _ *http.Request, c apiCall) {
-		s.handleRevoke(w, c.who, c.params["seat_id"])
-	}},
-	{http.MethodPost, "/v1/customer-seats/{seat_id}/resend", func(s *Server, w http.ResponseWriter, _ *http.Request, c apiCall) {
-		s.handleResend(w, c.who, c.params["seat_id"])
-	}},
-	{http.MethodGet, "/v1/customer-seats/claim/{invitation_token}", func(s *Server, w http.ResponseWriter, _ *http.Request, c apiCall) {
-		s.handleClaimInfo(w, c.params["invitation_token"])
-	}},
-	{http.MethodPost, "/v1/customer-seats/claim", func(s *Server, w http.ResponseWriter, r *http.Request, _ apiCall) { s.handleClaim(w, r) }},
+	{http.MethodGet, "/v1/customer-seats", answering((*Server).handleList)},
+	{http.MethodPost, "/v1/customer-seats", answering((*Server).handleAssign)},
+	{http.MethodDelete, "/v1/customer-seats/{seat_id}", answering((*Server).handleRevoke)},
+	{http.MethodPost, "/v1/customer-seats/{seat_id}/resend", answering((*Server).handleResend)},
+	{http.MethodGet, "/v1/customer-seats/claim/{invitation_token}", answering((*Server).handleClaimInfo)},
+	{http.MethodPost, "/v1/customer-seats/claim", answering((*Server).handleClaim)},
 }
 
 // routeMatch is the outcome of matching a request against apiRoutes.

@@ -40,8 +40,11 @@ type Server struct {
 	offset  time.Duration
 	faults  []*Fault
 	counts  counters
-	outbox  outbox
 	windows map[string]*window
+	// Holds (hold.go): armed ones in order, and every one not yet done.
+	holds       []*Held
+	holding     map[*Held]struct{}
+	holdsClosed bool
 	// Sandbox adds the X-Polar-Sandbox header, as the sandbox does.
 	Sandbox bool
 }
@@ -52,30 +55,18 @@ type counters struct {
 	ByStatus map[string]int `json:"by_status"`
 }
 
-type outbox struct {
-	Emails   []Email   `json:"emails"`
-	Webhooks []Webhook `json:"webhooks"`
-}
-
-// Email is an email Polar would have sent.
-type Email struct {
-	To              string `json:"to"`
-	SeatID          string `json:"seat_id"`
-	InvitationToken string `json:"invitation_token"`
-	Kind            string `json:"kind"`
-}
-
-// Webhook is a webhook Polar would have sent.
-type Webhook struct {
-	Type   string `json:"type"`
-	SeatID string `json:"seat_id"`
-}
-
 type window struct {
 	start time.Time
 	count int
 }
 
+// Fault is a test hook queued by InjectFault or POST /__emulator/faults: the
+// next Times requests matching Method (empty: any) and Path (exact, a
+// prefix ending in "*", or a route template such as
+// "/v1/customer-seats/{seat_id}") are answered Status with a Polar error
+// body and no side effect (Kind "status"), applied and then cut off without
+// an answer ("drop_after_commit"), or handled after DelayMS milliseconds
+// ("delay"). Times 0 means 1.
 type Fault struct {
 	Method  string `json:"method"`
 	Path    string `json:"path"`
@@ -85,19 +76,27 @@ type Fault struct {
 	DelayMS int    `json:"delay_ms"`
 }
 
-func (f *Fault) matches(method, path string) bool {
-	if f.Method != "" && !strings.EqualFold(f.Method, method) {
+// requestMatch is which requests a fault or a hold applies to: a method
+// (empty: any) and a path, exact, a prefix ending in "*", or a route
+// template matched against the route's key.
+type requestMatch struct{ method, path string }
+
+func (m requestMatch) matches(method, path, routeKey string) bool {
+	if m.method+" "+m.path == routeKey {
+		return true
+	}
+	if m.method != "" && !strings.EqualFold(m.method, method) {
 		return false
 	}
-	if p, ok := strings.CutSuffix(f.Path, "*"); ok {
+	if p, ok := strings.CutSuffix(m.path, "*"); ok {
 		return strings.HasPrefix(path, p)
 	}
-	return f.Path == path
+	return m.path == path
 }
 
 // New returns an emulator seeded with f (nil: the built-in demo fixture).
 func New(f *Fixture) (*Server, error) {
-	s := &Server{}
+	s := &Server{holding: map[*Held]struct{}{}}
 	if f == nil {
 		f = DemoFixture()
 	}
@@ -127,7 +126,6 @@ func (s *Server) reset(f *Fixture) error {
 	s.offset = 0
 	s.faults = nil
 	s.resetCounters()
-	s.outbox = outbox{Emails: []Email{}, Webhooks: []Webhook{}}
 	s.windows = map[string]*window{}
 	return nil
 }
@@ -187,12 +185,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		path, legacy = "/v1/"+p, true
 	}
 	match := matchRoute(r.Method, path)
-	// Counters and faults see "/v1/customer-seats/" as the collection.
+	// Counters, holds and faults see "/v1/customer-seats/" as the collection.
 	rt := matchRoute(r.Method, strings.TrimSuffix(path, "/")).key
 
-	// Faults are test hooks: matched on the real path, or on the route's
-	// template ("/v1/customer-seats/{seat_id}").
+	// Holds and faults are test hooks: matched on the real path, or on the
+	// route's template ("/v1/customer-seats/{seat_id}"). A held request
+	// waits here, outside the lock, for the test's decision.
 	var drop bool
+	if h := s.takeHold(r.Method, path, rt); h != nil {
+		defer h.finished()
+		switch h.await(r) {
+		case holdDrop:
+			hangUp(w)
+			return
+		case holdLandSilently:
+			drop = true
+		}
+	}
 	if f := s.takeFault(r.Method, path, rt); f != nil {
 		switch f.Kind {
 		case "delay":
@@ -200,11 +209,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// gone away, as Polar's does: the delay is not cut short.
 			time.Sleep(time.Duration(f.DelayMS) * time.Millisecond)
 		case "status":
-			st := f.Status
-			if st == 0 {
-				st = http.StatusServiceUnavailable
-			}
-			writeJSON(rec, st, polarErr("InjectedFault", fmt.Sprintf("Injected fault: %d %s", st, http.StatusText(st))))
+			s.write(rec, injectedFault(f.Status))
 			s.finish(w, rec, rt, false)
 			return
 		case "drop_after_commit":
@@ -218,6 +223,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.finish(w, rec, rt, drop)
 }
 
+// injectedFault is the answer of a "status" fault (0: 503).
+func injectedFault(status int) answer {
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	return reply(status, polarErr("InjectedFault", fmt.Sprintf("Injected fault: %d %s", status, http.StatusText(status))))
+}
+
 func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, drop bool) {
 	s.mu.Lock()
 	s.counts.Total++
@@ -228,13 +241,8 @@ func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, d
 	s.mu.Unlock()
 	rec.header.Set("Date", date)
 	if drop {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+		hangUp(w)
+		return
 	}
 	for k, v := range rec.header {
 		w.Header()[k] = v
@@ -243,11 +251,22 @@ func (s *Server) finish(w http.ResponseWriter, rec *statusRecorder, rt string, d
 	_, _ = w.Write(rec.body.Bytes())
 }
 
+// hangUp closes the connection without an answer.
+func hangUp(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
 func (s *Server) takeFault(method, path, routeKey string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.matches(method, path) || f.Method+" "+f.Path == routeKey {
+		if (requestMatch{method: f.Method, path: f.Path}).matches(method, path, routeKey) {
 			f.Times--
 			if f.Times <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
@@ -268,73 +287,77 @@ type principal struct {
 // serveAPI applies Polar's middleware order (version, length, rate limit,
 // token, routing) and dispatches.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, match routeMatch) {
-	// 1. Polar-Version.
-	version := r.Header.Get("Polar-Version")
-	if version == "" {
-		version = defaultVersion
-	}
-	if !versionPattern.MatchString(version) || !supportedVersions[version] {
-		w.Header().Set("Polar-Version", defaultVersion)
-		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+	version, supported := polarVersion(r.Header.Get("Polar-Version"))
+	w.Header().Set("Polar-Version", version)
+	if !supported {
+		s.write(w, reply(http.StatusNotFound, map[string]string{"detail": "Not Found"}))
 		return
 	}
-	w.Header().Set("Polar-Version", version)
+	who, refusal := s.admit(r)
+	switch {
+	case refusal != nil:
+		s.write(w, *refusal)
+	case path == "/v1/customer-seats/":
+		target := "/v1/customer-seats"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		s.write(w, reply(http.StatusTemporaryRedirect, nil).withHeader("Location", target))
+	case match.route != nil:
+		match.route.handle(s, w, r, apiCall{who: who, params: match.params})
+	case match.allow != "":
+		s.write(w, reply(http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"}).withHeader("Allow", match.allow))
+	default:
+		s.write(w, reply(http.StatusNotFound, map[string]string{"detail": "Not Found"}))
+	}
+}
 
-	// 2. Content-Length and body size.
+// polarVersion is the Polar-Version a request selects (none: the default)
+// and whether it is supported; an unsupported one answers with the default.
+func polarVersion(asked string) (string, bool) {
+	if asked == "" {
+		return defaultVersion, true
+	}
+	if !versionPattern.MatchString(asked) || !supportedVersions[asked] {
+		return defaultVersion, false
+	}
+	return asked, true
+}
+
+// admit runs the middleware between the version and the routes: the body's
+// length (411, 413), the rate limit keyed by identity (429), and the bearer
+// token, checked on every route (401). It returns who is calling (nil:
+// nobody) or the refusal.
+func (s *Server) admit(r *http.Request) (*principal, *answer) {
 	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
 		if r.ContentLength < 0 || (r.ContentLength == 0 && r.Header.Get("Content-Length") == "") {
-			writeJSON(w, http.StatusLengthRequired, polarErr("LengthRequired", "A Content-Length header is required."))
-			return
+			a := reply(http.StatusLengthRequired, polarErr("LengthRequired", "A Content-Length header is required."))
+			return nil, &a
 		}
 	}
 	if r.ContentLength > maxBodyBytes {
-		writeJSON(w, http.StatusRequestEntityTooLarge, polarErr("RequestBodyTooLarge", fmt.Sprintf("Request body exceeded the maximum allowed size of %d bytes.", maxBodyBytes)))
-		return
+		a := reply(http.StatusRequestEntityTooLarge, polarErr("RequestBodyTooLarge", fmt.Sprintf("Request body exceeded the maximum allowed size of %d bytes.", maxBodyBytes)))
+		return nil, &a
 	}
-
-	// 3. Rate limit, keyed by identity (organization for a known token).
 	bearer, hasBearer := bearerToken(r)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	var tok *token
 	if hasBearer {
 		tok = s.w.tokens[bearer]
 	}
 	if retry, limited := s.rateLimitedLocked(identity(tok, bearer, hasBearer, r)); limited {
-		s.mu.Unlock()
-		w.Header().Set("Retry-After", strconv.Itoa(retry))
-		w.WriteHeader(http.StatusTooManyRequests)
-		return
+		a := reply(http.StatusTooManyRequests, nil).withHeader("Retry-After", strconv.Itoa(retry))
+		return nil, &a
 	}
-	// 4. Bearer token lookup, on every route.
 	if hasBearer && (tok == nil || !validTokenPrefix(bearer) || (tok.expiresAt != nil && !s.nowLocked().Before(*tok.expiresAt))) {
-		s.mu.Unlock()
-		invalidToken(w)
-		return
+		a := invalidToken()
+		return nil, &a
 	}
-	var who *principal
-	if tok != nil {
-		who = &principal{org: tok.org, scopes: tok.scopes}
+	if tok == nil {
+		return nil, nil
 	}
-	s.mu.Unlock()
-
-	// 5. Routing.
-	if path == "/v1/customer-seats/" {
-		target := "/v1/customer-seats"
-		if r.URL.RawQuery != "" {
-			target += "?" + r.URL.RawQuery
-		}
-		w.Header().Set("Location", target)
-		w.WriteHeader(http.StatusTemporaryRedirect)
-		return
-	}
-	switch {
-	case match.route != nil:
-		match.route.handle(s, w, r, apiCall{who: who, params: match.params})
-	case match.allow != "":
-		methodNotAllowed(w, match.allow)
-	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
-	}
+	return &principal{org: tok.org, scopes: tok.scopes}, nil
 }
 
 func identity(tok *token, bearer string, hasBearer bool, r *http.Request) string {
@@ -393,62 +416,11 @@ func bearerToken(r *http.Request) (string, bool) {
 	return strings.TrimSpace(tok), true
 }
 
-func invalidToken(w http.ResponseWriter) {
+func invalidToken() answer {
 	const desc = "The access token provided is expired, revoked, malformed, or invalid for other reasons."
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
-	w.Header().Set("WWW-Authenticate", `Bearer realm="polar", error="invalid_token", error_description="`+desc+`"`)
-	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc})
-}
-
-// authorize is Polar's auth dependency for the merchant routes.
-func authorize(w http.ResponseWriter, who *principal, scope string) bool {
-	if who == nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="polar"`)
-		writeJSON(w, http.StatusUnauthorized, polarErr("Unauthorized", "Unauthorized"))
-		return false
-	}
-	if !who.scopes[scope] {
-		const desc = "The request requires higher privileges than provided by the access token."
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Pragma", "no-cache")
-		w.Header().Set("WWW-Authenticate", `Bearer realm="polar", error="insufficient_scope", error_description="`+desc+`"`)
-		writeJSON(w, http.StatusForbidden, map[string]string{"error": "insufficient_scope", "error_description": desc})
-		return false
-	}
-	return true
-}
-
-func methodNotAllowed(w http.ResponseWriter, allow string) {
-	w.Header().Set("Allow", allow)
-	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"})
-}
-
-// errBody is Polar's error shape, keys in Polar's order.
-type errBody struct {
-	Error  string `json:"error"`
-	Detail string `json:"detail"`
-}
-
-func polarErr(code, detail string) errBody { return errBody{Error: code, Detail: detail} }
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"InternalServerError","detail":"encoding failed"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-// inApp marks responses produced inside the app (successes and handler
-// errors), which carry Cache-Control: private, no-store.
-func (s *Server) inApp(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "private, no-store")
-	if s.Sandbox {
-		w.Header().Set("X-Polar-Sandbox", "1")
-	}
+	return reply(http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": desc}).
+		withHeader("Cache-Control", "no-store").withHeader("Pragma", "no-cache").
+		withHeader("WWW-Authenticate", `Bearer realm="polar", error="invalid_token", error_description="`+desc+`"`)
 }
 
 func newUUID() string { return uuid.NewString() }

@@ -1,9 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -116,14 +116,18 @@ type Optional[T any] struct {
 	Value T
 }
 
-// UnmarshalJSON records that the key was present.
+// UnmarshalJSON records that the key was present. Numbers inside the value
+// (seat metadata) are kept as written, as json.Number: Polar keeps integers
+// of any size exactly, and a float64 would round 12345678901234567890.
 func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {
 		o.Null = true
 		return nil
 	}
-	return json.Unmarshal(b, &o.Value)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(&o.Value)
 }
 
 // MarshalJSON writes null for an unset or null value.
@@ -160,12 +164,16 @@ type org struct {
 	id, name, slug string
 	seatBased      bool
 	memberModel    bool
+	sent           *outbox // the world's: what Polar sends for this organization
 	products       map[string]*product
-	customers      []*customer
-	members        []*member
+	customers      []*customer // in the order they were made
+	members        []*member   // in the order they were made
+	people         people      // customers and members by id, email, external id
 	subs           map[string]*container
 	orders         map[string]*container
-	seats          []*seat
+	seats          []*seat            // in the order they were made
+	seatByID       map[string]*seat   // every seat, by id
+	byToken        map[string][]*seat // seats by invitation token, in the order of seats
 }
 
 type token struct {
@@ -180,6 +188,7 @@ type customer struct {
 	id, email  string
 	externalID *string
 	name       *string
+	pos        int // its place in the organization's customers
 }
 
 type member struct {
@@ -191,20 +200,21 @@ type member struct {
 }
 
 type container struct {
-	kind       string // "subscription" or "order"
+	kind       containerKind
 	id         string
 	productID  *string
 	customerID string
 	seats      *int
 	status     string
 	deleted    bool
+	rows       *rows // its seat rows, indexed
 }
 
 type seat struct {
 	id             string
 	subscriptionID *string
 	orderID        *string
-	status         string
+	status         seatStatus
 	customerID     *string
 	memberID       *string
 	email          *string
@@ -215,6 +225,7 @@ type seat struct {
 	metadata       map[string]any
 	createdAt      time.Time
 	modifiedAt     *time.Time
+	heapAt         int // its place in the container's revoked rows, while revoked
 }
 
 func (s *seat) containerID() string {
@@ -227,17 +238,28 @@ func (s *seat) containerID() string {
 	return ""
 }
 
-func (s *seat) active() bool { return s.status == "pending" || s.status == "claimed" }
+// active seats occupy capacity: pending (even with an expired invitation)
+// and claimed ones.
+func (s *seat) active() bool { return s.status == seatPending || s.status == seatClaimed }
 
+// expired says whether the seat's invitation has expired (strictly after
+// its expiry time).
+func (s *seat) expired(now time.Time) bool { return s.expiresAt != nil && s.expiresAt.Before(now) }
+
+// world is the emulator's whole state: what a fixture loads and the state
+// dump shows, and the outbox, which starts empty with it.
 type world struct {
 	rate   RateLimit
 	orgs   []*org
 	tokens map[string]*token
+	outbox *outbox
 }
 
-func (o *org) container(kind, id string) *container {
+// container is a subscription or order of the organization that is not
+// deleted, or nil.
+func (o *org) container(kind containerKind, id string) *container {
 	var c *container
-	if kind == "subscription" {
+	if kind == kindSubscription {
 		c = o.subs[id]
 	} else {
 		c = o.orders[id]
@@ -248,45 +270,8 @@ func (o *org) container(kind, id string) *container {
 	return c
 }
 
-func (o *org) customerByID(id string) *customer {
-	for _, c := range o.customers {
-		if c.id == id {
-			return c
-		}
-	}
-	return nil
-}
-
-// customerByExternalID is the customer with this external id (unique per
-// organization), or nil.
-func (o *org) customerByExternalID(ext string) *customer {
-	for _, x := range o.customers {
-		if x.externalID != nil && *x.externalID == ext {
-			return x
-		}
-	}
-	return nil
-}
-
-func (o *org) memberByID(id string) *member {
-	for _, m := range o.members {
-		if m.id == id {
-			return m
-		}
-	}
-	return nil
-}
-
-func (o *org) seatsOf(containerID string) []*seat {
-	var out []*seat
-	for _, s := range o.seats {
-		if s.containerID() == containerID {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
+// anyContainer is a subscription or order of the organization, deleted or
+// not, or nil.
 func (o *org) anyContainer(id string) *container {
 	if c := o.subs[id]; c != nil {
 		return c
@@ -294,19 +279,18 @@ func (o *org) anyContainer(id string) *container {
 	return o.orders[id]
 }
 
-// load builds a world from a fixture, validating every reference.
 // load builds the world from a fixture, one loader per entity, and says
 // which fixture entry is wrong when one is.
 func load(f *Fixture, now time.Time) (*world, error) {
-	l := &loader{w: &world{tokens: map[string]*token{}}, ids: map[string]string{}, now: now}
+	l := &loader{w: &world{tokens: map[string]*token{}, outbox: newOutbox()}, ids: map[string]string{}, now: now}
 	if f.RateLimit != nil {
 		if f.RateLimit.Requests < 0 || (f.RateLimit.Requests > 0 && f.RateLimit.WindowSeconds <= 0) {
 			return nil, fmt.Errorf("rate_limit: requests must be >= 0 and window_seconds > 0")
 		}
 		l.w.rate = *f.RateLimit
 	}
-	for oi, fo := range f.Organizations {
-		o, err := l.org(fmt.Sprintf("organizations[%d]", oi), fo)
+	for i, spec := range f.Organizations {
+		o, err := l.org(fmt.Sprintf("organizations[%d]", i), spec)
 		if err != nil {
 			return nil, err
 		}
@@ -335,31 +319,33 @@ func (l *loader) claim(what, id string) error {
 	return nil
 }
 
-func (l *loader) org(where string, fo FixtureOrg) (*org, error) {
-	if err := l.claim(where, fo.ID); err != nil {
+func (l *loader) org(where string, spec FixtureOrg) (*org, error) {
+	if err := l.claim(where, spec.ID); err != nil {
 		return nil, err
 	}
-	o := &org{id: fo.ID, name: fo.Name, slug: fo.Slug, seatBased: fo.SeatBasedPricingEnabled, memberModel: fo.MemberModelEnabled,
-		products: map[string]*product{}, subs: map[string]*container{}, orders: map[string]*container{}}
+	o := &org{id: spec.ID, name: spec.Name, slug: spec.Slug, seatBased: spec.SeatBasedPricingEnabled, memberModel: spec.MemberModelEnabled,
+		sent: l.w.outbox, products: map[string]*product{}, people: newPeople(), subs: map[string]*container{}, orders: map[string]*container{},
+		seatByID: map[string]*seat{}, byToken: map[string][]*seat{}}
 	steps := []func() error{
-		func() error { return l.tokens(where, o, fo.Tokens) },
-		func() error { return l.products(where, o, fo.Products) },
-		func() error { return l.customers(where, o, fo.Customers) },
-		func() error { return l.members(where, o, fo.Members) },
-		func() error { return l.containers(where, o, fo) },
+		func() error { return l.tokens(where, o, spec.Tokens) },
+		func() error { return l.products(where, o, spec.Products) },
+		func() error { return l.customers(where, o, spec.Customers) },
+		func() error { return l.members(where, o, spec.Members) },
+		func() error { return l.containers(where, o, spec) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
 		}
 	}
-	for si, fs := range fo.Seats {
-		s, err := loadSeat(o, fmt.Sprintf("%s.seats[%d]", where, si), fs, l.now, l.claim)
+	for i, seatSpec := range spec.Seats {
+		s, err := loadSeat(o, fmt.Sprintf("%s.seats[%d]", where, i), seatSpec, l.now, l.claim)
 		if err != nil {
 			return nil, err
 		}
 		o.seats = append(o.seats, s)
 	}
+	o.indexSeats()
 	return o, nil
 }
 
@@ -392,64 +378,76 @@ func (l *loader) products(where string, o *org, products []FixtureProduct) error
 
 func (l *loader) customers(where string, o *org, customers []FixtureCustomer) error {
 	for ci, c := range customers {
-		cw := fmt.Sprintf("%s.customers[%d]", where, ci)
-		if err := l.claim(cw, c.ID); err != nil {
+		entry := fmt.Sprintf("%s.customers[%d]", where, ci)
+		if err := l.claim(entry, c.ID); err != nil {
 			return err
 		}
-		for _, prev := range o.customers {
-			if c.Email != "" && strings.EqualFold(prev.email, c.Email) {
-				return fmt.Errorf("%s: email %q is already used by customer %s", cw, c.Email, prev.id)
-			}
-			if c.ExternalID != nil && prev.externalID != nil && *prev.externalID == *c.ExternalID {
-				return fmt.Errorf("%s: external_id %q is already used by customer %s", cw, *c.ExternalID, prev.id)
-			}
+		if err := o.customerClash(entry, c); err != nil {
+			return err
 		}
-		o.customers = append(o.customers, &customer{id: c.ID, email: c.Email, externalID: c.ExternalID, name: c.Name})
+		o.addCustomer(&customer{id: c.ID, email: c.Email, externalID: c.ExternalID, name: c.Name})
+	}
+	return nil
+}
+
+// customerClash refuses a fixture customer whose email (but for case) or
+// external id an earlier customer has, naming the earliest such customer.
+func (o *org) customerClash(entry string, c FixtureCustomer) error {
+	var byEmail, byExt *customer
+	if c.Email != "" {
+		byEmail = o.customerByEmail(c.Email)
+	}
+	if c.ExternalID != nil {
+		byExt = o.customerByExternalID(*c.ExternalID)
+	}
+	switch {
+	case byEmail != nil && (byExt == nil || byEmail.pos <= byExt.pos):
+		return fmt.Errorf("%s: email %q is already used by customer %s", entry, c.Email, byEmail.id)
+	case byExt != nil:
+		return fmt.Errorf("%s: external_id %q is already used by customer %s", entry, *c.ExternalID, byExt.id)
 	}
 	return nil
 }
 
 func (l *loader) members(where string, o *org, members []FixtureMember) error {
 	for mi, m := range members {
-		mw := fmt.Sprintf("%s.members[%d]", where, mi)
-		if err := l.claim(mw, m.ID); err != nil {
+		entry := fmt.Sprintf("%s.members[%d]", where, mi)
+		if err := l.claim(entry, m.ID); err != nil {
 			return err
 		}
 		if o.customerByID(m.CustomerID) == nil {
-			return fmt.Errorf("%s: customer_id %q is not a customer of the organization", mw, m.CustomerID)
+			return fmt.Errorf("%s: customer_id %q is not a customer of the organization", entry, m.CustomerID)
 		}
 		if m.Email == "" {
-			return fmt.Errorf("%s: email is required", mw)
+			return fmt.Errorf("%s: email is required", entry)
 		}
 		role := m.Role
 		if role == "" {
 			role = "member"
 		}
 		if role != "owner" && role != "billing_manager" && role != "member" {
-			return fmt.Errorf("%s: role %q is not owner, billing_manager or member", mw, m.Role)
+			return fmt.Errorf("%s: role %q is not owner, billing_manager or member", entry, m.Role)
 		}
-		for _, prev := range o.members {
-			if prev.customerID == m.CustomerID && strings.EqualFold(prev.email, m.Email) {
-				return fmt.Errorf("%s: email %q is already used by member %s of that customer", mw, m.Email, prev.id)
-			}
+		if prev := o.memberByEmail(m.CustomerID, m.Email); prev != nil {
+			return fmt.Errorf("%s: email %q is already used by member %s of that customer", entry, m.Email, prev.id)
 		}
 		created := l.now
 		if m.CreatedAt != nil {
 			created = *m.CreatedAt
 		}
-		o.members = append(o.members, &member{id: m.ID, customerID: m.CustomerID, email: m.Email, externalID: m.ExternalID, name: m.Name, role: role, createdAt: created, modifiedAt: m.ModifiedAt})
+		o.addMember(&member{id: m.ID, customerID: m.CustomerID, email: m.Email, externalID: m.ExternalID, name: m.Name, role: role, createdAt: created, modifiedAt: m.ModifiedAt})
 	}
 	return nil
 }
 
-func (l *loader) containers(where string, o *org, fo FixtureOrg) error {
-	for si, s := range fo.Subscriptions {
-		c := &container{kind: "subscription", id: s.ID, productID: s.ProductID, customerID: s.CustomerID, seats: s.Seats, deleted: s.Deleted}
+func (l *loader) containers(where string, o *org, spec FixtureOrg) error {
+	for si, s := range spec.Subscriptions {
+		c := &container{kind: kindSubscription, rows: newRows(), id: s.ID, productID: s.ProductID, customerID: s.CustomerID, seats: s.Seats, deleted: s.Deleted}
 		if err := l.container(fmt.Sprintf("%s.subscriptions[%d]", where, si), o, c); err != nil {
 			return err
 		}
 	}
-	for ri, r := range fo.Orders {
+	for ri, r := range spec.Orders {
 		status := r.Status
 		if status == "" {
 			status = "paid"
@@ -457,7 +455,7 @@ func (l *loader) containers(where string, o *org, fo FixtureOrg) error {
 		if !validOrderStatus(status) {
 			return fmt.Errorf("%s.orders[%d]: status %q is not one of pending, paid, refunded, partially_refunded, draft, void", where, ri, r.Status)
 		}
-		c := &container{kind: "order", id: r.ID, productID: r.ProductID, customerID: r.CustomerID, seats: r.Seats, status: status, deleted: r.Deleted}
+		c := &container{kind: kindOrder, rows: newRows(), id: r.ID, productID: r.ProductID, customerID: r.CustomerID, seats: r.Seats, status: status, deleted: r.Deleted}
 		if err := l.container(fmt.Sprintf("%s.orders[%d]", where, ri), o, c); err != nil {
 			return err
 		}
@@ -465,20 +463,20 @@ func (l *loader) containers(where string, o *org, fo FixtureOrg) error {
 	return nil
 }
 
-func (l *loader) container(cw string, o *org, c *container) error {
-	if err := l.claim(cw, c.id); err != nil {
+func (l *loader) container(entry string, o *org, c *container) error {
+	if err := l.claim(entry, c.id); err != nil {
 		return err
 	}
 	if c.productID != nil && o.products[*c.productID] == nil {
-		return fmt.Errorf("%s: product_id %q is not a product of the organization", cw, *c.productID)
+		return fmt.Errorf("%s: product_id %q is not a product of the organization", entry, *c.productID)
 	}
 	if o.customerByID(c.customerID) == nil {
-		return fmt.Errorf("%s: customer_id %q is not a customer of the organization", cw, c.customerID)
+		return fmt.Errorf("%s: customer_id %q is not a customer of the organization", entry, c.customerID)
 	}
 	if c.seats != nil && *c.seats < 0 {
-		return fmt.Errorf("%s: seats must be >= 0", cw)
+		return fmt.Errorf("%s: seats must be >= 0", entry)
 	}
-	if c.kind == "subscription" {
+	if c.kind == kindSubscription {
 		o.subs[c.id] = c
 	} else {
 		o.orders[c.id] = c
@@ -494,64 +492,69 @@ func validOrderStatus(s string) bool {
 	return false
 }
 
-func loadSeat(o *org, sw string, fs FixtureSeat, now time.Time, claim func(string, string) error) (*seat, error) {
-	if err := claim(sw, fs.ID); err != nil {
+func loadSeat(o *org, entry string, spec FixtureSeat, now time.Time, claim func(string, string) error) (*seat, error) {
+	if err := claim(entry, spec.ID); err != nil {
 		return nil, err
 	}
-	if (fs.SubscriptionID == nil) == (fs.OrderID == nil) {
-		return nil, fmt.Errorf("%s: exactly one of subscription_id and order_id must be set", sw)
+	if (spec.SubscriptionID == nil) == (spec.OrderID == nil) {
+		return nil, fmt.Errorf("%s: exactly one of subscription_id and order_id must be set", entry)
 	}
-	if fs.SubscriptionID != nil && o.subs[*fs.SubscriptionID] == nil {
-		return nil, fmt.Errorf("%s: subscription_id %q is not a subscription of the organization", sw, *fs.SubscriptionID)
+	if spec.SubscriptionID != nil && o.subs[*spec.SubscriptionID] == nil {
+		return nil, fmt.Errorf("%s: subscription_id %q is not a subscription of the organization", entry, *spec.SubscriptionID)
 	}
-	if fs.OrderID != nil && o.orders[*fs.OrderID] == nil {
-		return nil, fmt.Errorf("%s: order_id %q is not an order of the organization", sw, *fs.OrderID)
+	if spec.OrderID != nil && o.orders[*spec.OrderID] == nil {
+		return nil, fmt.Errorf("%s: order_id %q is not an order of the organization", entry, *spec.OrderID)
 	}
-	switch fs.Status {
-	case "pending", "claimed", "revoked":
+	status := seatStatus(spec.Status)
+	switch status {
+	case seatPending, seatClaimed, seatRevoked:
 	default:
-		return nil, fmt.Errorf("%s: status %q is not pending, claimed or revoked", sw, fs.Status)
+		return nil, fmt.Errorf("%s: status %q is not pending, claimed or revoked", entry, spec.Status)
 	}
-	s := &seat{id: fs.ID, subscriptionID: fs.SubscriptionID, orderID: fs.OrderID, status: fs.Status}
-	s.customerID = fs.CustomerID.ptr(nil)
-	s.memberID = fs.MemberID.ptr(nil)
-	s.email = fs.Email.ptr(nil)
+	s := &seat{id: spec.ID, subscriptionID: spec.SubscriptionID, orderID: spec.OrderID, status: status}
+	s.customerID = spec.CustomerID.ptr(nil)
+	s.memberID = spec.MemberID.ptr(nil)
+	s.email = spec.Email.ptr(nil)
 	if s.customerID != nil && o.customerByID(*s.customerID) == nil {
-		return nil, fmt.Errorf("%s: customer_id %q is not a customer of the organization", sw, *s.customerID)
+		return nil, fmt.Errorf("%s: customer_id %q is not a customer of the organization", entry, *s.customerID)
 	}
 	if s.memberID != nil && o.memberByID(*s.memberID) == nil {
-		return nil, fmt.Errorf("%s: member_id %q is not a member of the organization", sw, *s.memberID)
+		return nil, fmt.Errorf("%s: member_id %q is not a member of the organization", entry, *s.memberID)
 	}
-	if fs.CreatedAt.Set && fs.CreatedAt.Null {
-		return nil, fmt.Errorf("%s: created_at cannot be null (omit it to use the current time)", sw)
+	if spec.CreatedAt.Set && spec.CreatedAt.Null {
+		return nil, fmt.Errorf("%s: created_at cannot be null (omit it to use the current time)", entry)
 	}
-	s.createdAt = *fs.CreatedAt.ptr(&now)
-	s.modifiedAt = fs.ModifiedAt.ptr(nil)
-	s.revokedAt = fs.RevokedAt.ptr(nil)
+	s.createdAt = *spec.CreatedAt.ptr(&now)
+	s.modifiedAt = spec.ModifiedAt.ptr(nil)
+	s.revokedAt = spec.RevokedAt.ptr(nil)
 	empty := map[string]any{}
-	if md := fs.SeatMetadata.ptr(&empty); md != nil {
+	if md := spec.SeatMetadata.ptr(&empty); md != nil {
 		s.metadata = *md
 	}
-	switch fs.Status {
-	case "pending":
+	s.fillByStatus(spec, now)
+	return s, nil
+}
+
+// fillByStatus gives a fixture seat's absent keys the values its status
+// implies: a pending seat a fresh invitation, a claimed one a claim time, a
+// revoked one a revocation time.
+func (s *seat) fillByStatus(spec FixtureSeat, now time.Time) {
+	s.token = spec.InvitationToken.ptr(nil)
+	s.expiresAt = spec.InvitationTokenExpiresAt.ptr(nil)
+	s.claimedAt = spec.ClaimedAt.ptr(nil)
+	switch s.status {
+	case seatPending:
 		tok := newInvitationToken()
 		exp := now.Add(invitationTTL)
-		s.token = fs.InvitationToken.ptr(&tok)
-		s.expiresAt = fs.InvitationTokenExpiresAt.ptr(&exp)
-		s.claimedAt = fs.ClaimedAt.ptr(nil)
-	case "claimed":
-		s.token = fs.InvitationToken.ptr(nil)
-		s.expiresAt = fs.InvitationTokenExpiresAt.ptr(nil)
-		s.claimedAt = fs.ClaimedAt.ptr(&now)
-	case "revoked":
-		s.token = fs.InvitationToken.ptr(nil)
-		s.expiresAt = fs.InvitationTokenExpiresAt.ptr(nil)
-		s.claimedAt = fs.ClaimedAt.ptr(nil)
-		if s.revokedAt == nil && !fs.RevokedAt.Set {
+		s.token = spec.InvitationToken.ptr(&tok)
+		s.expiresAt = spec.InvitationTokenExpiresAt.ptr(&exp)
+	case seatClaimed:
+		s.claimedAt = spec.ClaimedAt.ptr(&now)
+	case seatRevoked:
+		if s.revokedAt == nil && !spec.RevokedAt.Set {
 			s.revokedAt = &now
 		}
 	}
-	return s, nil
 }
 
 // dump renders the world in fixture form, hidden fields included.
@@ -562,53 +565,64 @@ func (w *world) dump() *Fixture {
 		f.RateLimit = &r
 	}
 	for _, o := range w.orgs {
-		fo := FixtureOrg{ID: o.id, Name: o.name, Slug: o.slug, SeatBasedPricingEnabled: o.seatBased, MemberModelEnabled: o.memberModel,
-			Tokens: []FixtureToken{}, Products: []FixtureProduct{}, Customers: []FixtureCustomer{}, Members: []FixtureMember{},
-			Subscriptions: []FixtureSubscription{}, Orders: []FixtureOrder{}, Seats: []FixtureSeat{}}
-		for value, t := range w.tokens {
-			if t.org != o {
-				continue
-			}
-			ft := FixtureToken{Token: value, Scopes: []string{}, ExpiresAt: t.expiresAt}
-			for s := range t.scopes {
-				ft.Scopes = append(ft.Scopes, s)
-			}
-			sortStrings(ft.Scopes)
-			fo.Tokens = append(fo.Tokens, ft)
-		}
-		sortBy(fo.Tokens, func(t FixtureToken) string { return t.Token })
-		for _, p := range o.products {
-			fo.Products = append(fo.Products, FixtureProduct{ID: p.id, Name: p.name})
-		}
-		sortBy(fo.Products, func(p FixtureProduct) string { return p.ID })
-		for _, c := range o.customers {
-			fo.Customers = append(fo.Customers, FixtureCustomer{ID: c.id, Email: c.email, ExternalID: c.externalID, Name: c.name})
-		}
-		for _, m := range o.members {
-			created := m.createdAt
-			fo.Members = append(fo.Members, FixtureMember{ID: m.id, CustomerID: m.customerID, Email: m.email, ExternalID: m.externalID, Name: m.name, Role: m.role, CreatedAt: &created, ModifiedAt: m.modifiedAt})
-		}
-		for _, c := range o.subs {
-			fo.Subscriptions = append(fo.Subscriptions, FixtureSubscription{ID: c.id, ProductID: c.productID, CustomerID: c.customerID, Seats: c.seats, Deleted: c.deleted})
-		}
-		sortBy(fo.Subscriptions, func(s FixtureSubscription) string { return s.ID })
-		for _, c := range o.orders {
-			fo.Orders = append(fo.Orders, FixtureOrder{ID: c.id, ProductID: c.productID, CustomerID: c.customerID, Seats: c.seats, Status: c.status, Deleted: c.deleted})
-		}
-		sortBy(fo.Orders, func(s FixtureOrder) string { return s.ID })
-		for _, s := range sortedSeats(o.seats) {
-			md := s.metadata
-			if md == nil {
-				md = map[string]any{}
-			}
-			fo.Seats = append(fo.Seats, FixtureSeat{
-				ID: s.id, SubscriptionID: s.subscriptionID, OrderID: s.orderID, Status: s.status,
-				Email: fromPtr(s.email), CustomerID: fromPtr(s.customerID), MemberID: fromPtr(s.memberID),
-				SeatMetadata: some(md), InvitationToken: fromPtr(s.token), InvitationTokenExpiresAt: fromPtr(s.expiresAt),
-				ClaimedAt: fromPtr(s.claimedAt), RevokedAt: fromPtr(s.revokedAt), CreatedAt: some(s.createdAt), ModifiedAt: fromPtr(s.modifiedAt),
-			})
-		}
-		f.Organizations = append(f.Organizations, fo)
+		f.Organizations = append(f.Organizations, w.dumpOrg(o))
 	}
 	return f
+}
+
+// dumpOrg renders one organization: tokens, products, subscriptions and
+// orders sorted by their key, customers and members in the order they were
+// made, seats oldest first.
+func (w *world) dumpOrg(o *org) FixtureOrg {
+	out := FixtureOrg{ID: o.id, Name: o.name, Slug: o.slug, SeatBasedPricingEnabled: o.seatBased, MemberModelEnabled: o.memberModel,
+		Tokens: []FixtureToken{}, Products: []FixtureProduct{}, Customers: []FixtureCustomer{}, Members: []FixtureMember{},
+		Subscriptions: []FixtureSubscription{}, Orders: []FixtureOrder{}, Seats: []FixtureSeat{}}
+	for value, t := range w.tokens {
+		if t.org != o {
+			continue
+		}
+		ft := FixtureToken{Token: value, Scopes: []string{}, ExpiresAt: t.expiresAt}
+		for s := range t.scopes {
+			ft.Scopes = append(ft.Scopes, s)
+		}
+		sortStrings(ft.Scopes)
+		out.Tokens = append(out.Tokens, ft)
+	}
+	sortBy(out.Tokens, func(t FixtureToken) string { return t.Token })
+	for _, p := range o.products {
+		out.Products = append(out.Products, FixtureProduct{ID: p.id, Name: p.name})
+	}
+	sortBy(out.Products, func(p FixtureProduct) string { return p.ID })
+	for _, c := range o.customers {
+		out.Customers = append(out.Customers, FixtureCustomer{ID: c.id, Email: c.email, ExternalID: c.externalID, Name: c.name})
+	}
+	for _, m := range o.members {
+		created := m.createdAt
+		out.Members = append(out.Members, FixtureMember{ID: m.id, CustomerID: m.customerID, Email: m.email, ExternalID: m.externalID, Name: m.name, Role: m.role, CreatedAt: &created, ModifiedAt: m.modifiedAt})
+	}
+	for _, c := range o.subs {
+		out.Subscriptions = append(out.Subscriptions, FixtureSubscription{ID: c.id, ProductID: c.productID, CustomerID: c.customerID, Seats: c.seats, Deleted: c.deleted})
+	}
+	sortBy(out.Subscriptions, func(s FixtureSubscription) string { return s.ID })
+	for _, c := range o.orders {
+		out.Orders = append(out.Orders, FixtureOrder{ID: c.id, ProductID: c.productID, CustomerID: c.customerID, Seats: c.seats, Status: c.status, Deleted: c.deleted})
+	}
+	sortBy(out.Orders, func(s FixtureOrder) string { return s.ID })
+	for _, s := range sortedSeats(o.seats) {
+		out.Seats = append(out.Seats, dumpSeat(s))
+	}
+	return out
+}
+
+func dumpSeat(s *seat) FixtureSeat {
+	md := s.metadata
+	if md == nil {
+		md = map[string]any{}
+	}
+	return FixtureSeat{
+		ID: s.id, SubscriptionID: s.subscriptionID, OrderID: s.orderID, Status: string(s.status),
+		Email: fromPtr(s.email), CustomerID: fromPtr(s.customerID), MemberID: fromPtr(s.memberID),
+		SeatMetadata: some(md), InvitationToken: fromPtr(s.token), InvitationTokenExpiresAt: fromPtr(s.expiresAt),
+		ClaimedAt: fromPtr(s.claimedAt), RevokedAt: fromPtr(s.revokedAt), CreatedAt: some(s.createdAt), ModifiedAt: fromPtr(s.modifiedAt),
+	}
 }

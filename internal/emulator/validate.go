@@ -21,6 +21,15 @@ type assignReq struct {
 	immediateClaim                 bool
 }
 
+// container is the subscription or order the request names (the model
+// check makes sure it names exactly one).
+func (r *assignReq) container() containerRef {
+	if r.subscriptionID != nil {
+		return containerRef{kind: kindSubscription, id: *r.subscriptionID}
+	}
+	return containerRef{kind: kindOrder, id: *r.orderID}
+}
+
 // parseUUIDAny accepts what pydantic's UUID accepts: hyphenated or not,
 // any case, braces, urn:uuid: prefix. It returns the canonical form.
 func parseUUIDAny(s string) (uuid.UUID, string, bool) {
