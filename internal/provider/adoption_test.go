@@ -94,8 +94,9 @@ list "polar_customer_seat" "team" {
 
 // With Terraform 1.12+: the assignments resource's identity is its
 // container, and an import block with that identity adopts the container's
-// seats and plans clean. (TestProtocol_assignmentsIdentity covers the same
-// at the protocol level everywhere.)
+// seats; the plan only records exclusive, which import cannot know.
+// (TestProtocol_assignmentsIdentity covers the same at the protocol level
+// everywhere.)
 func TestAccSeatAssignments_identity(t *testing.T) {
 	e := newAccEnv(t)
 	cfg := e.team("", e.email("ident"))
@@ -112,10 +113,14 @@ func TestAccSeatAssignments_identity(t *testing.T) {
 				}),
 			},
 		}, {
-			ResourceName:    teamAddr,
-			Config:          cfg,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ResourceName:       teamAddr,
+			Config:             cfg,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate), onlyExclusiveSet{addr: teamAddr},
+			}},
 		}},
 	})
 }

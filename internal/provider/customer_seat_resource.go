@@ -91,6 +91,10 @@ func (m *customerSeatModel) container() polar.Container {
 	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
 }
 
+func (m *customerSeatModel) containerKnown() bool {
+	return !m.SubscriptionID.IsUnknown() && !m.OrderID.IsUnknown() && (!m.SubscriptionID.IsNull() || !m.OrderID.IsNull())
+}
+
 // IdentitySchema: a seat is identified by its id and its container (Polar
 // has no GET by id; the container is where it is listed). Terraform 1.12 and
 // later import by identity and `terraform query` lists seats by it.
@@ -420,7 +424,18 @@ func applySeat(m *customerSeatModel, s *polar.CustomerSeat) {
 	m.CustomerEmail = types.StringPointerValue(s.CustomerEmail)
 }
 
-// stateRecipient describes the recipient recorded in state, for messages.
+// recipientName is the recipient's value as written (or the occupant's
+// email), for messages that name a person.
+func recipientName(m *customerSeatModel) string {
+	for _, name := range recipientAttrs {
+		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+			return v.ValueString()
+		}
+	}
+	return m.CustomerEmail.ValueString()
+}
+
+// recipientOf describes the recipient recorded in state, for messages.
 func recipientOf(m *customerSeatModel) string {
 	for _, name := range recipientAttrs {
 		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {

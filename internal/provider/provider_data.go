@@ -27,7 +27,13 @@ type providerData struct {
 	planned map[polar.Container]map[string]bool
 	// claims are what each seat resource planned in this process manages,
 	// per container, to refuse two resources that would fight (claim).
-	claims map[polar.Container][]containerClaim
+	claims map[polar.Container][]claimRecord
+	// priors are what each plan with a prior state found in it, by plan
+	// token, for the second call of a replacement (rememberPrior).
+	priors map[string]replaced
+	// siblings, when set, shares claims with the other provider processes
+	// (provider configurations) of the same Terraform run.
+	siblings siblingClaims
 }
 
 // providerDataFrom converts provider data, with "this is always a bug" wording.
