@@ -132,9 +132,6 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 	resp.Diagnostics.Append(writeIDs(ctx, resp.Private, privateReleased, idSet(ids(p.released)))...)
 	resp.Diagnostics.Append(p.warnings(container, list, len(in.replacing))...)
 	resp.Diagnostics.Append(p.transitionWarnings(container, state.Exclusive.IsNull())...)
-	if pp.replacing != nil {
-		resp.Diagnostics.Append(replacementWarning(container, pp.replacing)...)
-	}
 	if plan.Exclusive.ValueBool() && (creating || !state.Exclusive.ValueBool()) {
 		resp.Diagnostics.Append(exclusiveWarning(container, list, p.seats)...)
 	}
@@ -292,25 +289,6 @@ func exclusiveWarning(container polar.Container, list *polar.SeatsList, planned 
 		fmt.Sprintf("This apply makes the resource exclusive. The %s has %d active seats this resource does not list: %s. "+
 			"This apply does not touch them; the next plan shows them as removals, and applying that plan revokes them. "+
 			"Add the ones to keep to the configuration first.", container, len(others), listed(names)))
-	return diags
-}
-
-// replacementWarning names, in the create half of a replacement, who the
-// replacement revokes and invites again. (Terraform 1.11 shows the
-// warnings of a replacement's second plan call only with an error; the
-// destroy says it again at apply.)
-func replacementWarning(c polar.Container, prior *replaced) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if prior.container != c || len(prior.seats) == 0 {
-		return diags
-	}
-	var names []string
-	for id, who := range prior.seats {
-		names = append(names, fmt.Sprintf("%s (seat %s)", who, id))
-	}
-	diags.AddWarning("Replacing the resource revokes every seat and assigns it again",
-		fmt.Sprintf("This plan replaces the resource: the %d seats it holds in the %s are revoked — %s — and the recipients are assigned new seats; "+
-			"they lose access until they accept the new invitations (unless immediate_claim is set).", len(prior.seats), c, listed(names)))
 	return diags
 }
 
