@@ -355,6 +355,7 @@ func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resour
 	for _, h := range inState {
 		if !kept[h.id] && !released[h.id] {
 			toRevoke = append(toRevoke, h)
+			kept[h.id] = true // once, even if a state holds it under two names
 		}
 	}
 	notRevoked, diags := r.revokeAll(ctx, state.container(), toRevoke)

@@ -47,7 +47,7 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(diags...)
 		var id types.String
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-		resp.Diagnostics.Append(r.claimKept(&cfg, token, id.ValueString(), false)...)
+		resp.Diagnostics.Append(r.claimKept(&cfg, cfg.container(), token, id.ValueString(), false)...)
 		return
 	}
 	var plan, cfg customerSeatModel
@@ -94,7 +94,9 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// metadata and immediate_claim decide their own replacement (their plan
 	// modifiers); only metadata can replace a claimed seat.
 	replacing := len(resp.RequiresReplace) > 0 || !metadataEquivalent(ctx, cfg.Metadata, state.Metadata)
-	if resp.Diagnostics.Append(r.claimKept(&cfg, token, state.ID.ValueString(), replacing)...); resp.Diagnostics.HasError() {
+	// The seat is claimed where it is; a new container replaces it.
+	replacing = replacing || !cfg.containerKnown() || cfg.container() != state.container()
+	if resp.Diagnostics.Append(r.claimKept(&cfg, state.container(), token, state.ID.ValueString(), replacing)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if replacing && state.Status.ValueString() == string(polar.SeatStatusClaimed) {
@@ -191,11 +193,11 @@ func (r *customerSeatResource) seatRecord(cfg *customerSeatModel, token string) 
 	return rec
 }
 
-// claimKept claims an existing seat: held, or removed when the plan
-// replaces it (the second call, a create, claims what replaces it), and
-// remembers it for that second call.
-func (r *customerSeatResource) claimKept(cfg *customerSeatModel, token, id string, replacing bool) diag.Diagnostics {
-	if r.data == nil || !cfg.containerKnown() {
+// claimKept claims an existing seat of container c: held, or removed when
+// the plan replaces it (the second call, a create, claims what replaces
+// it), and remembers it for that second call.
+func (r *customerSeatResource) claimKept(cfg *customerSeatModel, c polar.Container, token, id string, replacing bool) diag.Diagnostics {
+	if r.data == nil {
 		return nil
 	}
 	rec := r.seatRecord(cfg, token)
@@ -205,8 +207,8 @@ func (r *customerSeatResource) claimKept(cfg *customerSeatModel, token, id strin
 		rec.Held = []string{id}
 	}
 	who := recipientName(cfg)
-	r.data.rememberPrior(token, replaced{container: cfg.container(), seats: map[string]string{id: who}})
-	return r.data.claim(cfg.container(), rec, claimNames{id: who})
+	r.data.rememberPrior(token, replaced{container: c, seats: map[string]string{id: who}})
+	return r.data.claim(c, rec, claimNames{id: who})
 }
 
 // planDestroy claims the removal of the seat.

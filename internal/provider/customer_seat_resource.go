@@ -332,6 +332,7 @@ func (r *customerSeatResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdopted, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateToken, nil)...)
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
 	}

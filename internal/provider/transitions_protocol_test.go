@@ -728,3 +728,23 @@ func TestProtocol_createWarnsOfAdoptions(t *testing.T) {
 		t.Fatalf("state %v", got)
 	}
 }
+
+// A polar_customer_seat moved to another container is replaced: its seat
+// in the old container is revoked. A team that adopts that seat in the same
+// plan is refused as a move, in both orders. (Before, the seat's claim was
+// made in the new container, and the adoption passed.)
+func TestProtocol_seatLeavingItsContainerIsAMove(t *testing.T) {
+	t.Parallel()
+	for _, reverse := range []bool{false, true} {
+		e, p, _, b, x := trMoves(t)
+		x.config = p.seatConfig(trOrder, "email", "dave@acme.io")
+		b.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io", "dave@acme.io")})
+		objs := []*trObj{x, b}
+		if reverse {
+			objs = []*trObj{b, x}
+		}
+		if _, diags := e.planAll(objs...); !diagWith(diags, tfprotov6.DiagnosticSeverityError, "A seat moves between two resources", "dave@acme.io") {
+			t.Errorf("reverse=%v: not refused: %s", reverse, diagText(diags))
+		}
+	}
+}
