@@ -58,7 +58,8 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 		return schema.ListAttribute{
 			CustomType: newRecipientListType(form),
 			MarkdownDescription: desc + " Order does not matter and each recipient may appear once (a list, not a set, only because sets cost " +
-				"quadratic time in the plugin framework). Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched.",
+				"quadratic time in the plugin framework). Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched. " +
+				"A person named in another list keeps their seat.",
 			ElementType: types.StringType,
 			// Computed only so that the plan can keep the spelling in state
 			// when the configuration names the same recipients differently,
@@ -105,8 +106,9 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 			"exclusive": schema.BoolAttribute{
 				MarkdownDescription: "`false` (default): the resource manages the recipients it lists and ignores every other seat of the container. " +
 					"`true`: the resource is authoritative for the container. Refresh reads every active seat into state, so a seat held by someone not listed " +
-					"shows in the plan as a removal (with its email and seat id) and apply revokes it. Only one resource may manage a container exclusively, and " +
-					"an exclusive resource shares its container with no other seat resource: the plan fails if the configuration has both.",
+					"shows in the plan as a removal (with its email and seat id) and apply revokes it. Turning it off keeps everyone: the seats held only because " +
+					"the resource was exclusive are dropped from state, not revoked. An exclusive resource shares its container with no other seat resource: " +
+					"the plan fails if the configuration has both.",
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			},
 			// A map of objects, not nested attributes: the framework walks
