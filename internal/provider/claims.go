@@ -110,77 +110,160 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 	var diags diag.Diagnostics
 	pd.mu.Lock()
 	if pd.claims == nil {
-		pd.claims = map[polar.Container][]claimRecord{}
+		pd.claims = map[polar.Container]*claimIndex{}
 	}
-	recs := slices.DeleteFunc(pd.claims[c], func(o claimRecord) bool { return o.Token == rec.Token })
-	others := slices.Clone(recs)
-	pd.claims[c] = append(recs, rec)
+	ix := pd.claims[c]
+	if ix == nil {
+		ix = newClaimIndex()
+		pd.claims[c] = ix
+	}
+	ix.put(rec)
+	summary, detail := ix.conflict(c, &rec, names)
 	pd.mu.Unlock()
-	if pd.siblings != nil {
+	if summary == "" && pd.siblings != nil {
 		// Published before looking, so that of two processes planning at
 		// the same moment at least one sees the other.
 		err := pd.siblings.Publish(pd.endpoint, c, rec)
-		var sibs []claimRecord
+		var others []claimRecord
 		if err == nil {
-			sibs, err = pd.siblings.Others(pd.endpoint, c)
+			others, err = pd.siblings.Others(pd.endpoint, c)
 		}
 		if err != nil {
 			diags.AddWarning("Claims of other provider configurations not checked",
 				fmt.Sprintf("The provider could not compare this plan of the %s with the other provider configurations (aliases) of this run: %s. "+
 					"A resource of another alias on the same container is not refused at plan time.", c, err))
 		}
-		others = append(others, sibs...)
+		sib := newClaimIndex()
+		for _, o := range others {
+			sib.put(o)
+		}
+		summary, detail = sib.conflict(c, &rec, names)
 	}
-	for _, other := range others {
-		if other.Token == rec.Token {
-			continue
-		}
-		if summary, detail := conflict(c, &rec, &other, names); summary != "" {
-			diags.AddAttributeError(containerPath(c), summary, detail)
-			return diags
-		}
+	if summary != "" {
+		diags.AddAttributeError(containerPath(c), summary, detail)
 	}
 	return diags
 }
 
-// conflict describes why two records of one container fight, or returns
-// "" when they do not.
-func conflict(c polar.Container, mine, other *claimRecord, names claimNames) (summary, detail string) {
-	if (mine.Exclusive && other.live()) || (other.Exclusive && mine.live()) {
-		unknown := ""
-		if (mine.Exclusive && mine.Keys == nil) || (other.Exclusive && other.Keys == nil) {
-			unknown = " This holds whatever the exclusive resource's recipients are, even when they are known only at apply."
+// claimIndex is the claim records of one container, indexed by what they
+// hold, so that checking a claim costs time in proportion to its own size
+// (a plan over thousands of seats of one container claims thousands of
+// times).
+type claimIndex struct {
+	records   map[string]claimRecord // by token
+	order     []string               // tokens, first claimed first
+	exclusive []string               // tokens that were claimed exclusive at some point
+	byKey     map[string][]string    // recipient key -> tokens
+	byHeld    map[string][]string    // seat id -> tokens that hold it
+	byRemoved map[string][]string    // seat id -> tokens that revoke it
+}
+
+func newClaimIndex() *claimIndex {
+	return &claimIndex{records: map[string]claimRecord{}, byKey: map[string][]string{}, byHeld: map[string][]string{}, byRemoved: map[string][]string{}}
+}
+
+// put records rec in place of the record with its token.
+func (ix *claimIndex) put(rec claimRecord) {
+	if old, ok := ix.records[rec.Token]; ok {
+		drop := func(m map[string][]string, ks []string) {
+			for _, k := range ks {
+				m[k] = slices.DeleteFunc(m[k], func(t string) bool { return t == rec.Token })
+			}
 		}
-		return "Two resources manage the seats of one " + string(c.Kind),
-			fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
-				"revoke the other's seats on every apply, and the other would assign them again.%s Give the container one exclusive resource, "+
-				"or set exclusive = false on it.", mine.Resource, other.Resource, c, unknown)
+		drop(ix.byKey, old.Keys)
+		drop(ix.byHeld, old.Held)
+		drop(ix.byRemoved, old.Removed)
+	} else {
+		ix.order = append(ix.order, rec.Token)
 	}
-	if id, ok := common(mine.Removed, other.Held); ok {
-		return "A seat moves between two resources", moveDetail(c, id, names[id], other, mine, "this resource revokes it and "+other.Resource+" keeps it")
+	ix.records[rec.Token] = rec
+	if rec.Exclusive {
+		ix.exclusive = append(ix.exclusive, rec.Token)
 	}
-	if id, ok := common(mine.Held, other.Removed); ok {
-		return "A seat moves between two resources", moveDetail(c, id, names[id], mine, other, other.Resource+" revokes it and this resource keeps it")
+	for _, k := range rec.Keys {
+		ix.byKey[k] = append(ix.byKey[k], rec.Token)
 	}
-	var both []string
-	if !mine.Single || !other.Single { // two polar_customer_seat for one recipient: Polar refuses the second
-		for _, k := range mine.Keys {
-			if slices.Contains(other.Keys, k) {
-				both = append(both, keyValue(k))
+	for _, id := range rec.Held {
+		ix.byHeld[id] = append(ix.byHeld[id], rec.Token)
+	}
+	for _, id := range rec.Removed {
+		ix.byRemoved[id] = append(ix.byRemoved[id], rec.Token)
+	}
+}
+
+// other returns the record of another resource's token.
+func (ix *claimIndex) other(mine *claimRecord, token string) (*claimRecord, bool) {
+	if token == mine.Token {
+		return nil, false
+	}
+	o, ok := ix.records[token]
+	return &o, ok
+}
+
+// conflict describes why mine fights a record of the index, or returns ""
+// when it fights none: an exclusive resource and any other live one first,
+// then a move, then one person in two resources.
+func (ix *claimIndex) conflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
+	others := ix.exclusive
+	if mine.Exclusive {
+		others = ix.order
+	}
+	for _, t := range others {
+		if o, ok := ix.other(mine, t); ok && ((mine.Exclusive && o.live()) || (o.Exclusive && mine.live())) {
+			unknown := ""
+			if (mine.Exclusive && mine.Keys == nil) || (o.Exclusive && o.Keys == nil) {
+				unknown = " This holds whatever the exclusive resource's recipients are, even when they are known only at apply."
+			}
+			return "Two resources manage the seats of one " + string(c.Kind),
+				fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
+					"revoke the other's seats on every apply, and the other would assign them again.%s Give the container one exclusive resource, "+
+					"or set exclusive = false on it.", mine.Resource, o.Resource, c, unknown)
+		}
+	}
+	for _, id := range mine.Removed {
+		for _, t := range ix.byHeld[id] {
+			if o, ok := ix.other(mine, t); ok {
+				return "A seat moves between two resources", moveDetail(c, id, names[id], o, mine, "this resource revokes it and "+o.Resource+" keeps it")
 			}
 		}
 	}
 	for _, id := range mine.Held {
-		if slices.Contains(other.Held, id) {
-			both = append(both, fmt.Sprintf("%s (seat %s)", orDefault(names[id], "one person"), id))
+		for _, t := range ix.byRemoved[id] {
+			if o, ok := ix.other(mine, t); ok {
+				return "A seat moves between two resources", moveDetail(c, id, names[id], mine, o, o.Resource+" revokes it and this resource keeps it")
+			}
 		}
 	}
-	if len(both) > 0 {
-		return "Two resources manage the seats of one " + string(c.Kind),
-			fmt.Sprintf("This configuration has %s and %s for the %s that both manage %s. Polar gives a recipient one seat per container, "+
-				"so the two would fight over it. Manage each recipient in one resource.", mine.Resource, other.Resource, c, listed(both))
+	var first string
+	both := map[string][]string{}
+	note := func(t, what string) {
+		if first == "" {
+			first = t
+		}
+		both[t] = append(both[t], what)
 	}
-	return "", ""
+	for _, k := range mine.Keys {
+		for _, t := range ix.byKey[k] {
+			// Two polar_customer_seat for one recipient: Polar refuses the second.
+			if o, ok := ix.other(mine, t); ok && !(mine.Single && o.Single) {
+				note(t, keyValue(k))
+			}
+		}
+	}
+	for _, id := range mine.Held {
+		for _, t := range ix.byHeld[id] {
+			if _, ok := ix.other(mine, t); ok {
+				note(t, fmt.Sprintf("%s (seat %s)", orDefault(names[id], "one person"), id))
+			}
+		}
+	}
+	if first == "" {
+		return "", ""
+	}
+	o := ix.records[first]
+	return "Two resources manage the seats of one " + string(c.Kind),
+		fmt.Sprintf("This configuration has %s and %s for the %s that both manage %s. Polar gives a recipient one seat per container, "+
+			"so the two would fight over it. Manage each recipient in one resource.", mine.Resource, o.Resource, c, listed(both[first]))
 }
 
 // moveDetail explains a refused move of seat id (held by who) from losing
@@ -217,16 +300,6 @@ func moveDetail(c polar.Container, id, who string, gaining, losing *claimRecord,
 			"The import releases the seats its configuration does not name (%s keeps the seat) and revokes nobody.", who, containerImportID(c), who)
 	}
 	return b.String()
-}
-
-// common returns an element of both lists.
-func common(a, b []string) (string, bool) {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return x, true
-		}
-	}
-	return "", false
 }
 
 // keyValue is the recipient of a key ("email=alice@…" -> "alice@…").

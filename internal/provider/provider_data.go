@@ -27,7 +27,7 @@ type providerData struct {
 	planned map[polar.Container]map[string]bool
 	// claims are what each seat resource planned in this process manages,
 	// per container, to refuse two resources that would fight (claim).
-	claims map[polar.Container][]claimRecord
+	claims map[polar.Container]*claimIndex
 	// priors are what each plan with a prior state found in it, by plan
 	// token, for the second call of a replacement (rememberPrior).
 	priors map[string]replaced
