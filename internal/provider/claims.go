@@ -204,22 +204,40 @@ func (ix *claimIndex) other(mine *claimRecord, token string) (*claimRecord, bool
 // when it fights none: an exclusive resource and any other live one first,
 // then a move, then one person in two resources.
 func (ix *claimIndex) conflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
+	for _, check := range []func(polar.Container, *claimRecord, claimNames) (string, string){ix.exclusiveConflict, ix.moveConflict, ix.samePersonConflict} {
+		if summary, detail = check(c, mine, names); summary != "" {
+			return summary, detail
+		}
+	}
+	return "", ""
+}
+
+// exclusiveConflict: an exclusive resource and any other that manages
+// something after the plan.
+func (ix *claimIndex) exclusiveConflict(c polar.Container, mine *claimRecord, _ claimNames) (summary, detail string) {
 	others := ix.exclusive
 	if mine.Exclusive {
 		others = ix.order
 	}
 	for _, t := range others {
-		if o, ok := ix.other(mine, t); ok && ((mine.Exclusive && o.live()) || (o.Exclusive && mine.live())) {
-			unknown := ""
-			if (mine.Exclusive && mine.Keys == nil) || (o.Exclusive && o.Keys == nil) {
-				unknown = " This holds whatever the exclusive resource's recipients are, even when they are known only at apply."
-			}
-			return "Two resources manage the seats of one " + string(c.Kind),
-				fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
-					"revoke the other's seats on every apply, and the other would assign them again.%s Give the container one exclusive resource, "+
-					"or set exclusive = false on it.", mine.Resource, o.Resource, c, unknown)
+		o, ok := ix.other(mine, t)
+		if fight := ok && ((mine.Exclusive && o.live()) || (o.Exclusive && mine.live())); !fight {
+			continue
 		}
+		unknown := ""
+		if (mine.Exclusive && mine.Keys == nil) || (o.Exclusive && o.Keys == nil) {
+			unknown = " This holds whatever the exclusive resource's recipients are, even when they are known only at apply."
+		}
+		return "Two resources manage the seats of one " + string(c.Kind),
+			fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
+				"revoke the other's seats on every apply, and the other would assign them again.%s Give the container one exclusive resource, "+
+				"or set exclusive = false on it.", mine.Resource, o.Resource, c, unknown)
 	}
+	return "", ""
+}
+
+// moveConflict: a seat one resource revokes and another keeps.
+func (ix *claimIndex) moveConflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
 	for _, id := range mine.Removed {
 		for _, t := range ix.byHeld[id] {
 			if o, ok := ix.other(mine, t); ok {
@@ -234,6 +252,11 @@ func (ix *claimIndex) conflict(c polar.Container, mine *claimRecord, names claim
 			}
 		}
 	}
+	return "", ""
+}
+
+// samePersonConflict: one recipient, or one seat, in two resources.
+func (ix *claimIndex) samePersonConflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
 	var first string
 	both := map[string][]string{}
 	note := func(t, what string) {
@@ -245,7 +268,7 @@ func (ix *claimIndex) conflict(c polar.Container, mine *claimRecord, names claim
 	for _, k := range mine.Keys {
 		for _, t := range ix.byKey[k] {
 			// Two polar_customer_seat for one recipient: Polar refuses the second.
-			if o, ok := ix.other(mine, t); ok && !(mine.Single && o.Single) {
+			if o, ok := ix.other(mine, t); ok && (!mine.Single || !o.Single) {
 				note(t, keyValue(k))
 			}
 		}

@@ -76,21 +76,7 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 	}
 	planned, known := plan.recipients()
 	if !known || plan.Exclusive.IsUnknown() {
-		// Decided at apply, where Terraform plans again with the values.
-		// Meanwhile the claim is what it may be: exclusive if it may be,
-		// holding what it holds now.
-		if r.data != nil {
-			rec := claimRecord{Token: pp.token, Exclusive: plan.Exclusive.IsUnknown() || plan.Exclusive.ValueBool()}
-			rec.Resource = describeTeam(nil, rec.Exclusive, false)
-			names := claimNames{}
-			for _, h := range state.held() {
-				rec.Held = append(rec.Held, h.id)
-				names[h.id] = h.value
-			}
-			resp.Diagnostics.Append(r.data.claim(container, rec, names)...)
-		}
-		plan.Seats = types.MapUnknown(seatEntryType)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		r.planUnknown(ctx, &plan, &state, container, pp.token, resp)
 		return
 	}
 	var list *polar.SeatsList
@@ -135,6 +121,25 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 	if plan.Exclusive.ValueBool() && (creating || !state.Exclusive.ValueBool()) {
 		resp.Diagnostics.Append(exclusiveWarning(container, list, p.seats)...)
 	}
+}
+
+// planUnknown plans recipients (or exclusive) known only at apply: the
+// seats are decided there, where Terraform plans again with the values.
+// Meanwhile the claim is what the resource may be: exclusive if it may be,
+// holding what it holds now.
+func (r *customerSeatAssignmentsResource) planUnknown(ctx context.Context, plan, state *customerSeatAssignmentsModel, c polar.Container, token string, resp *resource.ModifyPlanResponse) {
+	if r.data != nil {
+		rec := claimRecord{Token: token, Exclusive: plan.Exclusive.IsUnknown() || plan.Exclusive.ValueBool()}
+		rec.Resource = describeTeam(nil, rec.Exclusive, false)
+		names := claimNames{}
+		for _, h := range state.held() {
+			rec.Held = append(rec.Held, h.id)
+			names[h.id] = h.value
+		}
+		resp.Diagnostics.Append(r.data.claim(c, rec, names)...)
+	}
+	plan.Seats = types.MapUnknown(seatEntryType)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 // planPrivateState is what a plan reads from and writes to private state:

@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,10 +17,6 @@ import (
 // working directory's state: recipient -> seat id.
 func cliSeats(t *testing.T, dir, addr string) map[string]string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var state struct {
 		Resources []struct {
 			Mode, Type, Name string
@@ -34,9 +27,7 @@ func cliSeats(t *testing.T, dir, addr string) map[string]string {
 			}
 		}
 	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
+	readCLIState(t, dir, &state)
 	out := map[string]string{}
 	for _, r := range state.Resources {
 		if r.Mode == "managed" && r.Type+"."+r.Name == addr && len(r.Instances) == 1 {

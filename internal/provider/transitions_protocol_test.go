@@ -417,6 +417,17 @@ func attrOf(v tftypes.Value, name string) string {
 	return stringOf(attrs[name])
 }
 
+// teamUp is a new emulator and an assignments resource of the test
+// subscription with the attributes set, applied.
+func teamUp(t *testing.T, set map[string]tftypes.Value) (*trEnv, *protoEnv, *trObj) {
+	t.Helper()
+	e := newTrEnv(t)
+	p := e.process()
+	team := &trObj{typeName: trTeam, config: p.teamConfig(trSub, set)}
+	e.up(team)
+	return e, p, team
+}
+
 // memberOf is the member id Polar recorded for a seat.
 func memberOf(s polar.CustomerSeat) string { return derefStr(s.MemberID) }
 
@@ -425,11 +436,7 @@ func memberOf(s polar.CustomerSeat) string { return derefStr(s.MemberID) }
 // them, and apply revokes nobody. (Before, apply revoked them.)
 func TestProtocol_exclusiveOffReleasesTheUnlisted(t *testing.T) {
 	t.Parallel()
-	e := newTrEnv(t)
-	p := e.process()
-	team := &trObj{typeName: trTeam, config: p.teamConfig(trSub, map[string]tftypes.Value{
-		"emails": trStrings("alice@acme.io", "bob@acme.io"), "exclusive": tftypes.NewValue(tftypes.Bool, true)})}
-	e.up(team)
+	e, p, team := teamUp(t, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "bob@acme.io"), "exclusive": tftypes.NewValue(tftypes.Bool, true)})
 	carol := e.assign(trSub, "carol@acme.io")
 
 	team.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "bob@acme.io"), "exclusive": tftypes.NewValue(tftypes.Bool, false)})
@@ -469,10 +476,7 @@ func TestProtocol_exclusiveOffReleasesTheUnlisted(t *testing.T) {
 // is refused at plan. (Before, the seat was revoked and state recorded it.)
 func TestProtocol_aPersonIsAPerson(t *testing.T) {
 	t.Parallel()
-	e := newTrEnv(t)
-	p := e.process()
-	team := &trObj{typeName: trTeam, config: p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "erin@acme.io")})}
-	e.up(team)
+	e, p, team := teamUp(t, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "erin@acme.io")})
 	seats := trSeatsOf(team.state)
 	alice := e.seat(trSub, seats["alice@acme.io"])
 	if memberOf(alice) == "" {
@@ -599,6 +603,14 @@ func TestProtocol_movesAreRefusedInBothOrders(t *testing.T) {
 			},
 			want: []string{"dave@acme.io", "removed {", "from = polar_customer_seat.", "destroy = false"},
 		},
+		"team destroyed to team": {
+			edit: func(p *protoEnv, a, b, _ *trObj) []*trObj {
+				a.config = tftypes.NewValue(p.resourceType(trTeam), nil)
+				b.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io", "alice@acme.io")})
+				return []*trObj{a, b}
+			},
+			want: []string{"alice@acme.io", "removed {", "from = polar_customer_seat_assignments.", "destroy = false"},
+		},
 		"team to seat": {
 			edit: func(p *protoEnv, a, _, _ *trObj) []*trObj {
 				a.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("carol@acme.io")})
@@ -637,10 +649,7 @@ func TestProtocol_movesAreRefusedInBothOrders(t *testing.T) {
 // were refused as two resources fighting over one container.)
 func TestProtocol_replacements(t *testing.T) {
 	t.Parallel()
-	e := newTrEnv(t)
-	p := e.process()
-	team := &trObj{typeName: trTeam, config: p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "bob@acme.io")})}
-	e.up(team)
+	e, p, team := teamUp(t, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "bob@acme.io")})
 	first := trSeatsOf(team.state)
 
 	// -replace: planned, and applied as revoke then assign.
@@ -719,7 +728,7 @@ func TestProtocol_createWarnsOfAdoptions(t *testing.T) {
 	e := newTrEnv(t)
 	p := e.process()
 	team := &trObj{typeName: trTeam, config: p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("lost@acme.io")})}
-	e.drop.Store(true)
+	e.drop.Store(true) // the create's assignment: its answer is lost
 	diags := e.up(team)
 	if !diagWith(diags, tfprotov6.DiagnosticSeverityWarning, "Seat adopted after a lost answer", "lost@acme.io") {
 		t.Fatalf("the create adopted a seat silently: %s", diagText(diags))
@@ -745,6 +754,29 @@ func TestProtocol_seatLeavingItsContainerIsAMove(t *testing.T) {
 		}
 		if _, diags := e.planAll(objs...); !diagWith(diags, tfprotov6.DiagnosticSeverityError, "A seat moves between two resources", "dave@acme.io") {
 			t.Errorf("reverse=%v: not refused: %s", reverse, diagText(diags))
+		}
+	}
+}
+
+// A resource replaced (-replace) while another adopts one of its people:
+// the replacement's destroy would revoke the seat the other records.
+// Refused whichever is planned first.
+func TestProtocol_replaceAndMoveInOnePlanIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, replaceFirst := range []bool{true, false} {
+		e, p, a, b, _ := trMoves(t)
+		b.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io", "alice@acme.io")})
+		q := e.process()
+		q.read(a)
+		q.read(b)
+		var diags []*tfprotov6.Diagnostic
+		if replaceFirst {
+			diags = append(append(diags, q.plan(a, true, false).diags...), q.plan(b, false, false).diags...)
+		} else {
+			diags = append(append(diags, q.plan(b, false, false).diags...), q.plan(a, true, false).diags...)
+		}
+		if !hasError(diags) || !diagWith(diags, tfprotov6.DiagnosticSeverityError, "alice@acme.io") {
+			t.Errorf("replace planned first=%v: not refused: %s", replaceFirst, diagText(diags))
 		}
 	}
 }
