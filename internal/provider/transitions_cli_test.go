@@ -67,33 +67,40 @@ func (c *cliRun) run(args ...string) (out string, code, posts, deletes int) {
 // write replaces the configuration.
 func (c *cliRun) write(body string) { writeConfig(c.t, c.dir, body) }
 
-// mustApply applies and fails the test unless apply succeeds with exactly
-// the given assignments and revokes.
-func (c *cliRun) mustApply(wantPosts, wantDeletes int, args ...string) string {
+// mustApply applies (with args) and fails the test unless apply succeeds
+// with exactly the given assignments and revokes, and its output — the
+// plan, its warnings, apply's own — matches every pattern.
+func (c *cliRun) mustApply(args []string, wantPosts, wantDeletes int, patterns ...string) {
 	c.t.Helper()
 	out, code, posts, deletes := c.run(append([]string{"apply", "-auto-approve"}, args...)...)
 	if code != 0 || posts != wantPosts || deletes != wantDeletes {
 		c.t.Fatalf("apply %v: exit %d, %d assignments and %d revokes (want %d and %d):\n%s", args, code, posts, deletes, wantPosts, wantDeletes, out)
 	}
-	return out
+	c.match("apply", out, patterns)
 }
 
 // mustPlan plans with -detailed-exitcode and fails the test unless the exit
 // code is want (0 empty, 1 error, 2 changes), nothing was written and the
 // output matches every pattern.
-func (c *cliRun) mustPlan(want int, patterns ...string) string {
+func (c *cliRun) mustPlan(want int, patterns ...string) {
 	c.t.Helper()
 	out, code, posts, deletes := c.run("plan", "-detailed-exitcode")
 	if code != want || posts+deletes != 0 {
 		c.t.Fatalf("plan: exit %d (want %d), %d writes:\n%s", code, want, posts+deletes, out)
 	}
+	c.match("plan", out, patterns)
+}
+
+// match fails the test unless out, whitespace collapsed, matches every
+// pattern.
+func (c *cliRun) match(what, out string, patterns []string) {
+	c.t.Helper()
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, p := range patterns {
 		if !regexp.MustCompile(p).MatchString(flat) {
-			c.t.Fatalf("plan output does not match %q:\n%s", p, out)
+			c.t.Fatalf("%s output does not match %q:\n%s", what, p, out)
 		}
 	}
-	return out
 }
 
 func (e *accEnv) cliRun(cfg string) *cliRun {
@@ -117,14 +124,13 @@ func TestAccCLITransitions_oneTeam(t *testing.T) {
 	}
 	sub := fmt.Sprintf("  subscription_id = %q\n", e.subscriptionID)
 	c := e.cliRun(team(sub + `  emails = ["alice@acme.io", "bob@acme.io"]` + "\n  exclusive = true"))
-	c.mustApply(2, 0)
+	c.mustApply(nil, 2, 0)
 	carol, err := e.client.AssignSeat(t.Context(), polar.SeatAssign{SubscriptionID: &e.subscriptionID, Email: str("carol@acme.io")})
 	e.must(err)
 
 	// exclusive off: carol left alone.
 	c.write(team(sub + `  emails = ["alice@acme.io", "bob@acme.io"]` + "\n  exclusive = false"))
-	c.mustPlan(2, `Warning: 1 seats left alone`, `carol@acme.io \(seat `+carol.ID+`\)`, `they keep their seats`, `1 to change`)
-	c.mustApply(0, 0)
+	c.mustApply(nil, 0, 0, `Warning: 1 seats left alone`, `carol@acme.io \(seat `+carol.ID+`\)`, `they keep their seats`, `1 to change`)
 	if s, _ := e.list(e.sub()).Find(carol.ID); !s.Status.Active() {
 		t.Fatalf("carol lost her seat: %+v", s)
 	}
@@ -135,8 +141,7 @@ func TestAccCLITransitions_oneTeam(t *testing.T) {
 	alice, _ := e.list(e.sub()).Find(before["alice@acme.io"])
 	member := derefStr(alice.MemberID)
 	c.write(team(sub + `  emails = ["bob@acme.io"]` + fmt.Sprintf("\n  member_ids = [%q]", member)))
-	c.mustPlan(2, `alice@acme.io is now named by member_id "`+member+`" \(seat `+alice.ID+`\)`, `nothing is sent to Polar`, `1 to change`)
-	c.mustApply(0, 0)
+	c.mustApply(nil, 0, 0, `alice@acme.io is now named by member_id "`+member+`" \(seat `+alice.ID+`\)`, `nothing is sent to Polar`, `1 to change`)
 	if got := cliSeats(t, c.dir, teamAddr); got[member] != alice.ID || got["bob@acme.io"] != before["bob@acme.io"] || len(got) != 2 {
 		t.Fatalf("seats after the rename %v, before %v", got, before)
 	}
@@ -148,14 +153,8 @@ func TestAccCLITransitions_oneTeam(t *testing.T) {
 
 	// -replace: planned, then everyone revoked and invited again.
 	c.write(team(sub + `  emails = ["bob@acme.io"]` + fmt.Sprintf("\n  member_ids = [%q]", member)))
-	out, code, posts, deletes := c.run("plan", "-detailed-exitcode", "-replace="+teamAddr)
-	if code != 2 || posts+deletes != 0 || !strings.Contains(out, "will be replaced, as requested") {
-		t.Fatalf("plan -replace: exit %d, %d writes:\n%s", code, posts+deletes, out)
-	}
-	out = c.mustApply(2, 2, "-replace="+teamAddr)
-	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Warning: Seats revoked to replace the resource") || !strings.Contains(flat, "bob@acme.io (seat "+before["bob@acme.io"]+")") {
-		t.Fatalf("the replacement's apply does not name who was revoked:\n%s", out)
-	}
+	c.mustApply([]string{"-replace=" + teamAddr}, 2, 2, `will be replaced, as requested`,
+		`Warning: Seats revoked to replace the resource`, regexp.QuoteMeta("bob@acme.io (seat "+before["bob@acme.io"]+")"))
 	replaced := cliSeats(t, c.dir, teamAddr)
 	for who, id := range replaced {
 		if s, _ := e.list(e.sub()).Find(id); !s.Status.Active() {
@@ -167,7 +166,7 @@ func TestAccCLITransitions_oneTeam(t *testing.T) {
 	// the order's assigned.
 	c.write(team(fmt.Sprintf("  order_id = %q\n", e.orderID) + `  emails = ["bob@acme.io"]` + fmt.Sprintf("\n  member_ids = [%q]", member)))
 	c.mustPlan(2, `must be replaced`, `Warning: A new container replaces the resource`, `1 to add, 0 to change, 1 to destroy`)
-	c.mustApply(2, 2)
+	c.mustApply(nil, 2, 2)
 	for who, id := range replaced {
 		if s, _ := e.list(e.sub()).Find(id); s.Status != polar.SeatStatusRevoked {
 			t.Fatalf("%s's seat in the old subscription is %s", who, s.Status)
@@ -201,8 +200,8 @@ resource "polar_customer_seat_assignments" "team" {
   external_member_ids = ["emp_erin"]
 }
 `, e.orderID, e.orderID))
-	c.mustPlan(2, `1 to import, 0 to add, 1 to change, 0 to destroy`, `exclusive = false`, `erin@acme.io is now named by external_member_id "emp_erin" \(seat `+erin.ID+`\)`, `other@acme.io \(seat `+other.ID+`\)`, `keep their seats`)
-	c.mustApply(0, 0)
+	c.mustApply(nil, 0, 0, `1 to import, 0 to add, 1 to change, 0 to destroy`, `exclusive = false`,
+		`erin@acme.io is now named by external_member_id "emp_erin" \(seat `+erin.ID+`\)`, `other@acme.io \(seat `+other.ID+`\)`, `keep their seats`)
 	if got := cliSeats(t, c.dir, teamAddr); got["emp_erin"] != erin.ID || len(got) != 1 {
 		t.Fatalf("seats after the import %v", got)
 	}
@@ -265,16 +264,16 @@ func TestAccCLITransitions_moves(t *testing.T) {
 	}
 
 	c := e.cliRun(team("a", alice, carol) + team("b", bob) + seat("x", dave))
-	c.mustApply(4, 0)
+	c.mustApply(nil, 4, 0)
 	start := active()
 
 	// team -> team: refused; forget a, b adopts alice; then a comes back by import.
 	c.write(team("a", carol) + team("b", bob, alice) + seat("x", dave))
 	c.mustPlan(1, append(refused, `\(`+alice+`\)`, `Apply 2`, `id = "subscription/`+e.subscriptionID+`"`)...)
 	c.write(forget("polar_customer_seat_assignments.a") + team("b", bob, alice) + seat("x", dave))
-	c.mustApply(0, 0)
+	c.mustApply(nil, 0, 0)
 	c.write(imp("polar_customer_seat_assignments.a", "subscription/"+e.subscriptionID) + team("a", carol) + team("b", bob, alice) + seat("x", dave))
-	c.mustApply(0, 0)
+	c.mustApply(nil, 0, 0)
 	c.mustPlan(0)
 	if got := cliSeats(t, c.dir, "polar_customer_seat_assignments.b"); got[alice] != start[alice] {
 		t.Fatalf("b holds %v, want alice's seat %s", got, start[alice])
@@ -284,9 +283,7 @@ func TestAccCLITransitions_moves(t *testing.T) {
 	c.write(team("a", carol) + team("b", bob, alice, dave))
 	c.mustPlan(1, append(refused, `\(`+dave+`\)`, `from = polar_customer_seat.<name>`)...)
 	c.write(forget("polar_customer_seat.x") + team("a", carol) + team("b", bob, alice, dave))
-	c.mustApply(0, 0)
-	c.write(team("a", carol) + team("b", bob, alice, dave))
-	c.mustPlan(0)
+	c.mustApply(nil, 0, 0)
 
 	// team -> seat: refused; forget b, import dave's seat into y; then b
 	// comes back by import.
@@ -294,9 +291,9 @@ func TestAccCLITransitions_moves(t *testing.T) {
 	c.write(team("a", carol) + team("b", bob, alice) + y)
 	c.mustPlan(1, append(refused, `\(`+dave+`\)`, `to = polar_customer_seat.<name>`, `Apply 2`)...)
 	c.write(forget("polar_customer_seat_assignments.b") + team("a", carol) + y)
-	c.mustApply(0, 0)
+	c.mustApply(nil, 0, 0)
 	c.write(imp("polar_customer_seat_assignments.b", "subscription/"+e.subscriptionID) + team("a", carol) + team("b", bob, alice) + seat("y", dave))
-	c.mustApply(0, 0)
+	c.mustApply(nil, 0, 0)
 	c.write(team("a", carol) + team("b", bob, alice) + seat("y", dave))
 	c.mustPlan(0)
 
