@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -11,44 +13,359 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// Claims: what each seat resource planned in this provider process manages,
-// per container. Every resource of a plan is planned in one provider
-// process, so two resources that would fight over a container (an exclusive
-// one and any other, or two naming one recipient) are refused at plan time,
-// and the capacity warning counts every seat the plan creates.
+// Claims: what each seat resource's plan manages, per container. Every plan
+// of either seat resource — destroys included — records a claim, and the
+// one planned second of two resources that would fight refuses the plan,
+// so the outcome does not depend on the order Terraform plans them in:
+//
+//  1. an exclusive resource and any other seat resource on its container,
+//     even while the exclusive one's recipients are unknown;
+//  2. one person (recipient key, or one seat) held by two resources;
+//  3. a move: a seat one resource revokes and another keeps or adopts.
+//     Terraform may plan and apply the two in any order (the apply walk
+//     re-plans in a fresh process), so no order of the two makes it safe;
+//     the refusal prints the recipe that does (removed + import).
+//
+// A replacement is planned in one process with two calls: the first with
+// the prior state, the second with a null prior state and the first call's
+// planned private state. Every plan with a prior state puts a plan token in
+// its planned private state, and a create whose prior private state carries
+// one is the create half of that replacement: its claim replaces the first
+// call's, and the seats the replacement's destroy revokes first are not
+// "already held".
+//
+// The provider processes of one Terraform run (one per provider
+// configuration) share their claims through providerData.siblings.
 
-// claims are what the seat resources planned in this provider process
-// manage, per container.
-type claims struct {
-	mu sync.Mutex
-	// planned are the recipients planned for new seats, for the plan-time
-	// capacity warning.
-	planned map[polar.Container]map[string]bool
-	// byContainer are what each resource manages, to refuse two resources
-	// that would fight (claim).
-	byContainer map[polar.Container][]containerClaim
+// claimRecord is what one resource's plan manages in a container.
+type claimRecord struct {
+	Token     string   `json:"token"`    // one resource's plan; the same for both calls of a replacement
+	Resource  string   `json:"resource"` // for messages, e.g. "a polar_customer_seat_assignments with exclusive = true"
+	Single    bool     `json:"single"`   // a polar_customer_seat
+	Exclusive bool     `json:"exclusive"`
+	Keys      []string `json:"keys"`    // recipient keys; nil when unknown at plan
+	Held      []string `json:"held"`    // seat ids held after the plan (kept, adopted, renamed)
+	Removed   []string `json:"removed"` // seat ids the plan revokes
 }
 
-// claim records the seat's recipient for the container, so that an
-// assignments resource of the same plan that would fight over it is
-// refused; it reports false, with the error, when this seat is the one
-// refused.
-func (r *customerSeatResource) claim(cfg *customerSeatModel, diags *diag.Diagnostics) bool {
-	if r.data == nil || !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
-		return true
-	}
-	key := plannedRecipient(cfg)
-	if key == "unknown" || key == "" {
-		return true
-	}
-	msg := r.data.claim(cfg.container(), containerClaim{what: "a polar_customer_seat", single: true, recipients: map[string]bool{key: true}})
-	if msg != "" {
-		diags.AddAttributeError(containerPath(cfg.container()), "Two resources manage one seat", msg)
-	}
-	return msg == ""
+// siblingClaims shares claim records with the other provider processes of the same Terraform run.
+type siblingClaims interface {
+	Publish(endpoint string, c polar.Container, rec claimRecord) error // replaces this process's record with the same Token
+	Others(endpoint string, c polar.Container) ([]claimRecord, error)  // records of the other live processes of this run
 }
 
-// plannedRecipient keys a planned creation by its recipient.
+// live reports whether the resource manages anything in the container
+// after the plan: a destroy (or a resource left with nobody) does not.
+func (r *claimRecord) live() bool {
+	return r.Exclusive || r.Keys == nil || len(r.Keys) > 0 || len(r.Held) > 0
+}
+
+// privateToken is the plan token in a plan's planned private state.
+const privateToken = "plan_token"
+
+func newPlanToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+// replaced is what the first call of a plan with a prior state leaves for
+// the second call of a replacement: the container, and the seats the
+// replacement's destroy revokes (id -> who), which the create half assigns
+// again instead of refusing as already held.
+type replaced struct {
+	container polar.Container
+	seats     map[string]string
+	released  []string // seats the destroy leaves alone
+}
+
+// rememberPrior records what a plan's first call found in the prior state,
+// under its token, for a replacement's second call in the same process.
+func (pd *providerData) rememberPrior(token string, r replaced) {
+	pd.mu.Lock()
+	defer pd.mu.Unlock()
+	if pd.priors == nil {
+		pd.priors = map[string]replaced{}
+	}
+	pd.priors[token] = r
+}
+
+// priorOf returns what the first call of the plan with this token found.
+func (pd *providerData) priorOf(token string) (replaced, bool) {
+	pd.mu.Lock()
+	defer pd.mu.Unlock()
+	r, ok := pd.priors[token]
+	return r, ok
+}
+
+// claimNames says who holds what, for messages: by seat id and by
+// recipient key.
+type claimNames map[string]string
+
+// claim records rec for container c, replacing a record of the same token
+// (the other call of a replacement), and returns an error diagnostic for a
+// conflict with a record of another resource of this run — in this process
+// or, through siblings, in another provider process of the run.
+func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNames) diag.Diagnostics {
+	var diags diag.Diagnostics
+	pd.mu.Lock()
+	if pd.claims == nil {
+		pd.claims = map[polar.Container]*claimIndex{}
+	}
+	ix := pd.claims[c]
+	if ix == nil {
+		ix = newClaimIndex()
+		pd.claims[c] = ix
+	}
+	ix.put(rec)
+	summary, detail := ix.conflict(c, &rec, names)
+	pd.mu.Unlock()
+	if summary == "" && pd.siblings != nil {
+		// Published before looking, so that of two processes planning at
+		// the same moment at least one sees the other.
+		err := pd.siblings.Publish(pd.endpoint, c, rec)
+		var others []claimRecord
+		if err == nil {
+			others, err = pd.siblings.Others(pd.endpoint, c)
+		}
+		if err != nil {
+			diags.AddWarning("Claims of other provider configurations not checked",
+				fmt.Sprintf("The provider could not compare this plan of the %s with the other provider configurations (aliases) of this run: %s. "+
+					"A resource of another alias on the same container is not refused at plan time.", c, err))
+		}
+		sib := newClaimIndex()
+		for _, o := range others {
+			sib.put(o)
+		}
+		summary, detail = sib.conflict(c, &rec, names)
+	}
+	if summary != "" {
+		diags.AddAttributeError(containerPath(c), summary, detail)
+	}
+	return diags
+}
+
+// claimIndex is the claim records of one container, indexed by what they
+// hold, so that checking a claim costs time in proportion to its own size
+// (a plan over thousands of seats of one container claims thousands of
+// times).
+type claimIndex struct {
+	records   map[string]claimRecord // by token
+	order     []string               // tokens, first claimed first
+	exclusive []string               // tokens that were claimed exclusive at some point
+	byKey     map[string][]string    // recipient key -> tokens
+	byHeld    map[string][]string    // seat id -> tokens that hold it
+	byRemoved map[string][]string    // seat id -> tokens that revoke it
+}
+
+func newClaimIndex() *claimIndex {
+	return &claimIndex{records: map[string]claimRecord{}, byKey: map[string][]string{}, byHeld: map[string][]string{}, byRemoved: map[string][]string{}}
+}
+
+// put records rec in place of the record with its token.
+func (ix *claimIndex) put(rec claimRecord) {
+	if old, ok := ix.records[rec.Token]; ok {
+		drop := func(m map[string][]string, ks []string) {
+			for _, k := range ks {
+				m[k] = slices.DeleteFunc(m[k], func(t string) bool { return t == rec.Token })
+			}
+		}
+		drop(ix.byKey, old.Keys)
+		drop(ix.byHeld, old.Held)
+		drop(ix.byRemoved, old.Removed)
+	} else {
+		ix.order = append(ix.order, rec.Token)
+	}
+	ix.records[rec.Token] = rec
+	if rec.Exclusive {
+		ix.exclusive = append(ix.exclusive, rec.Token)
+	}
+	for _, k := range rec.Keys {
+		ix.byKey[k] = append(ix.byKey[k], rec.Token)
+	}
+	for _, id := range rec.Held {
+		ix.byHeld[id] = append(ix.byHeld[id], rec.Token)
+	}
+	for _, id := range rec.Removed {
+		ix.byRemoved[id] = append(ix.byRemoved[id], rec.Token)
+	}
+}
+
+// other returns the record of another resource's token.
+func (ix *claimIndex) other(mine *claimRecord, token string) (*claimRecord, bool) {
+	if token == mine.Token {
+		return nil, false
+	}
+	o, ok := ix.records[token]
+	return &o, ok
+}
+
+// conflict describes why mine fights a record of the index, or returns ""
+// when it fights none: an exclusive resource and any other live one first,
+// then a move, then one person in two resources.
+func (ix *claimIndex) conflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
+	for _, check := range []func(polar.Container, *claimRecord, claimNames) (string, string){ix.exclusiveConflict, ix.moveConflict, ix.samePersonConflict} {
+		if summary, detail = check(c, mine, names); summary != "" {
+			return summary, detail
+		}
+	}
+	return "", ""
+}
+
+// exclusiveConflict: an exclusive resource and any other that manages
+// something after the plan.
+func (ix *claimIndex) exclusiveConflict(c polar.Container, mine *claimRecord, _ claimNames) (summary, detail string) {
+	others := ix.exclusive
+	if mine.Exclusive {
+		others = ix.order
+	}
+	for _, t := range others {
+		o, ok := ix.other(mine, t)
+		if fight := ok && ((mine.Exclusive && o.live()) || (o.Exclusive && mine.live())); !fight {
+			continue
+		}
+		unknown := ""
+		if (mine.Exclusive && mine.Keys == nil) || (o.Exclusive && o.Keys == nil) {
+			unknown = " This holds whatever the exclusive resource's recipients are, even when they are known only at apply."
+		}
+		return "Two resources manage the seats of one " + string(c.Kind),
+			fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
+				"revoke the other's seats on every apply, and the other would assign them again.%s Give the container one exclusive resource, "+
+				"or set exclusive = false on it.", mine.Resource, o.Resource, c, unknown)
+	}
+	return "", ""
+}
+
+// moveConflict: a seat one resource revokes and another keeps.
+func (ix *claimIndex) moveConflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
+	for _, id := range mine.Removed {
+		for _, t := range ix.byHeld[id] {
+			if o, ok := ix.other(mine, t); ok {
+				return "A seat moves between two resources", moveDetail(c, id, names[id], o, mine, "this resource revokes it and "+o.Resource+" keeps it")
+			}
+		}
+	}
+	for _, id := range mine.Held {
+		for _, t := range ix.byRemoved[id] {
+			if o, ok := ix.other(mine, t); ok {
+				return "A seat moves between two resources", moveDetail(c, id, names[id], mine, o, o.Resource+" revokes it and this resource keeps it")
+			}
+		}
+	}
+	return "", ""
+}
+
+// samePersonConflict: one recipient, or one seat, in two resources.
+func (ix *claimIndex) samePersonConflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
+	var first string
+	both := map[string][]string{}
+	note := func(t, what string) {
+		if first == "" {
+			first = t
+		}
+		both[t] = append(both[t], what)
+	}
+	for _, k := range mine.Keys {
+		for _, t := range ix.byKey[k] {
+			// Two polar_customer_seat for one recipient: Polar refuses the second.
+			if o, ok := ix.other(mine, t); ok && (!mine.Single || !o.Single) {
+				note(t, keyValue(k))
+			}
+		}
+	}
+	for _, id := range mine.Held {
+		for _, t := range ix.byHeld[id] {
+			if _, ok := ix.other(mine, t); ok {
+				note(t, fmt.Sprintf("%s (seat %s)", orDefault(names[id], "one person"), id))
+			}
+		}
+	}
+	if first == "" {
+		return "", ""
+	}
+	o := ix.records[first]
+	return "Two resources manage the seats of one " + string(c.Kind),
+		fmt.Sprintf("This configuration has %s and %s for the %s that both manage %s. Polar gives a recipient one seat per container, "+
+			"so the two would fight over it. Manage each recipient in one resource.", mine.Resource, o.Resource, c, listed(both[first]))
+}
+
+// moveDetail explains a refused move of seat id (held by who) from losing
+// to gaining and prints the recipe for that direction. what says which
+// resource does what, from the point of view of the resource refused.
+func moveDetail(c polar.Container, id, who string, gaining, losing *claimRecord, what string) string {
+	who = orDefault(who, "its holder")
+	var b strings.Builder
+	fmt.Fprintf(&b, "Seat %s of the %s (%s) moves between two resources of this plan: %s. Terraform may plan and apply the two in either order, "+
+		"so the provider cannot make the move safe: the seat would be revoked and %s invited again, or the assignment refused. Nothing has been sent. "+
+		"Move the seat this way instead, which revokes and assigns nothing:\n\n", id, c, who, what, who)
+	removed := func(typ string) string {
+		return fmt.Sprintf("  removed {\n    from = %s.<name>\n    lifecycle {\n      destroy = false\n    }\n  }\n", typ)
+	}
+	seatImport := fmt.Sprintf("  import {\n    to = polar_customer_seat.<name>\n    id = %q\n  }\n", seatImportID(c, id))
+	switch {
+	case losing.Single && gaining.Single:
+		fmt.Fprintf(&b, "Forget %s instead of destroying or replacing it: in place of its resource block write\n\n%s\nand import the seat into the other polar_customer_seat:\n\n%s\nthen apply once.",
+			losing.Resource, removed("polar_customer_seat"), seatImport)
+	case losing.Single:
+		fmt.Fprintf(&b, "Forget %s instead of destroying or replacing it: in place of its resource block write\n\n%s\nand apply once. Terraform forgets it without revoking the seat, "+
+			"and the polar_customer_seat_assignments that names %s records the seat as its own. (If that polar_customer_seat_assignments is new, "+
+			"import it in the same apply: import { to = polar_customer_seat_assignments.<name> id = %q }.)",
+			losing.Resource, removed("polar_customer_seat"), who, containerImportID(c))
+	default:
+		fmt.Fprintf(&b, "Apply 1: forget %s without revoking anyone — remove its resource block and add\n\n%s\n", losing.Resource, removed("polar_customer_seat_assignments"))
+		if gaining.Single {
+			fmt.Fprintf(&b, "and import the seat into the polar_customer_seat:\n\n%s\n", seatImport)
+		} else {
+			fmt.Fprintf(&b, "and keep %s in the other polar_customer_seat_assignments (it records the seat as its own).\n\n", who)
+		}
+		fmt.Fprintf(&b, "Apply 2 (if that resource stays in the configuration): put its resource block back with its new recipients, without %s, "+
+			"and replace the removed block by\n\n  import {\n    to = polar_customer_seat_assignments.<name>\n    id = %q\n  }\n\n"+
+			"The import releases the seats its configuration does not name (%s keeps the seat) and revokes nobody.", who, containerImportID(c), who)
+	}
+	return b.String()
+}
+
+// keyValue is the recipient of a key ("email=alice@…" -> "alice@…").
+func keyValue(key string) string {
+	_, v, _ := strings.Cut(key, "=")
+	return v
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// describeTeam names an assignments resource in another resource's
+// message by a few of its recipients (those in state when destroyed).
+func describeTeam(keys []string, exclusive, destroyed bool) string {
+	s := "a polar_customer_seat_assignments"
+	if destroyed {
+		s = "the polar_customer_seat_assignments being destroyed"
+	}
+	switch {
+	case keys == nil:
+		s += " whose recipients are known only at apply"
+	case len(keys) > 0:
+		var names []string
+		for _, k := range keys[:min(3, len(keys))] {
+			names = append(names, keyValue(k))
+		}
+		s += " listing " + strings.Join(names, ", ")
+		if len(keys) > 3 {
+			s += fmt.Sprintf(" and %d more", len(keys)-3)
+		}
+	}
+	if exclusive {
+		s += " with exclusive = true"
+	}
+	return s
+}
+
+// plannedRecipient keys a planned seat by its recipient: "unknown" while
+// unknown, "" when none is set.
 func plannedRecipient(cfg *customerSeatModel) string {
 	for _, name := range recipientAttrs {
 		v := *cfg.recipient()[name]
@@ -69,72 +386,18 @@ func plannedRecipient(cfg *customerSeatModel) string {
 // planCreate records a recipient planned for a new seat and returns how
 // many distinct ones the container has so far. Unknown recipients count
 // each time.
-func (cs *claims) planCreate(c polar.Container, recipient string) int {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	if cs.planned == nil {
-		cs.planned = map[polar.Container]map[string]bool{}
+func (pd *providerData) planCreate(c polar.Container, recipient string) int {
+	pd.mu.Lock()
+	defer pd.mu.Unlock()
+	if pd.planned == nil {
+		pd.planned = map[polar.Container]map[string]bool{}
 	}
-	if cs.planned[c] == nil {
-		cs.planned[c] = map[string]bool{}
+	if pd.planned[c] == nil {
+		pd.planned[c] = map[string]bool{}
 	}
 	if recipient == "unknown" {
-		recipient = fmt.Sprintf("unknown#%d", len(cs.planned[c]))
+		recipient = fmt.Sprintf("unknown#%d", len(pd.planned[c]))
 	}
-	cs.planned[c][recipient] = true
-	return len(cs.planned[c])
-}
-
-// containerClaim is what one resource of a plan manages in a container.
-type containerClaim struct {
-	what       string // for messages
-	single     bool   // a polar_customer_seat
-	exclusive  bool
-	recipients map[string]bool
-}
-
-func assignmentsClaim(rs []recipient, exclusive bool) containerClaim {
-	c := containerClaim{what: "a polar_customer_seat_assignments", exclusive: exclusive, recipients: make(map[string]bool, len(rs))}
-	if exclusive {
-		c.what += " with exclusive = true"
-	}
-	for _, rc := range rs {
-		c.recipients[rc.key()] = true
-	}
-	return c
-}
-
-// claim records what a resource planned in this process manages in a
-// container and reports a conflict with one recorded before: an exclusive
-// resource shares its container with no other seat resource, and two
-// resources never manage the same recipient. Every resource of a plan is
-// planned in the same provider process, so one of two conflicting ones
-// always sees the other.
-func (cs *claims) claim(c polar.Container, cl containerClaim) string {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	if cs.byContainer == nil {
-		cs.byContainer = map[polar.Container][]containerClaim{}
-	}
-	for _, other := range cs.byContainer[c] {
-		if cl.single && other.single {
-			continue // Polar itself refuses the second; see assignment.refused
-		}
-		if other.exclusive || cl.exclusive {
-			return fmt.Sprintf("This configuration has %s and %s for the %s. An exclusive resource revokes every seat it does not list, so it would "+
-				"revoke the other's seats on every apply, and the other would assign them again. Give the container one exclusive resource, or set exclusive = false on it.", cl.what, other.what, c)
-		}
-		var both []string
-		for key := range cl.recipients {
-			if other.recipients[key] {
-				both = append(both, strings.SplitN(key, "=", 2)[1])
-			}
-		}
-		if len(both) > 0 {
-			return fmt.Sprintf("This configuration has %s and %s for the %s that both manage %s. Polar gives a recipient one seat per container, "+
-				"so the two would fight over it. Manage each recipient in one resource.", cl.what, other.what, c, listed(both))
-		}
-	}
-	cs.byContainer[c] = append(cs.byContainer[c], cl)
-	return ""
+	pd.planned[c][recipient] = true
+	return len(pd.planned[c])
 }

@@ -191,10 +191,6 @@ func (e *accEnv) cliRefusesEach(cases []badInput, args ...string) {
 // type.name[key] for count and for_each instances).
 func cliStateIDs(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var state struct {
 		Resources []struct {
 			Mode, Type, Name string
@@ -204,9 +200,7 @@ func cliStateIDs(t *testing.T, dir string) map[string]string {
 			}
 		}
 	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
+	readCLIState(t, dir, &state)
 	ids := map[string]string{}
 	for _, r := range state.Resources {
 		if r.Mode != "managed" {
@@ -224,6 +218,18 @@ func cliStateIDs(t *testing.T, dir string) map[string]string {
 		}
 	}
 	return ids
+}
+
+// readCLIState decodes the local state of a CLI working directory into v.
+func readCLIState(t *testing.T, dir string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // writeConfig writes dir/main.tf: the required_providers block the CLI

@@ -13,8 +13,11 @@ import (
 // ImportState adopts every active seat of a container: by import ID
 // (subscription/<id> or order/<id>) or, with Terraform 1.12 and later, by
 // identity. One list call, no write. Each seat is recorded by its email
-// (else its member id), so a configuration that lists the same people plans
-// clean.
+// (else its member id); a configuration that names the same people in any
+// form keeps their seats. exclusive is null — import cannot know it — which
+// marks the state as imported and not yet applied: the first plan sets it
+// (an in-place update that sends nothing) and releases the people the
+// configuration does not name instead of revoking them.
 func (r *customerSeatAssignmentsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	c, ok := r.importContainer(ctx, req, &resp.Diagnostics)
 	if !ok || !r.configured(&resp.Diagnostics) {
@@ -28,7 +31,7 @@ func (r *customerSeatAssignmentsResource) ImportState(ctx context.Context, req r
 	ident := identityOf(c)
 	m := customerSeatAssignmentsModel{
 		ID: types.StringValue(containerImportID(c)), SubscriptionID: ident.SubscriptionID, OrderID: ident.OrderID,
-		ImmediateClaim: types.BoolValue(false), Exclusive: types.BoolValue(false), Metadata: types.MapNull(types.StringType),
+		ImmediateClaim: types.BoolValue(false), Exclusive: types.BoolNull(), Metadata: types.MapNull(types.StringType),
 		Timeouts: nullTimeouts("create", "update", "delete"),
 	}
 	m.setHeld(othersHolding(list, nil), formFlags{true, true, true})

@@ -24,7 +24,8 @@ import (
 )
 
 // Import by container adopts every active seat, and a configuration that
-// lists the same people plans clean after it, with no write.
+// lists the same people plans one in-place update that only records
+// exclusive (import cannot know it), with no write.
 func TestAccCustomerSeatAssignments_import_container(t *testing.T) {
 	e := newAccEnv(t)
 	alice, bob := e.email("alice"), e.email("bob")
@@ -42,7 +43,8 @@ func TestAccCustomerSeatAssignments_import_container(t *testing.T) {
 		}, {
 			Config: e.team("", bob, alice) + fmt.Sprintf("\nimport {\n  to = %s\n  id = \"subscription/%s\"\n}\n", teamAddr, e.subscriptionID),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionNoop),
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate),
+				onlyExclusiveSet{addr: teamAddr},
 				plancheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats"), knownvalue.MapSizeExact(2)),
 			}},
 		}},
@@ -103,7 +105,8 @@ resource "polar_customer_seat_assignments" "team" {
 }`, e.subscriptionID, e.subscriptionID, alice, bob),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				nothingDestroyedOrCreated{},
-				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionNoop),
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate),
+				onlyExclusiveSet{addr: teamAddr},
 			}},
 			Check: func(s *terraform.State) error {
 				got := teamSeatIDs(s)
@@ -206,8 +209,9 @@ func TestCustomerSeatAssignments_import_identity(t *testing.T) {
 
 // With Terraform 1.12+: the assignments resource's identity is its
 // container, and an import block with that identity adopts the container's
-// seats and plans clean. (TestCustomerSeatAssignments_import_identity covers the same
-// at the protocol level everywhere.)
+// seats; the plan only records exclusive, which import cannot know.
+// (TestCustomerSeatAssignments_import_identity covers the same at the
+// protocol level everywhere.)
 func TestAccCustomerSeatAssignments_import_byIdentity(t *testing.T) {
 	e := newAccEnv(t)
 	cfg := e.team("", e.email("ident"))
@@ -224,10 +228,14 @@ func TestAccCustomerSeatAssignments_import_byIdentity(t *testing.T) {
 				}),
 			},
 		}, {
-			ResourceName:    teamAddr,
-			Config:          cfg,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ResourceName:       teamAddr,
+			Config:             cfg,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate), onlyExclusiveSet{addr: teamAddr},
+			}},
 		}},
 	})
 }

@@ -58,7 +58,8 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 		return schema.ListAttribute{
 			CustomType: newRecipientListType(form),
 			MarkdownDescription: desc + " Order does not matter and each recipient may appear once (a list, not a set, only because sets cost " +
-				"quadratic time in the plugin framework). Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched.",
+				"quadratic time in the plugin framework). Adding a recipient assigns a seat, removing one revokes its seat; the others are not touched. " +
+				"A person named in another list keeps their seat.",
 			ElementType: types.StringType,
 			// Computed only so that the plan can keep the spelling in state
 			// when the configuration names the same recipients differently,
@@ -105,8 +106,9 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 			"exclusive": schema.BoolAttribute{
 				MarkdownDescription: "`false` (default): the resource manages the recipients it lists and ignores every other seat of the container. " +
 					"`true`: the resource is authoritative for the container. Refresh reads every active seat into state, so a seat held by someone not listed " +
-					"shows in the plan as a removal (with its email and seat id) and apply revokes it. Only one resource may manage a container exclusively, and " +
-					"an exclusive resource shares its container with no other seat resource: the plan fails if the configuration has both.",
+					"shows in the plan as a removal (with its email and seat id) and apply revokes it. Turning it off keeps everyone: the seats held only because " +
+					"the resource was exclusive are dropped from state, not revoked. An exclusive resource shares its container with no other seat resource: " +
+					"the plan fails if the configuration has both.",
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			},
 			// A map of objects, not nested attributes: the framework walks
@@ -201,8 +203,8 @@ func (r *customerSeatAssignmentsResource) Create(ctx context.Context, req resour
 	assigned, diags := r.assignAll(ctx, &plan, rs)
 	plan.ID = types.StringValue(containerImportID(plan.container()))
 	plan.setHeld(assigned, plan.nullForms())
+	resp.Diagnostics.Append(diags...) // adoptions after lost answers warn, as in an update
 	if diags.HasError() {
-		resp.Diagnostics.Append(diags...)
 		if len(assigned) == 0 {
 			return // nothing exists: nothing to record
 		}
@@ -245,11 +247,23 @@ func (r *customerSeatAssignmentsResource) Read(ctx context.Context, req resource
 			fmt.Sprintf("These seats were revoked or given to someone else outside Terraform: %s. They are removed from state, and the plan assigns "+
 				"new seats to those recipients (Polar mails new invitations unless immediate_claim is set). If that is not wanted, remove them from the configuration.", listed(drifted)))
 	}
+	// Seats held only because the resource is exclusive are recorded as
+	// such: a plan that is not exclusive on both sides releases them.
+	prior := readIDs(ctx, req.Private, privateUnlisted)
+	unlisted := map[string]bool{}
+	for _, h := range held {
+		unlisted[h.id] = prior[h.id]
+	}
 	if state.Exclusive.ValueBool() {
-		held = append(held, othersHolding(list, held)...)
+		others := othersHolding(list, held)
+		for _, h := range others {
+			unlisted[h.id] = true
+		}
+		held = append(held, others...)
 	}
 	state.setHeld(held, state.nullForms())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(writeIDs(ctx, resp.Private, privateUnlisted, unlisted)...)
 }
 
 // refreshHeld checks each seat in state against the list: kept while it is
@@ -298,9 +312,11 @@ func othersHolding(list *polar.SeatsList, held []heldSeat) []heldSeat {
 	return out
 }
 
-// Update assigns the recipients the plan adds and revokes the ones it
-// removes; the others are not touched. Revokes go first, so that the seats
-// they free can be assigned in the same apply.
+// Update assigns the recipients the plan adds and revokes the seats it
+// removes; the others are not touched. A seat is revoked only if it is in
+// the prior state and not in the planned one, and the plan did not release
+// it: a person named another way keeps the seat. Revokes go first, so that
+// the seats they free can be assigned in the same apply.
 func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -316,11 +332,9 @@ func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resour
 	planned, _ := plan.recipients()
 	inState := state.held()
 	inPlan := plan.held()
-	wanted := map[string]bool{}
 	var result []heldSeat
 	var toAssign []recipient
 	for _, rc := range planned {
-		wanted[rc.key()] = true
 		h, ok := inPlan[rc.key()] // kept, or adopted by the plan
 		if !ok {
 			// The plan could not say (recipients known only at apply): a
@@ -334,10 +348,16 @@ func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resour
 		}
 		toAssign = append(toAssign, rc)
 	}
+	kept := map[string]bool{}
+	for _, h := range result {
+		kept[h.id] = true
+	}
+	released := readIDs(ctx, req.Private, privateReleased)
 	var toRevoke []heldSeat
-	for key, h := range inState {
-		if !wanted[key] {
+	for _, h := range inState {
+		if !kept[h.id] && !released[h.id] {
 			toRevoke = append(toRevoke, h)
+			kept[h.id] = true // once, even if a state holds it under two names
 		}
 	}
 	notRevoked, diags := r.revokeAll(ctx, state.container(), toRevoke)
@@ -353,8 +373,20 @@ func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resour
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(plan.container()))...)
 	}
+	// The private state goes on from the plan's: what it released is gone,
+	// and a seat still unlisted is one whose revoke failed.
+	unlisted, stillUnlisted := readIDs(ctx, req.Private, privateUnlisted), map[string]bool{}
+	for _, h := range notRevoked {
+		stillUnlisted[h.id] = unlisted[h.id]
+	}
+	resp.Diagnostics.Append(writeIDs(ctx, resp.Private, privateUnlisted, stillUnlisted)...)
+	for _, key := range []string{privateReleased, privateToken, privateReplacing} {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, key, nil)...)
+	}
 }
 
+// Delete revokes every seat in state — but not the ones the plan released
+// (the destroy of a replacement leaves those alone, as an update would).
 func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -365,12 +397,24 @@ func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resour
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	released := readIDs(ctx, req.Private, privateReleased)
 	var all []heldSeat
 	for _, h := range state.held() {
-		all = append(all, h)
+		if !released[h.id] {
+			all = append(all, h)
+		}
 	}
 	_, diags := r.revokeAll(ctx, state.container(), all)
 	resp.Diagnostics.Append(diags...)
+	if replacing, _ := req.Private.GetKey(ctx, privateReplacing); len(replacing) > 0 && len(all) > 0 && !diags.HasError() {
+		var names []string
+		for _, h := range all {
+			names = append(names, fmt.Sprintf("%s (seat %s)", h.value, h.id))
+		}
+		resp.Diagnostics.AddWarning("Seats revoked to replace the resource",
+			fmt.Sprintf("Replacing the resource revoked the %d seats it held in the %s: %s. The new resource assigns its recipients again; "+
+				"they lose access until they accept the new invitations (unless immediate_claim is set).", len(all), state.container(), listed(names)))
+	}
 }
 
 // assignAll assigns a seat to each recipient, seatWorkers at a time, each

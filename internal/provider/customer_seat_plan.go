@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -22,31 +25,44 @@ import (
 //   - anything else replaces the seat.
 //
 // On create it also warns when the container has no free seat right now.
+// Every plan claims the seat (claims.go): a destroy its removal, so that a
+// resource that keeps or adopts the seat in the same plan is refused as a
+// move.
 func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, req, resp)
 		return
+	}
+	token := ""
+	if !req.State.Raw.IsNull() {
+		// For the second call of a replacement (claims.go).
+		token = newPlanToken()
+		b, _ := json.Marshal(token)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateToken, b)...)
 	}
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
 		// Nothing changes (the common case of a plan over many seats): only
 		// record what the seat manages, reading no more than that.
 		cfg, diags := seatKey(ctx, req.Config)
 		resp.Diagnostics.Append(diags...)
-		r.claim(&cfg, &resp.Diagnostics)
+		var id types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+		resp.Diagnostics.Append(r.claimKept(&cfg, cfg.container(), token, id.ValueString(), false)...)
 		return
 	}
 	var plan, cfg customerSeatModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !r.claim(&cfg, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	configured := cfg.recipient()
 	if req.State.Raw.IsNull() {
-		configured := cfg.recipient()
 		for name, v := range plan.recipient() {
 			*v = *configured[name]
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-		r.checkContainer(ctx, &cfg, resp)
+		r.checkContainer(ctx, &cfg, req.Private, resp)
 		return
 	}
 	var state customerSeatModel
@@ -56,42 +72,39 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	adopted, d := req.Private.GetKey(ctx, privateAdopted)
 	resp.Diagnostics.Append(d...)
-	resp.RequiresReplace = append(resp.RequiresReplace, planRecipientChange(&plan, &cfg, &state, len(adopted) > 0)...)
+	stateRecipient := state.recipient()
+	for name, planned := range plan.recipient() {
+		c, s := *configured[name], *stateRecipient[name]
+		switch {
+		case c.IsUnknown():
+			*planned = c
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
+		case c.IsNull():
+			*planned = s
+		case !s.IsNull() && recipientEquivalent(name, c.ValueString(), s.ValueString()):
+			*planned = s
+		case s.IsNull() && len(adopted) > 0 && !anyRecipientConflicts(&cfg, &state):
+			// Imported seat, value Polar never reports: recorded in place.
+			*planned = c
+		default:
+			*planned = c
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
+		}
+	}
 	// metadata and immediate_claim decide their own replacement (their plan
 	// modifiers); only metadata can replace a claimed seat.
 	replacing := len(resp.RequiresReplace) > 0 || !metadataEquivalent(ctx, cfg.Metadata, state.Metadata)
+	// The seat is claimed where it is; a new container replaces it.
+	replacing = replacing || !cfg.containerKnown() || cfg.container() != state.container()
+	if resp.Diagnostics.Append(r.claimKept(&cfg, state.container(), token, state.ID.ValueString(), replacing)...); resp.Diagnostics.HasError() {
+		return
+	}
 	if replacing && state.Status.ValueString() == string(polar.SeatStatusClaimed) {
 		resp.Diagnostics.AddWarning("Replacing seat "+state.ID.ValueString()+" takes a working seat away",
 			fmt.Sprintf("Seat %s is claimed: %s is using it. Polar has no update call, so this change revokes the seat and assigns a new one; "+
 				"the person loses access until they accept a new invitation (unless immediate_claim is set).", state.ID.ValueString(), recipientOf(&state)))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-// planRecipientChange plans each recipient attribute of a seat in state,
-// as ModifyPlan says, and returns the ones whose change replaces the seat.
-// adopted: the seat came in by import.
-func planRecipientChange(plan, cfg, state *customerSeatModel, adopted bool) (replace []path.Path) {
-	configured, inState := cfg.recipient(), state.recipient()
-	for name, planned := range plan.recipient() {
-		c, s := *configured[name], *inState[name]
-		switch {
-		case c.IsUnknown():
-			*planned = c
-			replace = append(replace, path.Root(name))
-		case c.IsNull():
-			*planned = s
-		case !s.IsNull() && recipientEquivalent(name, c.ValueString(), s.ValueString()):
-			*planned = s
-		case s.IsNull() && adopted && !anyRecipientConflicts(cfg, state):
-			// Imported seat, value Polar never reports: recorded in place.
-			*planned = c
-		default:
-			*planned = c
-			replace = append(replace, path.Root(name))
-		}
-	}
-	return replace
 }
 
 // anyRecipientConflicts reports a configured recipient value that differs
@@ -119,8 +132,10 @@ func recipientEquivalent(name, a, b string) bool {
 // scope, unknown container, server unreachable) fails instead of looking
 // green, and a plan that assigns more seats than the container has free
 // warns with the numbers (seats freed earlier in the same apply may still
-// make room).
-func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customerSeatModel, resp *resource.ModifyPlanResponse) {
+// make room). It claims the recipient and the seat they hold now, if any:
+// unless the replacement this create belongs to revokes that seat first,
+// another resource that keeps or revokes it fights this one.
+func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customerSeatModel, private privateGetter, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
 		return
 	}
@@ -130,6 +145,31 @@ func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customer
 		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot check the "+container.String()+" of this seat", err, container, "customer_seats:read")...)
 		return
 	}
+	rec := r.seatRecord(cfg, "")
+	names := claimNames{}
+	var prior replaced
+	if b, _ := private.GetKey(ctx, privateToken); len(b) > 0 {
+		_ = json.Unmarshal(b, &rec.Token)
+		prior, _ = r.data.priorOf(rec.Token)
+	}
+	if rec.Token == "" {
+		rec.Token = newPlanToken()
+	}
+	if a, _ := assignRequest(ctx, cfg); rec.Keys != nil {
+		if match := recipientMatcher(a); match != nil {
+			if held := matchSeats(list, match); len(held) == 1 {
+				names[held[0].ID] = recipientName(cfg)
+				if prior.container == container && prior.seats[held[0].ID] != "" {
+					rec.Removed = []string{held[0].ID} // revoked first by the replacement's destroy
+				} else {
+					rec.Held = []string{held[0].ID}
+				}
+			}
+		}
+	}
+	if resp.Diagnostics.Append(r.data.claim(container, rec, names)...); resp.Diagnostics.HasError() {
+		return
+	}
 	planned := r.data.planCreate(container, plannedRecipient(cfg))
 	if planned > list.AvailableSeats {
 		resp.Diagnostics.AddAttributeWarning(containerPath(container), "More seats planned than available",
@@ -137,4 +177,51 @@ func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customer
 				"The assignments beyond the free seats will fail unless seats are freed earlier in the same apply (a replaced or destroyed seat) "+
 				"or more seats are bought. Pending invitations occupy seats until claimed or revoked.", planned, container, list.TotalSeats, list.AvailableSeats))
 	}
+}
+
+// seatRecord is the claim of a seat's plan: its recipient (unknown: nil
+// keys) and token.
+func (r *customerSeatResource) seatRecord(cfg *customerSeatModel, token string) claimRecord {
+	rec := claimRecord{Token: token, Single: true, Resource: "a polar_customer_seat for " + recipientOf(cfg), Keys: []string{}}
+	switch key := plannedRecipient(cfg); key {
+	case "unknown":
+		rec.Keys, rec.Resource = nil, "a polar_customer_seat whose recipient is known only at apply"
+	case "":
+	default:
+		rec.Keys = []string{key}
+	}
+	return rec
+}
+
+// claimKept claims an existing seat of container c: held, or removed when
+// the plan replaces it (the second call, a create, claims what replaces
+// it), and remembers it for that second call.
+func (r *customerSeatResource) claimKept(cfg *customerSeatModel, c polar.Container, token, id string, replacing bool) diag.Diagnostics {
+	if r.data == nil {
+		return nil
+	}
+	rec := r.seatRecord(cfg, token)
+	if replacing {
+		rec.Removed = []string{id}
+	} else {
+		rec.Held = []string{id}
+	}
+	who := recipientName(cfg)
+	r.data.rememberPrior(token, replaced{container: c, seats: map[string]string{id: who}})
+	return r.data.claim(c, rec, claimNames{id: who})
+}
+
+// planDestroy claims the removal of the seat.
+func (r *customerSeatResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	state, diags := seatKey(ctx, req.State)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	rec := claimRecord{Token: newPlanToken(), Single: true, Keys: []string{}, Removed: []string{id},
+		Resource: fmt.Sprintf("the polar_customer_seat of seat %s (%s)", id, recipientOf(&state))}
+	resp.Diagnostics.Append(r.data.claim(state.container(), rec, claimNames{id: recipientName(&state)})...)
 }

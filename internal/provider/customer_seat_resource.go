@@ -85,7 +85,14 @@ func (m *customerSeatModel) recipient() map[string]*types.String {
 }
 
 func (m *customerSeatModel) container() polar.Container {
-	return containerOf(m.SubscriptionID, m.OrderID)
+	if !m.SubscriptionID.IsNull() && !m.SubscriptionID.IsUnknown() {
+		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
+	}
+	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
+}
+
+func (m *customerSeatModel) containerKnown() bool {
+	return !m.SubscriptionID.IsUnknown() && !m.OrderID.IsUnknown() && (!m.SubscriptionID.IsNull() || !m.OrderID.IsNull())
 }
 
 // IdentitySchema: a seat is identified by its id and its container (Polar
@@ -325,6 +332,7 @@ func (r *customerSeatResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdopted, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateToken, nil)...)
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
 	}
@@ -380,6 +388,7 @@ func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
 
 // assignRequest builds the SeatAssign body from a planned seat.
 func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	opt := func(v types.String) *string {
 		if v.IsNull() || v.IsUnknown() {
 			return nil
@@ -393,8 +402,16 @@ func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign,
 		ExternalMemberID: opt(m.ExternalMemberID), MemberID: opt(m.MemberID),
 		ImmediateClaim: m.ImmediateClaim.ValueBool(),
 	}
-	md, diags := seatMetadata(ctx, m.Metadata)
-	req.Metadata = md
+	if !m.Metadata.IsNull() && !m.Metadata.IsUnknown() {
+		md := map[string]string{}
+		diags.Append(m.Metadata.ElementsAs(ctx, &md, false)...)
+		if len(md) > 0 {
+			req.Metadata = map[string]any{}
+			for k, v := range md {
+				req.Metadata[k] = v
+			}
+		}
+	}
 	return req, diags
 }
 
@@ -408,10 +425,21 @@ func applySeat(m *customerSeatModel, s *polar.CustomerSeat) {
 	m.CustomerEmail = types.StringPointerValue(s.CustomerEmail)
 }
 
+// recipientName is the recipient's value as written (or the occupant's
+// email), for messages that name a person.
+func recipientName(m *customerSeatModel) string {
+	for _, name := range recipientAttrs {
+		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+			return v.ValueString()
+		}
+	}
+	return m.CustomerEmail.ValueString()
+}
+
 // recipientOf describes the recipient recorded in state, for messages.
 func recipientOf(m *customerSeatModel) string {
 	for _, name := range recipientAttrs {
-		if v := *m.recipient()[name]; isSet(v) {
+		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 			return fmt.Sprintf("%s = %q", name, v.ValueString())
 		}
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -10,8 +11,11 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// What polar_customer_seat keeps in Terraform's private state (not shown,
-// not planned): who holds the seat, and whether it came in by import.
+// What the seat resources keep in Terraform's private state (not shown,
+// not planned): for polar_customer_seat, who holds the seat and whether it
+// came in by import; for polar_customer_seat_assignments, the seats held
+// only because the resource was exclusive and what a plan releases; for
+// both, the plan token of a plan (claims.go).
 
 // privateAdopted marks a seat that came in by import: recipient
 // attributes Polar never returns (external_customer_id) are then
@@ -80,4 +84,53 @@ func sameOccupant(occ occupant, state *customerSeatModel, s *polar.CustomerSeat)
 		return occ.CustomerID == *s.CustomerID
 	}
 	return false
+}
+
+// Keys of the assignments resource's private state, each a JSON list of
+// seat ids (absent when empty).
+const (
+	// privateUnlisted: seats Read added to the state because the resource
+	// was exclusive (held by people the configuration did not name). Kept
+	// through plans; a plan revokes them only while the resource is
+	// exclusive in state and configuration, and otherwise releases them.
+	privateUnlisted = "unlisted"
+	// privateReleased: seats a plan drops from state without revoking
+	// them; apply never revokes them.
+	privateReleased = "released"
+	// privateReplacing marks the create half of a replacement (the plan the
+	// replacement's destroy receives).
+	privateReplacing = "replacing"
+)
+
+// readIDs reads a list of seat ids from private state.
+func readIDs(ctx context.Context, p privateGetter, key string) map[string]bool {
+	out := map[string]bool{}
+	if p == nil {
+		return out
+	}
+	var ids []string
+	if b, _ := p.GetKey(ctx, key); len(b) > 0 {
+		_ = json.Unmarshal(b, &ids)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out
+}
+
+// writeIDs writes a list of seat ids to private state, sorted; an empty
+// list removes the key.
+func writeIDs(ctx context.Context, p privateSetter, key string, ids map[string]bool) diag.Diagnostics {
+	var list []string
+	for id, in := range ids {
+		if in {
+			list = append(list, id)
+		}
+	}
+	if len(list) == 0 {
+		return p.SetKey(ctx, key, nil)
+	}
+	slices.Sort(list)
+	b, _ := json.Marshal(list)
+	return p.SetKey(ctx, key, b)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -20,9 +21,19 @@ type providerData struct {
 	endpoint    string
 	tokenSource string
 
-	// claims are what the seat resources planned in this process manage
-	// (claims.go).
-	claims
+	mu sync.Mutex
+	// planned are the recipients planned for new seats in this process,
+	// per container, for the plan-time capacity warning.
+	planned map[polar.Container]map[string]bool
+	// claims are what each seat resource planned in this process manages,
+	// per container, to refuse two resources that would fight (claim).
+	claims map[polar.Container]*claimIndex
+	// priors are what each plan with a prior state found in it, by plan
+	// token, for the second call of a replacement (rememberPrior).
+	priors map[string]replaced
+	// siblings, when set, shares claims with the other provider processes
+	// (provider configurations) of the same Terraform run.
+	siblings siblingClaims
 }
 
 // providerDataFrom converts provider data, with "this is always a bug" wording.

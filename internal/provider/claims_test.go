@@ -1,0 +1,138 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+var claimsContainer = polar.Container{Kind: polar.ContainerSubscription, ID: "0d7c5b3a-1e2f-4a6b-8c9d-2f4e6a8b0c1d"}
+
+func diagsText(d diag.Diagnostics) string {
+	var b strings.Builder
+	for _, x := range d {
+		fmt.Fprintf(&b, "%s: %s: %s\n", x.Severity(), x.Summary(), x.Detail())
+	}
+	return b.String()
+}
+
+// Every kind of fight is refused by whichever of the two is claimed second;
+// resources that do not fight are not.
+func TestClaims_conflicts_inBothOrders(t *testing.T) {
+	t.Parallel()
+	team := func(token string, exclusive bool, keys []string, held, removed []string) claimRecord {
+		return claimRecord{Token: token, Resource: "team " + token, Exclusive: exclusive, Keys: keys, Held: held, Removed: removed}
+	}
+	seat := func(token string, key string, held, removed []string) claimRecord {
+		return claimRecord{Token: token, Resource: "seat " + token, Single: true, Keys: []string{key}, Held: held, Removed: removed}
+	}
+	destroyed := func(token string, removed ...string) claimRecord {
+		return claimRecord{Token: token, Resource: "gone " + token, Keys: []string{}, Removed: removed}
+	}
+	for name, c := range map[string]struct {
+		a, b claimRecord
+		want string // in the refusal; "" for none
+	}{
+		"exclusive and a seat":                     {team("a", true, []string{"email=x"}, []string{"s1"}, nil), seat("b", "email=y", nil, nil), "exclusive resource revokes every seat"},
+		"exclusive with unknown recipients":        {team("a", true, nil, nil, nil), seat("b", "email=y", nil, nil), "known only at apply"},
+		"exclusive and a destroy":                  {team("a", true, []string{"email=x"}, nil, nil), destroyed("b", "s9"), ""},
+		"exclusive and an empty team":              {team("a", true, []string{}, nil, nil), team("b", false, []string{}, nil, nil), ""},
+		"one key in two teams":                     {team("a", false, []string{"email=x"}, nil, nil), team("b", false, []string{"email=x"}, nil, nil), "both manage x"},
+		"one key in two seats":                     {seat("a", "email=x", nil, nil), seat("b", "email=x", nil, nil), ""},
+		"one seat held by two seats":               {seat("a", "email=x", []string{"s1"}, nil), seat("b", "member_id=m", []string{"s1"}, nil), "(seat s1)"},
+		"one seat held under two forms":            {team("a", false, []string{"email=x"}, []string{"s1"}, nil), seat("b", "member_id=m", []string{"s1"}, nil), "(seat s1)"},
+		"a move":                                   {team("a", false, []string{}, nil, []string{"s1"}), team("b", false, []string{"email=x"}, []string{"s1"}, nil), "moves between two resources"},
+		"a destroyed seat adopted":                 {destroyed("a", "s1"), team("b", false, []string{"email=x"}, []string{"s1"}, nil), "moves between two resources"},
+		"two destroys of one seat":                 {destroyed("a", "s1"), destroyed("b", "s1"), ""},
+		"different people":                         {team("a", false, []string{"email=x"}, []string{"s1"}, nil), team("b", false, []string{"email=y"}, []string{"s2"}, nil), ""},
+		"the two calls of one resource's plan":     {team("a", false, []string{"email=x"}, []string{"s1"}, nil), team("a", false, []string{"email=x"}, nil, []string{"s1"}), ""},
+		"a replacement's second call and a keeper": {team("a", false, []string{"email=x"}, nil, []string{"s1"}), team("b", false, []string{"email=y"}, []string{"s1"}, nil), "moves between two resources"},
+	} {
+		for _, order := range [][2]claimRecord{{c.a, c.b}, {c.b, c.a}} {
+			pd := &providerData{}
+			if d := pd.claim(claimsContainer, order[0], claimNames{"s1": "x"}); d.HasError() {
+				t.Fatalf("%s: the first claim was refused: %s", name, diagsText(d))
+			}
+			d := pd.claim(claimsContainer, order[1], claimNames{"s1": "x"})
+			switch {
+			case c.want == "" && d.HasError():
+				t.Errorf("%s (%s second): refused: %s", name, order[1].Token, diagsText(d))
+			case c.want != "" && !strings.Contains(strings.Join(strings.Fields(diagsText(d)), " "), c.want):
+				t.Errorf("%s (%s second): %q not in %q", name, order[1].Token, c.want, diagsText(d))
+			}
+		}
+	}
+}
+
+// A record replaced by its token no longer fights: the first call of a
+// replacement held the seat, the second revokes it, and a resource that
+// revokes it too does not fight the first call's claim.
+func TestClaims_replacedByToken(t *testing.T) {
+	t.Parallel()
+	pd := &providerData{}
+	held := claimRecord{Token: "a", Keys: []string{"email=x"}, Held: []string{"s1"}}
+	if d := pd.claim(claimsContainer, held, nil); d.HasError() {
+		t.Fatal(diagsText(d))
+	}
+	if d := pd.claim(claimsContainer, claimRecord{Token: "a", Keys: []string{"email=x"}, Removed: []string{"s1"}}, nil); d.HasError() {
+		t.Fatal(diagsText(d))
+	}
+	if d := pd.claim(claimsContainer, claimRecord{Token: "b", Keys: []string{}, Removed: []string{"s1"}}, nil); d.HasError() {
+		t.Fatalf("the replaced claim still holds s1: %s", diagsText(d))
+	}
+	if d := pd.claim(claimsContainer, claimRecord{Token: "c", Keys: []string{"email=y"}, Held: []string{"s1"}}, nil); !d.HasError() {
+		t.Fatal("a resource keeping a seat two others revoke was not refused")
+	}
+}
+
+// fakeSiblings is another provider process of the run.
+type fakeSiblings struct {
+	published []claimRecord
+	others    []claimRecord
+	err       error
+}
+
+func (f *fakeSiblings) Publish(_ string, _ polar.Container, rec claimRecord) error {
+	f.published = append(f.published, rec)
+	return f.err
+}
+
+func (f *fakeSiblings) Others(string, polar.Container) ([]claimRecord, error) { return f.others, f.err }
+
+// A claim is published to the sibling processes and checked against
+// theirs; when they cannot be reached, the plan warns and goes on.
+func TestClaims_siblings(t *testing.T) {
+	t.Parallel()
+	sib := &fakeSiblings{others: []claimRecord{{Token: "other", Resource: "an exclusive team of polar.second", Exclusive: true, Keys: []string{"email=z"}}}}
+	pd := &providerData{siblings: sib, endpoint: "https://api.polar.sh"}
+	mine := claimRecord{Token: "mine", Resource: "a seat", Single: true, Keys: []string{"email=x"}}
+	d := pd.claim(claimsContainer, mine, nil)
+	if !d.HasError() || !strings.Contains(diagsText(d), "an exclusive team of polar.second") {
+		t.Fatalf("the sibling's exclusive claim was not seen: %s", diagsText(d))
+	}
+	if len(sib.published) != 1 || sib.published[0].Token != "mine" {
+		t.Fatalf("published %v", sib.published)
+	}
+	sib = &fakeSiblings{err: errors.New("no run directory")}
+	pd = &providerData{siblings: sib}
+	if d := pd.claim(claimsContainer, mine, nil); d.HasError() || d.WarningsCount() != 1 || !strings.Contains(diagsText(d), "no run directory") {
+		t.Fatalf("an unreachable sibling registry: %s", diagsText(d))
+	}
+}
+
+// The claims of a plan over thousands of seats of one container: each
+// claim costs time in proportion to its own size.
+func BenchmarkClaimsOneContainer(b *testing.B) {
+	for range b.N {
+		pd := &providerData{}
+		for i := range 2000 {
+			id := fmt.Sprintf("seat-%d", i)
+			pd.claim(claimsContainer, claimRecord{Token: newPlanToken(), Single: true, Keys: []string{fmt.Sprintf("email=p%d@acme.io", i)}, Held: []string{id}}, claimNames{id: "x"})
+		}
+	}
+}
