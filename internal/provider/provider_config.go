@@ -95,9 +95,7 @@ func endpoint(cfg providerModel, getenv func(string) string, diags *diag.Diagnos
 			fmt.Sprintf("%s is %q; expected \"production\" or \"sandbox\" (or set server_url for another endpoint).", server.source, server.value))
 	}
 	if u := settingOf(cfg.ServerURL, "server_url", EnvServerURL, getenv); u.value != "" {
-		if err := checkServerURL(u.value); err != nil {
-			diags.AddAttributeError(path.Root("server_url"), "Invalid Polar server URL", u.source+": "+err.Error())
-		}
+		addServerURLError(diags, u.source, u.value)
 		baseURL, rpm = strings.TrimRight(u.value, "/"), 0
 	}
 	return baseURL, rpm
@@ -136,6 +134,24 @@ func requestTimeout(v types.String, diags *diag.Diagnostics) time.Duration {
 		return 0
 	}
 	return d
+}
+
+// addServerURLError adds the error of a server_url that checkServerURL
+// refuses. The error of a URL that may carry credentials (user:password@)
+// names no attribute: Terraform prints the source line of an attribute's
+// error, and that line holds the password.
+func addServerURLError(diags *diag.Diagnostics, source, raw string) {
+	err := checkServerURL(raw)
+	if err == nil {
+		return
+	}
+	if strings.Contains(raw, "@") {
+		diags.AddError("Invalid Polar server URL",
+			source+": "+err.Error()+". This message does not show the configuration line, which holds the credentials; "+
+				"if it ran in CI, change that password.")
+		return
+	}
+	diags.AddAttributeError(path.Root("server_url"), "Invalid Polar server URL", source+": "+err.Error())
 }
 
 // checkServerURL accepts an absolute https URL, or http to loopback only.

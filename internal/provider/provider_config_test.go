@@ -199,3 +199,34 @@ func TestProvider_config_badRequestTimeoutFailsConfigure(t *testing.T) {
 	}
 	t.Fatalf("configure with request_timeout = \"soon\" did not fail on request_timeout: %v", resp.Diagnostics)
 }
+
+// A server_url that carries credentials is refused without pointing at its
+// source line: Terraform prints the line of an attribute's error, and the
+// line holds the password (issue 20 item 7). Checked for the validate-time
+// check (a literal) and the configure-time one (a value known only later,
+// here from a variable), through the real CLI, whose output is what a CI log
+// keeps.
+func TestAccProvider_config_serverURLCredentialsNeverEchoed(t *testing.T) {
+	t.Parallel()
+	run := terraformCLI(t)
+	for name, body := range map[string]string{
+		"literal": "provider \"polar\" {\n  access_token = \"polar_oat_x\"\n  server_url   = \"https://alice:Hunter2Secret@127.0.0.1:9\"\n}\n",
+		"variable": "variable \"u\" {\n  default = \"https://alice:Hunter2Secret@127.0.0.1:9\"\n}\n" +
+			"provider \"polar\" {\n  access_token = \"polar_oat_x\"\n  server_url   = var.u\n}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeConfig(t, dir, body+"data \"polar_customer_seats\" \"x\" {\n  subscription_id = \"6f0c2a5e-2b1d-4c8e-9a7b-3d5e1f2a4b6c\"\n}\n")
+			out, err := run(dir, "plan", "-no-color")
+			if err == nil {
+				t.Fatalf("plan with credentials in server_url passed:\n%s", out)
+			}
+			if strings.Contains(out, "Hunter2Secret") {
+				t.Fatalf("the password was printed:\n%s", out)
+			}
+			if !wrapped("must not carry credentials").MatchString(out) {
+				t.Fatalf("the error does not say why the URL is refused:\n%s", out)
+			}
+		})
+	}
+}

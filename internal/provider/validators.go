@@ -139,9 +139,7 @@ func (serverURLValidator) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := checkServerURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Polar server URL", "server_url: "+err.Error())
-	}
+	addServerURLError(&resp.Diagnostics, "server_url", req.ConfigValue.ValueString())
 }
 
 // recipientAttrs are the recipient attributes, in Polar's SeatAssign order.
