@@ -175,6 +175,16 @@ func (c *seatCache) fetch(ctx context.Context, container polar.Container) (*pola
 	c.mu.Unlock()
 	key := fmt.Sprintf("%s/%s/%d", container.Kind, container.ID, gen)
 	ch := c.group.DoChan(key, func() (any, error) {
+		// A caller that missed the cache while the previous call of this
+		// generation was storing its list arrives here after that call
+		// has ended: the stored list is its answer.
+		c.mu.Lock()
+		if e := c.entry(container); e.gen == gen && e.list != nil {
+			l := e.list
+			c.mu.Unlock()
+			return l, nil
+		}
+		c.mu.Unlock()
 		// The shared call outlives any one caller's cancellation (others
 		// may still wait on it) but keeps its values (loggers).
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listTimeout)
