@@ -53,7 +53,7 @@ func (a *resendInvitationAction) Schema(_ context.Context, _ action.SchemaReques
 			"`emails` or `seat_ids`. Claimed and revoked seats are never sent anything. Polar's invitation links expire 24 hours after the " +
 			"seat was assigned and a resend mails the same link, so an expired invitation is not resent (it would mail a dead link) unless " +
 			"`reissue_expired = true`, which revokes the seat and assigns it again to the same person with the same metadata (a new link, " +
-			"valid 24 hours). One list call decides everything; nothing is sent when a configured seat id is not pending. A resend whose answer " +
+			"valid 24 hours). One list call decides what is sent, and nothing is sent when a configured seat id is not pending. A resend whose answer " +
 			"is lost is reported as outcome unknown and never repeated (it mails someone). Terraform 1.14 or later; OpenTofu has no actions.",
 		Attributes: map[string]schema.Attribute{
 			"subscription_id": schema.StringAttribute{
@@ -110,9 +110,9 @@ func (a *resendInvitationAction) ValidateConfig(ctx context.Context, req action.
 	if !cfg.PendingLongerThan.IsNull() && !cfg.PendingLongerThan.IsUnknown() && !cfg.ReissueExpired.IsUnknown() && !cfg.ReissueExpired.ValueBool() {
 		if d, err := time.ParseDuration(cfg.PendingLongerThan.ValueString()); err == nil && d >= polar.InvitationValidity {
 			resp.Diagnostics.AddAttributeError(path.Root("pending_longer_than"), "Selects only expired invitations",
-				fmt.Sprintf("pending_longer_than = %q: an invitation pending that long has expired (Polar's links are valid for %s), and expired "+
+				fmt.Sprintf("pending_longer_than = %q: an invitation pending that long has expired (Polar's links are valid for %.0f hours), and expired "+
 					"invitations are not resent (the link no longer works). Use a shorter duration, or set reissue_expired = true to invite them again.",
-					cfg.PendingLongerThan.ValueString(), polar.InvitationValidity))
+					cfg.PendingLongerThan.ValueString(), polar.InvitationValidity.Hours()))
 		}
 	}
 	for _, l := range []struct {
