@@ -16,12 +16,8 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// configBlocks parses an example file and returns, for each block of
-// blockType labelled typeName, its `config` block as a value of typ: literal
-// arguments as written, arguments that refer to anything (a variable, a
-// resource) unknown, as Terraform has them at validate time. An argument
-// the schema does not have fails the test.
-func configBlocks(t *testing.T, file, blockType, typeName string, typ tftypes.Object) map[string]tftypes.Value {
+// parseHCL parses a configuration file.
+func parseHCL(t *testing.T, file string) *hclsyntax.Body {
 	t.Helper()
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -31,8 +27,18 @@ func configBlocks(t *testing.T, file, blockType, typeName string, typ tftypes.Ob
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
+	return f.Body.(*hclsyntax.Body) //nolint:forcetypeassert // hclsyntax parses into hclsyntax bodies
+}
+
+// configBlocks parses an example file and returns, for each block of
+// blockType labelled typeName, its `config` block as a value of typ: literal
+// arguments as written, arguments that refer to anything (a variable, a
+// resource) unknown, as Terraform has them at validate time. An argument
+// the schema does not have fails the test.
+func configBlocks(t *testing.T, file, blockType, typeName string, typ tftypes.Object) map[string]tftypes.Value {
+	t.Helper()
 	out := map[string]tftypes.Value{}
-	for _, b := range f.Body.(*hclsyntax.Body).Blocks { //nolint:forcetypeassert // hclsyntax bodies
+	for _, b := range parseHCL(t, file).Blocks {
 		if b.Type != blockType || len(b.Labels) != 2 || b.Labels[0] != typeName {
 			continue
 		}
@@ -159,16 +165,8 @@ func TestProtocol_resendInvitationExamples(t *testing.T) {
 // run, as "action.TYPE.NAME".
 func triggeredActions(t *testing.T, file string) []string {
 	t.Helper()
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
 	var out []string
-	for _, r := range f.Body.(*hclsyntax.Body).Blocks { //nolint:forcetypeassert // hclsyntax bodies
+	for _, r := range parseHCL(t, file).Blocks {
 		for _, lc := range r.Body.Blocks {
 			for _, trigger := range lc.Body.Blocks {
 				actions, ok := trigger.Body.Attributes["actions"]
