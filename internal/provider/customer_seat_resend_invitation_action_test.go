@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +39,8 @@ type resendEnv struct {
 	client *polar.Client
 	// seat ids by holder as seeded: pending@, expired@, claimed@, revoked@.
 	seat map[string]string
+	// before, when set, sees each request before the emulator answers it.
+	before atomic.Pointer[func(*http.Request)]
 }
 
 // expiredMetadata is the expired seat's metadata: a reissue keeps it, the
@@ -49,12 +53,22 @@ var expiredMetadata = map[string]any{"team": "ops", "floor": json.Number("3")}
 // otherwise (the reissue gets the expired seat's own row back).
 func newResendEnv(t *testing.T, revokedFirst bool) *resendEnv {
 	t.Helper()
-	emu, url := testsupport.Emulator(t, nil)
-	client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+	emu, err := emulator.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &resendEnv{protoEnv: newProtoEnv(t, url, emulator.DemoToken), emu: emu, client: client, seat: map[string]string{}}
+	e := &resendEnv{emu: emu, seat: map[string]string{}}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := e.before.Load(); f != nil {
+			(*f)(r)
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	if e.client, err = polar.NewClient(polar.Config{BaseURL: ts.URL, Token: emulator.DemoToken}); err != nil {
+		t.Fatal(err)
+	}
+	e.protoEnv = newProtoEnv(t, ts.URL, emulator.DemoToken)
 	if revokedFirst {
 		e.assign("revoked@acme.io", false, nil)
 	}
@@ -65,7 +79,7 @@ func newResendEnv(t *testing.T, revokedFirst bool) *resendEnv {
 	if !revokedFirst {
 		e.assign("revoked@acme.io", false, nil)
 	}
-	if _, err := client.RevokeSeat(context.Background(), e.seat["revoked@acme.io"]); err != nil {
+	if _, err := e.client.RevokeSeat(context.Background(), e.seat["revoked@acme.io"]); err != nil {
 		t.Fatal(err)
 	}
 	emu.ResetRequests()
@@ -452,6 +466,51 @@ func TestProtocol_resendInvitationReissueLostAnswers(t *testing.T) {
 				t.Fatalf("seat after the reissue: %+v", s)
 			}
 		})
+	}
+}
+
+// A seat that changes hands between the action's list and the reissue's
+// own check (revoked and given to someone else out of band) is left alone:
+// no revoke, no assignment, and the summary says what the seat is now.
+func TestProtocol_resendInvitationReissueLeavesAChangedSeatAlone(t *testing.T) {
+	t.Parallel()
+	e := newResendEnv(t, false)
+	oldID := e.seat["expired@acme.io"]
+	lists := 0
+	var newcomer *polar.CustomerSeat
+	hook := func(r *http.Request) {
+		if r.Method != http.MethodGet {
+			return
+		}
+		if lists++; lists == 2 { // the reissue's fresh list
+			e.before.Store(nil)
+			sub, email := emulator.DemoSubscriptionID, "newcomer@acme.io"
+			_, err := e.client.RevokeSeat(context.Background(), oldID)
+			if err == nil { // Polar reuses the earliest revoked row: oldID
+				newcomer, err = e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: &sub, Email: &email})
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	e.before.Store(&hook)
+	progress, diags := e.invoke(sub(map[string]tftypes.Value{"seat_ids": tfStrs(oldID), "reissue_expired": tftypes.NewValue(tftypes.Bool, true)}))
+	if newcomer == nil || newcomer.ID != oldID {
+		t.Fatalf("the newcomer holds %+v, not seat %s: the test did not change the seat's hands", newcomer, oldID)
+	}
+	if errs := errorsIn(diags); len(errs) > 0 {
+		t.Fatalf("errors: %v", diagText(errs))
+	}
+	// The out-of-band change made one revoke and one assignment; the action none.
+	if got := e.calls(); got[routeRevoke] != 1 || got[routeAssign] != 1 {
+		t.Fatalf("calls: %v", got)
+	}
+	if s, _ := e.list().Find(oldID); s.Status != polar.SeatStatusPending || *s.Email != "newcomer@acme.io" {
+		t.Fatalf("the newcomer's seat: %+v", s)
+	}
+	if !containsLine(progress, "0 resent, 0 reissued, 1 skipped, 0 failed", "expired@acme.io (seat "+oldID+"): changed since the list (now pending for newcomer@acme.io") {
+		t.Fatalf("progress:\n%s", strings.Join(progress, "\n"))
 	}
 }
 

@@ -299,20 +299,29 @@ func (a *resendInvitationAction) reissue(ctx context.Context, s *polar.CustomerS
 		return diags
 	}
 	// The revoke decided on a fresh list and recorded what it did in the
-	// shared list: only a seat it revoked is assigned again.
-	if list, err := a.data.seats.List(ctx, c); err == nil {
-		if cur, found := list.Find(s.ID); !found || cur.Status != polar.SeatStatusRevoked {
-			now := "no longer listed"
-			if found {
-				now = "now " + string(cur.Status) + " for " + describeOccupant(&cur)
-				if cur.InvitationTokenExpiresAt != nil {
-					now += ", invitation valid until " + cur.InvitationTokenExpiresAt.UTC().Format(time.RFC3339)
-				}
+	// shared list: only a seat it revoked is assigned again. (Its warning
+	// for a seat left alone speaks of a resource's seat; the summary says
+	// what the seat is now instead.)
+	var cur polar.CustomerSeat
+	found := false
+	list, err := a.data.seats.List(ctx, c)
+	if err == nil {
+		cur, found = list.Find(s.ID)
+	}
+	if err != nil || !found || cur.Status != polar.SeatStatusRevoked {
+		now := "no longer listed"
+		switch {
+		case err != nil:
+			now = "it could not be listed after the revoke: " + polar.Sanitize(err.Error())
+		case found:
+			now = "now " + string(cur.Status) + " for " + describeOccupant(&cur)
+			if cur.InvitationTokenExpiresAt != nil {
+				now += ", invitation valid until " + cur.InvitationTokenExpiresAt.UTC().Format(time.RFC3339)
 			}
-			rep.skipped = append(rep.skipped, label+": changed since the list ("+now+"), left alone")
-			progress("Skipped " + label + ": it changed since the list; left alone.")
-			return diags
 		}
+		rep.skipped = append(rep.skipped, label+": changed since the list ("+now+"), not reissued")
+		progress("Skipped " + label + ": it changed since the list; not reissued.")
+		return diags
 	}
 	req := polar.SeatAssign{Email: &email}
 	if c.Kind == polar.ContainerSubscription {
