@@ -469,6 +469,55 @@ func TestProtocol_resendInvitationReissueLostAnswers(t *testing.T) {
 	}
 }
 
+// Terraform stops the provider (Ctrl-C) while a resend is on its way: that
+// resend runs to its answer and counts as sent; the seats not started are
+// reported as not sent, and nothing is sent for them.
+func TestProtocol_resendInvitationStopped(t *testing.T) {
+	t.Parallel()
+	e := newResendEnv(t, false)
+	e.assign("pending2@acme.io", false, nil)
+	hook := func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/resend") {
+			e.before.Store(nil)
+			if _, err := e.server.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	e.before.Store(&hook)
+	before := e.outboxLen()
+	progress, diags := e.invoke(sub(nil))
+	if got := e.newEmails(before); len(got) != 1 || got[0].To != "pending@acme.io" {
+		t.Fatalf("emails sent: %+v", got)
+	}
+	if got := e.calls()[routeResend]; got != 1 {
+		t.Fatalf("%d resend requests, want 1", got)
+	}
+	notSent := "pending2@acme.io (seat " + e.seat["pending2@acme.io"] + "): not sent (the run stopped before it)"
+	if len(diagsWith(diags, tfprotov6.DiagnosticSeverityError, "1 invitation not resent or reissued", notSent)) != 1 ||
+		!containsLine(progress, "1 resent, 0 reissued, 2 skipped, 1 failed", "Resent: pending@acme.io") {
+		t.Fatalf("diags %s\nprogress:\n%s", diagText(diags), strings.Join(progress, "\n"))
+	}
+}
+
+// The action works on an order as on a subscription.
+func TestProtocol_resendInvitationOrder(t *testing.T) {
+	t.Parallel()
+	e := newResendEnv(t, false)
+	order, email := emulator.DemoOrderID, "buyer@acme.io"
+	seat, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{OrderID: &order, Email: &email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.outboxLen()
+	if _, diags := e.invoke(map[string]tftypes.Value{"order_id": tfStr(order)}); hasError(diags) {
+		t.Fatal(diagText(diags))
+	}
+	if got := e.newEmails(before); len(got) != 1 || got[0].SeatID != seat.ID || got[0].To != email {
+		t.Fatalf("emails sent: %+v", got)
+	}
+}
+
 // A seat that changes hands between the action's list and the reissue's
 // own check (revoked and given to someone else out of band) is left alone:
 // no revoke, no assignment, and the summary says what the seat is now.
