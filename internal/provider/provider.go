@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -36,6 +37,7 @@ const (
 var (
 	_ provider.Provider                  = (*polarProvider)(nil)
 	_ provider.ProviderWithListResources = (*polarProvider)(nil)
+	_ provider.ProviderWithActions       = (*polarProvider)(nil)
 )
 
 type polarProvider struct {
@@ -132,6 +134,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *polarProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -142,6 +145,12 @@ func (p *polarProvider) Resources(_ context.Context) []func() resource.Resource 
 // Older Terraform and OpenTofu ignore them.
 func (p *polarProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{NewCustomerSeatListResource}
+}
+
+// Actions are what `terraform apply -invoke` and action_trigger (Terraform
+// 1.14+) can run. Older Terraform and OpenTofu ignore them.
+func (p *polarProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewResendInvitationAction}
 }
 
 func (p *polarProvider) DataSources(_ context.Context) []func() datasource.DataSource {
