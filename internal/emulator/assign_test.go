@@ -10,7 +10,7 @@ import (
 )
 
 // Section 3.1.2: field-level then model-level validation of SeatAssign.
-func TestAssignValidation(t *testing.T) {
+func TestEmulator_assign_validation(t *testing.T) {
 	e := newEnv(t, testFixture)
 	big := map[string]any{}
 	for i := 0; i < 11; i++ {
@@ -72,7 +72,7 @@ func TestAssignValidation(t *testing.T) {
 }
 
 // Sections 2.3, 3.1.3 and 4: a pending assignment, then every field.
-func TestAssignPendingSeat(t *testing.T) {
+func TestEmulator_assign_pendingSeat(t *testing.T) {
 	e := newEnv(t, testFixture)
 	before := time.Now().UTC().Add(-time.Second)
 	r := e.mustStatus(e.assign(tokRW, map[string]any{"subscription_id": subA, "email": "  Alice@Example.COM ", "metadata": map[string]any{"team": "core", "n": 1}}), 200)
@@ -130,7 +130,7 @@ func TestAssignPendingSeat(t *testing.T) {
 	}
 }
 
-func TestAssignImmediateAndOrder(t *testing.T) {
+func TestEmulator_assign_immediateAndOrder(t *testing.T) {
 	e := newEnv(t, testFixture)
 	r := e.mustStatus(e.assign(tokRW, map[string]any{"order_id": orderPaid, "email": "bob@acme.io", "immediate_claim": true}), 200)
 	if r.str("status") != "claimed" || r.body["claimed_at"] == nil || r.body["invitation_token_expires_at"] != nil || r.str("order_id") != orderPaid || r.body["subscription_id"] != nil {
@@ -147,7 +147,7 @@ func TestAssignImmediateAndOrder(t *testing.T) {
 }
 
 // Section 3.1.3: processing order and domain errors.
-func TestAssignDomainErrors(t *testing.T) {
+func TestEmulator_assign_domainErrors(t *testing.T) {
 	e := newEnv(t, testFixture)
 	e.polarError(e.assign(tokRW, map[string]any{"subscription_id": unknownV, "email": "a@acme.io"}), 404, "ResourceNotFound", "Subscription not found")
 	e.polarError(e.assign(tokRW, map[string]any{"order_id": unknownV, "email": "a@acme.io"}), 404, "ResourceNotFound", "Order not found")
@@ -172,7 +172,7 @@ func TestAssignDomainErrors(t *testing.T) {
 }
 
 // Section 6.2: the member model.
-func TestAssignMemberModel(t *testing.T) {
+func TestEmulator_assign_memberModel(t *testing.T) {
 	e := newEnv(t, testFixture)
 	customersBefore := len(e.state().Organizations[1].Customers)
 	r := e.mustStatus(e.assign(tokB, map[string]any{"subscription_id": subB, "email": "gina@beta.io"}), 200)
@@ -211,7 +211,7 @@ func TestAssignMemberModel(t *testing.T) {
 }
 
 // Section 1.6: errors have no side effects.
-func TestErrorsHaveNoSideEffects(t *testing.T) {
+func TestEmulator_assign_errorsHaveNoSideEffects(t *testing.T) {
 	e := newEnv(t, testFixture)
 	before := e.call(http.MethodGet, "/__emulator/state", "", nil).raw
 	// Member path: the email would create a member, then the link conflicts.
@@ -229,7 +229,7 @@ func TestErrorsHaveNoSideEffects(t *testing.T) {
 }
 
 // Section 3.1.3 step 5-6: exactly one of N parallel assigns wins the last seat.
-func TestParallelAssignsOneSeat(t *testing.T) {
+func TestEmulator_assign_parallelAssignsOneSeat(t *testing.T) {
 	e := newEnv(t, testFixture)
 	var wg sync.WaitGroup
 	statuses := make([]int, 5)

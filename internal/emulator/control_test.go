@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-func TestControlFaults(t *testing.T) {
+func TestEmulator_control_faults(t *testing.T) {
 	e := newEnv(t, testFixture)
 	body := map[string]any{"subscription_id": subA, "email": "f@acme.io"}
 	// status: answered with a Polar error body, no side effect.
@@ -54,7 +54,7 @@ func TestControlFaults(t *testing.T) {
 	e.mustStatus(e.call(http.MethodPost, "/__emulator/faults", "", map[string]any{"path": "/x", "kind": "explode"}), 400)
 }
 
-func TestControlCountersStateAndContainers(t *testing.T) {
+func TestEmulator_control_countersStateAndContainers(t *testing.T) {
 	e := newEnv(t, testFixture)
 	s := e.mustStatus(e.assign(tokRW, map[string]any{"subscription_id": subA, "email": "c@acme.io"}), 200)
 	e.mustStatus(e.call(http.MethodDelete, "/v1/customer-seats/"+s.str("id"), tokRW, nil), 200)
@@ -108,7 +108,7 @@ func TestControlCountersStateAndContainers(t *testing.T) {
 	}
 }
 
-func TestDemoFixtureAndCommand(t *testing.T) {
+func TestEmulator_control_demoFixtureAndCommand(t *testing.T) {
 	srv, err := New(nil)
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 // Polar's request model raises before the email validator runs.) Each
 // valid address gets a fresh organization, so that no earlier customer with
 // a similar address changes what is stored.
-func TestEmailVectorsOverHTTP(t *testing.T) {
+func TestEmulator_emails_vectorsOverHTTP(t *testing.T) {
 	f, err := os.Open("../emailaddr/testdata/email-vectors.jsonl")
 	if err != nil {
 		t.Fatal(err)

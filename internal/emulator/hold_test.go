@@ -63,7 +63,7 @@ func stillHeld(t *testing.T, h *Held) {
 // A held assignment waits, without the lock (a list is served meanwhile and
 // shows nothing), and stays held when its client gives up; landed then, the
 // write lands: a write that lands after the provider gave up on it.
-func TestHoldLandsAWriteAfterTheClientGaveUp(t *testing.T) {
+func TestEmulator_hold_landsAWriteAfterTheClientGaveUp(t *testing.T) {
 	e := newEnv(t, testFixture)
 	h := e.hold(http.MethodPost, "/v1/customer-seats")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -98,7 +98,7 @@ func TestHoldLandsAWriteAfterTheClientGaveUp(t *testing.T) {
 // LandSilently applies the write and hangs up; Drop hangs up without
 // applying it (and the request is not counted). The client sees the same
 // in both cases: no answer.
-func TestHoldLandSilentlyAndDrop(t *testing.T) {
+func TestEmulator_hold_landSilentlyAndDrop(t *testing.T) {
 	e := newEnv(t, testFixture)
 	silent := e.hold(http.MethodPost, "/v1/customer-seats")
 	answer := e.sendAsync(context.Background(), http.MethodPost, "/v1/customer-seats", tokRW, assignBody(subA, "silent@acme.io"))
@@ -135,7 +135,7 @@ func TestHoldLandSilentlyAndDrop(t *testing.T) {
 // A decision taken before the request arrives applies when it does. Holds
 // match as faults do (method, prefix, route template), catch one request
 // each, in the order they were armed, and let every other request through.
-func TestHoldMatchingAndOrder(t *testing.T) {
+func TestEmulator_hold_matchingAndOrder(t *testing.T) {
 	e := newEnv(t, testFixture)
 	early := e.hold(http.MethodPost, "/v1/customer-seats")
 	early.Land()
@@ -169,7 +169,7 @@ func TestHoldMatchingAndOrder(t *testing.T) {
 // Release drops a request still held and withdraws a hold nothing reached;
 // Close releases every hold and refuses new ones, so that the listener can
 // close (httptest.Server.Close waits for every handler).
-func TestHoldReleaseAndClose(t *testing.T) {
+func TestEmulator_hold_releaseAndClose(t *testing.T) {
 	e := newEnv(t, testFixture)
 	if _, err := e.srv.Hold(http.MethodPost, ""); err == nil {
 		t.Fatal("a hold without a path was armed")

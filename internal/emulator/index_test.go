@@ -13,7 +13,7 @@ import (
 // foldKey calls two strings the same exactly when strings.EqualFold does,
 // including the runes whose folding orbit has three members (k, K and the
 // Kelvin sign; s, S and the long s), final sigma, and invalid UTF-8.
-func TestFoldKeyIsEqualFold(t *testing.T) {
+func TestEmulator_index_foldKeyIsEqualFold(t *testing.T) {
 	alphabet := []string{"a", "A", "k", "K", "\u212a", "s", "S", "\u017f", "σ", "ς", "Σ", "ß", "ẞ", "é", "É", "İ", "i", "ı", "\xff", "\xfe", "\ufffd", "@", "."}
 	rng := rand.New(rand.NewPCG(1, 2))
 	word := func() string {
@@ -45,7 +45,7 @@ func TestFoldKeyIsEqualFold(t *testing.T) {
 // recipient, revoke, claim, resend, in both models, with fixture seats of
 // equal age, revoked rows and two seats sharing an invitation token), each
 // index answers exactly what the scan it replaced answers.
-func TestIndexesAgreeWithScans(t *testing.T) {
+func TestEmulator_index_agreesWithScans(t *testing.T) {
 	const tok = "shared-invitation-token-0000000000000000000"
 	fx := strings.Replace(testFixture, `"orders": [`, `"seats": [
        {"id": "a5000000-0000-4000-8000-000000000003", "order_id": "`+orderPaid+`", "subscription_id": null, "status": "revoked", "created_at": "2020-01-01T00:00:00Z"},

@@ -14,8 +14,8 @@ import (
 // 500: measured in bytes allocated, which, unlike time, does not depend on
 // the machine. (Before the indexes, each assignment copied and sorted the
 // container and scanned every customer and member: 16 times the seats cost
-// about 16 times the bytes.) BenchmarkLargeContainer shows the time.
-func TestAssignCostDoesNotGrowWithTheContainer(t *testing.T) {
+// about 16 times the bytes.) BenchmarkEmulator_scale_largeContainer shows the time.
+func TestEmulator_scale_assignCostDoesNotGrowWithTheContainer(t *testing.T) {
 	perAssign := func(n int) uint64 {
 		srv := largeContainer(t, n)
 		const assigns = 100
@@ -35,13 +35,13 @@ func TestAssignCostDoesNotGrowWithTheContainer(t *testing.T) {
 	}
 }
 
-// BenchmarkLargeContainer measures the calls a large team's apply makes on
+// BenchmarkEmulator_scale_largeContainer measures the calls a large team's apply makes on
 // a subscription that already holds n claimed seats (each with its own
 // customer and member, as n legacy assignments leave them). Assign and
 // revoke should cost the same at every n; a list, the same per seat.
 //
 //	go test -run '^$' -bench LargeContainer -benchtime 2000x ./internal/emulator/
-func BenchmarkLargeContainer(b *testing.B) {
+func BenchmarkEmulator_scale_largeContainer(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 50_000} {
 		b.Run(fmt.Sprintf("seats=%d/assign", n), func(b *testing.B) {
 			srv := largeContainer(b, n)

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func TestListErrorsAndCounting(t *testing.T) {
+func TestEmulator_lifecycle_listErrorsAndCounting(t *testing.T) {
 	e := newEnv(t, testFixture)
 	e.polarError(e.call(http.MethodGet, "/v1/customer-seats", tokRW, nil), 400, "BadRequest", "Either subscription_id or order_id must be provided")
 	e.polarError(e.list(tokRW, "subscription_id", unknownV), 404, "ResourceNotFound", "Subscription not found")
@@ -43,7 +43,7 @@ func TestListErrorsAndCounting(t *testing.T) {
 }
 
 // Sections 3.3, 3.1.3 step 9 and 4: revoke, idempotent revoke, row reuse.
-func TestRevokeAndReuse(t *testing.T) {
+func TestEmulator_lifecycle_revokeAndReuse(t *testing.T) {
 	e := newEnv(t, testFixture)
 	first := e.mustStatus(e.assign(tokRW, map[string]any{"subscription_id": subA, "email": "orig@acme.io", "metadata": map[string]any{"a": "1"}}), 200)
 	id := first.str("id")
@@ -84,7 +84,7 @@ func TestRevokeAndReuse(t *testing.T) {
 }
 
 // Section 3.4: resend.
-func TestResend(t *testing.T) {
+func TestEmulator_lifecycle_resend(t *testing.T) {
 	e := newEnv(t, testFixture)
 	p := e.mustStatus(e.assign(tokRW, map[string]any{"subscription_id": subA, "email": "p@acme.io"}), 200)
 	tok := e.hiddenToken(p.str("id"))
@@ -106,7 +106,7 @@ func TestResend(t *testing.T) {
 }
 
 // Sections 3.5 and 3.6: claim info and claim.
-func TestClaim(t *testing.T) {
+func TestEmulator_lifecycle_claim(t *testing.T) {
 	e := newEnv(t, testFixture)
 	p := e.mustStatus(e.assign(tokRW, map[string]any{"subscription_id": subA, "email": "p@acme.io"}), 200)
 	tok := e.hiddenToken(p.str("id"))
@@ -148,7 +148,7 @@ func TestClaim(t *testing.T) {
 }
 
 // The contract's fixture rules: absent keys default, null stays null.
-func TestFixtureSeatsAndDump(t *testing.T) {
+func TestEmulator_fixture_seatsAndDump(t *testing.T) {
 	fx := strings.Replace(testFixture, `"orders": [`, `"seats": [
        {"id": "a5000000-0000-4000-8000-000000000001", "subscription_id": "`+subA+`", "order_id": null, "status": "pending", "email": "pend@acme.io", "customer_id": "`+custExt+`", "member_id": null},
        {"id": "a5000000-0000-4000-8000-000000000002", "subscription_id": "`+subA+`", "order_id": null, "status": "claimed", "email": null, "customer_id": "`+billA+`", "member_id": null, "seat_metadata": {"x": "y"}}],
@@ -171,7 +171,7 @@ func TestFixtureSeatsAndDump(t *testing.T) {
 	}
 }
 
-func TestFixtureSeatNullCreatedAtIsRefused(t *testing.T) {
+func TestEmulator_fixture_seatNullCreatedAtIsRefused(t *testing.T) {
 	e := newEnv(t, testFixture)
 	fx := strings.Replace(testFixture, `"orders": [`, `"seats": [{"id": "a5000000-0000-4000-8000-000000000009", "subscription_id": "`+subA+`", "status": "claimed", "created_at": null}],
      "orders": [`, 1)
@@ -185,7 +185,7 @@ func TestFixtureSeatNullCreatedAtIsRefused(t *testing.T) {
 // no size limit), and so does the provider: a fixture's large integers and
 // long decimals survive loading, every answer that shows the seat, the
 // state dump, a reload of that dump, and the typed State/Load hooks.
-func TestFixtureMetadataKeepsNumbersExactly(t *testing.T) {
+func TestEmulator_fixture_metadataKeepsNumbersExactly(t *testing.T) {
 	const big, long, exp = "12345678901234567890", "0.10000000000000000000000001", "1E400"
 	const seatID = "a5000000-0000-4000-8000-000000000001"
 	fx := strings.Replace(testFixture, `"orders": [`, `"seats": [

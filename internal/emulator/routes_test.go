@@ -10,7 +10,7 @@ import (
 // A new Polar call is one table row and one handler: dispatch, the 405's
 // Allow header, the request counters and fault matching by route template
 // all follow from the row. (Not parallel: it swaps the package's table.)
-func TestRouteTableDrivesEverything(t *testing.T) {
+func TestEmulator_routes_tableDrivesEverything(t *testing.T) {
 	saved := apiRoutes
 	t.Cleanup(func() { apiRoutes = saved })
 	apiRoutes = append(append([]apiRoute(nil), saved...), apiRoute{http.MethodGet, "/v1/customer-seats/{seat_id}/history",
@@ -46,7 +46,7 @@ func TestRouteTableDrivesEverything(t *testing.T) {
 // Starlette's rules, as Polar answers: the first route whose path and
 // method match wins; a path that only some other method serves is a 405
 // with the first such route's methods.
-func TestRouteMatching(t *testing.T) {
+func TestEmulator_routes_matching(t *testing.T) {
 	for _, c := range []struct{ method, path, key, allow string }{
 		{"GET", "/v1/customer-seats", "GET /v1/customer-seats", ""},
 		{"PATCH", "/v1/customer-seats", "PATCH /v1/customer-seats", "GET, POST"},
@@ -66,7 +66,7 @@ func TestRouteMatching(t *testing.T) {
 }
 
 // The typed hooks refuse what the control API refuses, with its reason.
-func TestTypedHooksRefuseBadInput(t *testing.T) {
+func TestEmulator_routes_typedHooksRefuseBadInput(t *testing.T) {
 	srv, err := New(nil)
 	if err != nil {
 		t.Fatal(err)

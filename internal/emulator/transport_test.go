@@ -7,7 +7,7 @@ import (
 )
 
 // Section 1.3: Polar-Version selection and echo.
-func TestVersionHeader(t *testing.T) {
+func TestEmulator_transport_versionHeader(t *testing.T) {
 	e := newEnv(t, testFixture)
 	path := "/v1/customer-seats?subscription_id=" + subA
 	cases := []struct {
@@ -43,7 +43,7 @@ func TestVersionHeader(t *testing.T) {
 }
 
 // Section 1.4: Content-Length is required on POST; oversized bodies are refused.
-func TestContentLengthAndBodySize(t *testing.T) {
+func TestEmulator_transport_contentLengthAndBodySize(t *testing.T) {
 	e := newEnv(t, testFixture)
 	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/v1/customer-seats", strings.NewReader(`{}`))
 	req.ContentLength = -1 // chunked
@@ -72,7 +72,7 @@ func TestContentLengthAndBodySize(t *testing.T) {
 }
 
 // Section 1.2: the three authentication failure shapes and scopes.
-func TestAuthentication(t *testing.T) {
+func TestEmulator_transport_authentication(t *testing.T) {
 	e := newEnv(t, testFixture)
 	list := "/v1/customer-seats?subscription_id=" + subA
 	t.Run("no credentials", func(t *testing.T) {
@@ -132,7 +132,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 // Section 1.1 and 1.6: routing, 405, slash redirect, legacy prefix, check order.
-func TestRoutingAndCheckOrder(t *testing.T) {
+func TestEmulator_transport_routingAndCheckOrder(t *testing.T) {
 	e := newEnv(t, testFixture)
 	r := e.call(http.MethodGet, "/v1/customer-seats/"+unknownV, tokRW, nil)
 	e.mustStatus(r, 405)
@@ -166,7 +166,7 @@ func TestRoutingAndCheckOrder(t *testing.T) {
 }
 
 // Section 1.7: fixed window per organization, 429 with empty body.
-func TestRateLimit(t *testing.T) {
+func TestEmulator_transport_rateLimit(t *testing.T) {
 	fx := strings.Replace(testFixture, `"organizations"`, `"rate_limit": {"requests": 3, "window_seconds": 60}, "organizations"`, 1)
 	e := newEnv(t, fx)
 	for i := 0; i < 3; i++ {

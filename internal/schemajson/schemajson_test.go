@@ -18,7 +18,7 @@ import (
 // too, and reads back through terraform-json as tfplugindocs reads it. (The
 // sections Terraform writes are compared with Terraform's own output in
 // internal/provider, TestAccCLI_schemaJSONIsTerraforms.)
-func TestFromServerWritesActionsListResourcesAndIdentities(t *testing.T) {
+func TestSchemaJSON_fromServer_writesActionsListResourcesAndIdentities(t *testing.T) {
 	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestFromServerWritesActionsListResourcesAndIdentities(t *testing.T) {
 }
 
 // A provider with a function is refused, not written without it.
-func TestFromServerRefusesWhatItCannotWrite(t *testing.T) {
+func TestSchemaJSON_fromServer_refusesWhatItCannotWrite(t *testing.T) {
 	_, err := schemajson.FromServer(context.Background(), withFunction{}, "x")
 	if err == nil {
 		t.Fatal("a provider with a function was converted")

@@ -11,7 +11,7 @@ import (
 // A hold armed through Hold is released when its test ends: the request it
 // still holds is dropped (no answer, nothing applied), so the emulator's
 // listener can close.
-func TestHoldIsReleasedWhenTheTestEnds(t *testing.T) {
+func TestHold_cleanup_releasedWhenTheTestEnds(t *testing.T) {
 	srv, url := Emulator(t, nil)
 	answered := make(chan error, 1)
 	t.Run("holds an assignment and ends undecided", func(t *testing.T) {
