@@ -68,63 +68,89 @@ func planResend(sel resendSelection, list *polar.SeatsList, now time.Time) resen
 	var candidates []polar.CustomerSeat
 	switch {
 	case sel.seatIDs != nil:
-		for i, id := range sel.seatIDs {
-			s, found := list.Find(id)
-			switch {
-			case !found:
-				p.refused = append(p.refused, refusedSeat{i, fmt.Sprintf("seat %s is not a seat of the %s (unknown id)", id, sel.container)})
-			case s.Status == polar.SeatStatusClaimed:
-				p.refused = append(p.refused, refusedSeat{i, fmt.Sprintf("seat %s is claimed: %s accepted the invitation, there is nothing to remind", id, describeOccupant(&s))})
-			case s.Status == polar.SeatStatusRevoked:
-				p.refused = append(p.refused, refusedSeat{i, fmt.Sprintf("seat %s is revoked: it holds nobody", id)})
-			default:
-				candidates = append(candidates, s)
-			}
-		}
+		candidates = p.selectSeatIDs(sel, list)
 	case sel.emails != nil:
-		for _, e := range sel.emails {
-			held := matchSeats(list, func(s *polar.CustomerSeat) bool { return recipientForms[0].holds(s, e) })
-			if len(held) == 0 {
-				p.unmatched = append(p.unmatched, fmt.Sprintf("%s holds no seat in the %s", e, sel.container))
-			}
-			for _, s := range held {
-				if s.Status == polar.SeatStatusClaimed {
-					p.unmatched = append(p.unmatched, fmt.Sprintf("%s holds claimed seat %s (the invitation was accepted)", e, s.ID))
-					continue
-				}
-				candidates = append(candidates, s)
-			}
-		}
+		candidates = p.selectEmails(sel, list)
 	default:
-		for _, s := range list.Seats {
-			switch s.Status {
-			case polar.SeatStatusPending:
-				candidates = append(candidates, s)
-			case polar.SeatStatusClaimed:
-				p.skipped = append(p.skipped, seatLabel(&s)+": claimed")
-			default:
-				p.revokedRows++
-			}
-		}
+		candidates = p.selectPending(list)
 	}
 	for _, s := range candidates {
-		label := seatLabel(&s)
-		age := now.Sub(s.AssignedAt())
-		expired := s.InvitationTokenExpiresAt != nil && s.InvitationTokenExpiresAt.Before(now)
-		switch {
-		case !hasEmail(&s):
-			p.skipped = append(p.skipped, label+": no email address to mail the invitation to")
-		case sel.minAge > 0 && age < sel.minAge:
-			p.skipped = append(p.skipped, fmt.Sprintf("%s: invited %s ago, not longer than pending_longer_than", label, age.Round(time.Minute)))
-		case expired && sel.reissue:
-			p.reissue = append(p.reissue, s)
-		case expired:
-			p.expired = append(p.expired, fmt.Sprintf("%s: the invitation expired at %s", label, s.InvitationTokenExpiresAt.UTC().Format(time.RFC3339)))
-		default:
-			p.send = append(p.send, s)
-		}
+		p.decide(sel, s, now)
 	}
 	return p
+}
+
+// selectSeatIDs: the seats named by id; a claimed, revoked or unknown one is
+// refused (the action then sends nothing at all).
+func (p *resendPlan) selectSeatIDs(sel resendSelection, list *polar.SeatsList) (candidates []polar.CustomerSeat) {
+	for i, id := range sel.seatIDs {
+		s, found := list.Find(id)
+		switch {
+		case !found:
+			p.refused = append(p.refused, refusedSeat{i, fmt.Sprintf("seat %s is not a seat of the %s (unknown id)", id, sel.container)})
+		case s.Status == polar.SeatStatusClaimed:
+			p.refused = append(p.refused, refusedSeat{i, fmt.Sprintf("seat %s is claimed: %s accepted the invitation, there is nothing to remind", id, describeOccupant(&s))})
+		case s.Status == polar.SeatStatusRevoked:
+			p.refused = append(p.refused, refusedSeat{i, fmt.Sprintf("seat %s is revoked: it holds nobody", id)})
+		default:
+			candidates = append(candidates, s)
+		}
+	}
+	return candidates
+}
+
+// selectEmails: the active seats of the emails named; an email with no
+// pending seat is named.
+func (p *resendPlan) selectEmails(sel resendSelection, list *polar.SeatsList) (candidates []polar.CustomerSeat) {
+	for _, e := range sel.emails {
+		held := matchSeats(list, func(s *polar.CustomerSeat) bool { return emailForm.holds(s, e) })
+		if len(held) == 0 {
+			p.unmatched = append(p.unmatched, fmt.Sprintf("%s holds no seat in the %s", e, sel.container))
+		}
+		for _, s := range held {
+			if s.Status == polar.SeatStatusClaimed {
+				p.unmatched = append(p.unmatched, fmt.Sprintf("%s holds claimed seat %s (the invitation was accepted)", e, s.ID))
+				continue
+			}
+			candidates = append(candidates, s)
+		}
+	}
+	return candidates
+}
+
+// selectPending: every pending seat of the container; claimed ones are
+// skipped and said, revoked rows counted.
+func (p *resendPlan) selectPending(list *polar.SeatsList) (candidates []polar.CustomerSeat) {
+	for _, s := range list.Seats {
+		switch s.Status {
+		case polar.SeatStatusPending:
+			candidates = append(candidates, s)
+		case polar.SeatStatusClaimed:
+			p.skipped = append(p.skipped, seatLabel(&s)+": claimed")
+		default:
+			p.revokedRows++
+		}
+	}
+	return candidates
+}
+
+// decide sends, reissues or skips one pending seat.
+func (p *resendPlan) decide(sel resendSelection, s polar.CustomerSeat, now time.Time) {
+	label := seatLabel(&s)
+	age := now.Sub(s.AssignedAt())
+	expired := s.InvitationTokenExpiresAt != nil && s.InvitationTokenExpiresAt.Before(now)
+	switch {
+	case !hasEmail(&s):
+		p.skipped = append(p.skipped, label+": no email address to mail the invitation to")
+	case sel.minAge > 0 && age < sel.minAge:
+		p.skipped = append(p.skipped, fmt.Sprintf("%s: invited %s ago, not longer than pending_longer_than", label, age.Round(time.Minute)))
+	case expired && sel.reissue:
+		p.reissue = append(p.reissue, s)
+	case expired:
+		p.expired = append(p.expired, fmt.Sprintf("%s: the invitation expired at %s", label, s.InvitationTokenExpiresAt.UTC().Format(time.RFC3339)))
+	default:
+		p.send = append(p.send, s)
+	}
 }
 
 func hasEmail(s *polar.CustomerSeat) bool { _, ok := invitationEmail(s); return ok }

@@ -159,7 +159,7 @@ func (c *converter) ctyType(t tftypes.Type) cty.Type {
 	if t == nil {
 		return cty.NilType
 	}
-	b, err := t.MarshalJSON()
+	b, err := t.MarshalJSON() //nolint:staticcheck // tftypes has no other way to give a type in the JSON form Terraform writes (the same bytes cty reads)
 	var out cty.Type
 	if err == nil {
 		err = json.Unmarshal(b, &out)
