@@ -56,8 +56,8 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	configured := cfg.recipient()
 	if req.State.Raw.IsNull() {
+		configured := cfg.recipient()
 		for name, v := range plan.recipient() {
 			*v = *configured[name]
 		}
@@ -72,25 +72,7 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	adopted, d := req.Private.GetKey(ctx, privateAdopted)
 	resp.Diagnostics.Append(d...)
-	stateRecipient := state.recipient()
-	for name, planned := range plan.recipient() {
-		c, s := *configured[name], *stateRecipient[name]
-		switch {
-		case c.IsUnknown():
-			*planned = c
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
-		case c.IsNull():
-			*planned = s
-		case !s.IsNull() && recipientEquivalent(name, c.ValueString(), s.ValueString()):
-			*planned = s
-		case s.IsNull() && len(adopted) > 0 && !anyRecipientConflicts(&cfg, &state):
-			// Imported seat, value Polar never reports: recorded in place.
-			*planned = c
-		default:
-			*planned = c
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
-		}
-	}
+	resp.RequiresReplace = append(resp.RequiresReplace, planRecipientChange(&plan, &cfg, &state, len(adopted) > 0)...)
 	// metadata and immediate_claim decide their own replacement (their plan
 	// modifiers); only metadata can replace a claimed seat.
 	replacing := len(resp.RequiresReplace) > 0 || !metadataEquivalent(ctx, cfg.Metadata, state.Metadata)
@@ -105,6 +87,32 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"the person loses access until they accept a new invitation (unless immediate_claim is set).", state.ID.ValueString(), recipientOf(&state)))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planRecipientChange plans each recipient attribute of a seat in state,
+// as ModifyPlan says, and returns the ones whose change replaces the seat.
+// adopted: the seat came in by import.
+func planRecipientChange(plan, cfg, state *customerSeatModel, adopted bool) (replace []path.Path) {
+	configured, inState := cfg.recipient(), state.recipient()
+	for name, planned := range plan.recipient() {
+		c, s := *configured[name], *inState[name]
+		switch {
+		case c.IsUnknown():
+			*planned = c
+			replace = append(replace, path.Root(name))
+		case c.IsNull():
+			*planned = s
+		case !s.IsNull() && recipientEquivalent(name, c.ValueString(), s.ValueString()):
+			*planned = s
+		case s.IsNull() && adopted && !anyRecipientConflicts(cfg, state):
+			// Imported seat, value Polar never reports: recorded in place.
+			*planned = c
+		default:
+			*planned = c
+			replace = append(replace, path.Root(name))
+		}
+	}
+	return replace
 }
 
 // anyRecipientConflicts reports a configured recipient value that differs
