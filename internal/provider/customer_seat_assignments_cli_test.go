@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
@@ -199,4 +200,56 @@ resource "polar_customer_seat_assignments" "team" {
 		t.Fatalf("no count of the seats left:\n%s", out)
 	}
 	assertNoOrphans(t, e, state, 40, out)
+}
+
+// The issue's reproduction through the CLI (issue 19, defect 4):
+// request_timeout = "1s", a DELETE Polar carries out 2.5 s after it
+// arrives, [alice, bob] → [bob, dave] on a full subscription. Before, the
+// provider listed, saw alice's seat still active, revoked it again, dave got
+// the freed row, and the first DELETE then landed on dave: the apply
+// "succeeded" and the next plan assigned dave again. Now one DELETE is
+// sent, the provider looks until it lands, and dave keeps his seat.
+func TestAccSeatAssignments_lateRevokeNeverHitsTheNextPerson(t *testing.T) {
+	t.Parallel()
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 2))
+	var sent, landed atomic.Int32
+	landing := make(chan struct{}, 8)
+	e.onRequest(func(w http.ResponseWriter, r *http.Request, emu http.Handler) bool {
+		if r.Method != http.MethodDelete {
+			return false
+		}
+		sent.Add(1)
+		emu.ServeHTTP(w, r) // the delay fault holds it, then Polar carries it out
+		landed.Add(1)
+		landing <- struct{}{}
+		return true
+	})
+	team := func(emails string) string {
+		return fmt.Sprintf("provider \"polar\" {\n  request_timeout = \"1s\"\n}\nresource \"polar_customer_seat_assignments\" \"team\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", e.subscriptionID, emails)
+	}
+	dir, tf := e.cliWorkspace(team(`"alice@acme.io", "bob@acme.io"`))
+	if out, err := tf("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	e.fault(http.MethodDelete, "/v1/customer-seats/*", "delay", 0, 1, 2500)
+	writeConfig(t, dir, team(`"bob@acme.io", "dave@acme.io"`))
+	out, err := tf("apply", "-auto-approve")
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	// Every DELETE sent has landed before anything is judged.
+	for landed.Load() < sent.Load() {
+		await(t, landing, "the DELETEs sent to land")
+	}
+	if n := sent.Load(); n != 1 {
+		t.Fatalf("%d DELETEs sent, want 1: a revoke that could still land was sent again\n%s", n, out)
+	}
+	if err := e.seatHeldBy("dave@acme.io"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if out, err := tf("plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("plan after the apply is not empty: %v\n%s", err, out)
+	}
 }

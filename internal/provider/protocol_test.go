@@ -27,6 +27,15 @@ type protoEnv struct {
 
 func newProtoEnv(t *testing.T, serverURL, token string) *protoEnv {
 	t.Helper()
+	return newProtoEnvWith(t, map[string]tftypes.Value{
+		"server_url":   tftypes.NewValue(tftypes.String, serverURL),
+		"access_token": tftypes.NewValue(tftypes.String, token),
+	})
+}
+
+// newProtoEnvWith is newProtoEnv with the given provider configuration.
+func newProtoEnvWith(t *testing.T, settings map[string]tftypes.Value) *protoEnv {
+	t.Helper()
 	server, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
 		t.Fatal(err)
@@ -37,10 +46,7 @@ func newProtoEnv(t *testing.T, serverURL, token string) *protoEnv {
 		t.Fatalf("schema: %v %v", err, schema.Diagnostics)
 	}
 	p := &protoEnv{t: t, server: server, schema: schema}
-	cfg := p.value(schema.Provider.ValueType(), map[string]tftypes.Value{
-		"server_url":   tftypes.NewValue(tftypes.String, serverURL),
-		"access_token": tftypes.NewValue(tftypes.String, token),
-	})
+	cfg := p.value(schema.Provider.ValueType(), settings)
 	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.15.0", Config: p.dynamic(schema.Provider.ValueType(), cfg)})
 	if err != nil || hasError(resp.Diagnostics) {
 		t.Fatalf("configure: %v %v", err, resp.Diagnostics)

@@ -1,0 +1,568 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polarsource/terraform-provider-polar/internal/emulator"
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
+)
+
+// Revokes whose outcome is unknown (issue 19, defect 4): a DELETE that
+// Polar answers after request_timeout may land at any time, so no second
+// DELETE of the seat is sent while it may, and nothing is decided that its
+// landing later would make wrong. The DELETE is held on a channel until the
+// test lets it land (or loses it): no real sleep orders anything. These
+// tests shrink the package's poll and settle times, so they do not run in
+// parallel (Go runs every parallel test after the sequential ones).
+
+// revokeHold is Polar with the next DELETE held until the test decides.
+type revokeHold struct {
+	emu      *emulator.Server
+	holdNext atomic.Bool
+	held     chan *heldRevoke
+	deletes  atomic.Int32 // every DELETE that arrived
+
+	mu      sync.Mutex
+	waiters []chan struct{} // closed by the provider's next look or DELETE
+	all     []*heldRevoke
+}
+
+// heldRevoke is a DELETE on hold.
+type heldRevoke struct {
+	seatID string
+	gone   <-chan struct{} // the client gave up waiting for the answer
+	land   chan bool       // true: Polar carries it out; false: it is lost
+	done   chan struct{}   // closed once the decision took effect
+}
+
+func newRevokeHold(t *testing.T, seats int) (*revokeHold, string) {
+	t.Helper()
+	emu, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.SetSeats("subscription", emulator.DemoSubscriptionID, seats); err != nil {
+		t.Fatal(err)
+	}
+	h := &revokeHold{emu: emu, held: make(chan *heldRevoke, 1)}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	// Before the server closes (which waits for its handlers): a DELETE
+	// still on hold when a test fails is lost.
+	t.Cleanup(func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for _, hr := range h.all {
+			select {
+			case hr.land <- false:
+			default:
+			}
+		}
+	})
+	return h, ts.URL
+}
+
+func (h *revokeHold) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodDelete:
+		h.deletes.Add(1)
+		if !h.holdNext.Swap(false) {
+			h.emu.ServeHTTP(w, r)
+			h.wake()
+			return
+		}
+		hr := &heldRevoke{seatID: path.Base(r.URL.Path), gone: r.Context().Done(), land: make(chan bool, 1), done: make(chan struct{})}
+		h.mu.Lock()
+		h.all = append(h.all, hr)
+		h.mu.Unlock()
+		h.held <- hr
+		land := <-hr.land
+		if land {
+			// Polar carries it out whether or not anyone still waits.
+			rec := httptest.NewRecorder()
+			h.emu.ServeHTTP(rec, r.WithContext(context.Background()))
+		}
+		close(hr.done)
+		panic(http.ErrAbortHandler) // no answer either way
+	case http.MethodGet:
+		h.mu.Lock()
+		waiters := h.waiters
+		h.waiters = nil
+		h.mu.Unlock()
+		h.emu.ServeHTTP(w, r)
+		for _, c := range waiters {
+			close(c)
+		}
+	default:
+		h.emu.ServeHTTP(w, r)
+	}
+}
+
+// wake closes every waiter of nextMove.
+func (h *revokeHold) wake() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range h.waiters {
+		close(c)
+	}
+	h.waiters = nil
+}
+
+// nextMove is closed once the provider has been answered a list that
+// started after this call, or has sent another DELETE (what a provider that
+// does not wait does).
+func (h *revokeHold) nextMove() <-chan struct{} {
+	c := make(chan struct{})
+	h.mu.Lock()
+	h.waiters = append(h.waiters, c)
+	h.mu.Unlock()
+	return c
+}
+
+// awaitHeld returns the DELETE on hold.
+func (h *revokeHold) awaitHeld(t *testing.T) *heldRevoke {
+	t.Helper()
+	select {
+	case hr := <-h.held:
+		return hr
+	case <-time.After(30 * time.Second):
+		t.Fatal("no revoke was sent")
+		return nil
+	}
+}
+
+// decide lets the held DELETE land, or loses it, and waits until it has.
+func (hr *heldRevoke) decide(t *testing.T, land bool) {
+	t.Helper()
+	hr.land <- land
+	await(t, hr.done, "the held revoke to land")
+}
+
+// await waits for c; the limit only turns a hang into a failure.
+func await(t *testing.T, c <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// fastRevokePolls shrinks the poll pace and sets the settle window for one
+// test.
+func fastRevokePolls(t *testing.T, window time.Duration) {
+	interval, maxWait, settle := revokePollInterval, revokePollMax, revokeSettleWindow
+	t.Cleanup(func() { revokePollInterval, revokePollMax, revokeSettleWindow = interval, maxWait, settle })
+	revokePollInterval, revokePollMax, revokeSettleWindow = 5*time.Millisecond, 20*time.Millisecond, window
+}
+
+// newProtoEnvTimeout is newProtoEnv with a request_timeout.
+func newProtoEnvTimeout(t *testing.T, url, requestTimeout string) *protoEnv {
+	return newProtoEnvWith(t, map[string]tftypes.Value{
+		"server_url":      tftypes.NewValue(tftypes.String, url),
+		"access_token":    tftypes.NewValue(tftypes.String, emulator.DemoToken),
+		"request_timeout": tftypes.NewValue(tftypes.String, requestTimeout),
+	})
+}
+
+// applied is one resource's state and private state after an apply.
+type applied struct {
+	state   *tfprotov6.DynamicValue
+	private []byte
+}
+
+// plan plans a change from prior to cfg (null: destroy) the way Terraform
+// does, and returns what applies it.
+func (p *protoEnv) plan(typeName string, prior applied, cfg tftypes.Value) func() *tfprotov6.ApplyResourceChangeResponse {
+	p.t.Helper()
+	ctx := context.Background()
+	typ := p.resourceType(typeName)
+	proposed := cfg
+	if !cfg.IsNull() {
+		proposed = p.proposed(typeName, p.attrs(typ, prior.state), cfg)
+	}
+	config := p.dynamic(typ, cfg)
+	plan, err := p.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: typeName, PriorState: prior.state,
+		ProposedNewState: p.dynamic(typ, proposed), Config: config, PriorPrivate: prior.private})
+	if err != nil || hasError(plan.Diagnostics) {
+		p.t.Fatalf("plan: %v %s", err, diagText(plan.Diagnostics))
+	}
+	return func() *tfprotov6.ApplyResourceChangeResponse {
+		resp, err := p.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: typeName, PriorState: prior.state,
+			PlannedState: plan.PlannedState, Config: config, PlannedPrivate: plan.PlannedPrivate})
+		if err != nil {
+			p.t.Error(err)
+		}
+		return resp
+	}
+}
+
+// planApply plans and applies a change.
+func (p *protoEnv) planApply(typeName string, prior applied, cfg tftypes.Value) *tfprotov6.ApplyResourceChangeResponse {
+	p.t.Helper()
+	return p.plan(typeName, prior, cfg)()
+}
+
+// proposed is Terraform's proposed new state: the configuration, with the
+// prior state's value for each computed attribute the configuration leaves
+// null.
+func (p *protoEnv) proposed(typeName string, prior map[string]tftypes.Value, cfg tftypes.Value) tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	if err := cfg.As(&vals); err != nil {
+		p.t.Fatal(err)
+	}
+	for _, a := range p.schema.ResourceSchemas[typeName].Block.Attributes {
+		if a.Computed && vals[a.Name].IsNull() {
+			vals[a.Name] = prior[a.Name]
+		}
+	}
+	return tftypes.NewValue(cfg.Type(), vals)
+}
+
+// goApply runs apply in the background (it blocks while a revoke is held).
+func goApply(apply func() *tfprotov6.ApplyResourceChangeResponse) <-chan *tfprotov6.ApplyResourceChangeResponse {
+	c := make(chan *tfprotov6.ApplyResourceChangeResponse, 1)
+	go func() { c <- apply() }()
+	return c
+}
+
+func awaitApply(t *testing.T, c <-chan *tfprotov6.ApplyResourceChangeResponse) *tfprotov6.ApplyResourceChangeResponse {
+	t.Helper()
+	select {
+	case resp := <-c:
+		return resp
+	case <-time.After(60 * time.Second):
+		t.Fatal("the apply did not end")
+		return nil
+	}
+}
+
+// team is an assignments configuration of the demo subscription with an
+// update timeout ("": none).
+func (p *protoEnv) team(update string, emails ...string) tftypes.Value {
+	typ := p.resourceType("polar_customer_seat_assignments").(tftypes.Object) //nolint:forcetypeassert // schemas are objects
+	list := make([]tftypes.Value, len(emails))
+	for i, e := range emails {
+		list[i] = tftypes.NewValue(tftypes.String, e)
+	}
+	set := map[string]tftypes.Value{
+		"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID),
+		"emails":          tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, list),
+	}
+	if update != "" {
+		tt := typ.AttributeTypes["timeouts"]
+		set["timeouts"] = p.value(tt, map[string]tftypes.Value{"update": tftypes.NewValue(tftypes.String, update)})
+	}
+	return p.value(typ, set)
+}
+
+// teamSeats reads the seats map of an assignments state: email → seat id.
+func (p *protoEnv) teamSeats(state *tfprotov6.DynamicValue) map[string]string {
+	p.t.Helper()
+	out := map[string]string{}
+	seats := map[string]tftypes.Value{}
+	if err := p.attrs(p.resourceType("polar_customer_seat_assignments"), state)["seats"].As(&seats); err != nil {
+		p.t.Fatal(err)
+	}
+	for email, v := range seats {
+		entry := map[string]tftypes.Value{}
+		if err := v.As(&entry); err != nil {
+			p.t.Fatal(err)
+		}
+		out[email] = stringOf(entry["id"])
+	}
+	return out
+}
+
+// unansweredIn reads the unanswered revokes a private state records.
+func unansweredIn(t *testing.T, private []byte) unansweredRevokes {
+	t.Helper()
+	if len(private) == 0 {
+		return nil
+	}
+	var keys map[string][]byte // the framework's encoding: key → JSON
+	if err := json.Unmarshal(private, &keys); err != nil {
+		t.Fatalf("private state %s: %v", private, err)
+	}
+	var u unansweredRevokes
+	if b := keys[privateUnansweredRevokes]; len(b) > 0 {
+		if err := json.Unmarshal(b, &u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return u
+}
+
+// seatOf is the seat a list of the demo subscription shows for id.
+func (h *revokeHold) seatOf(t *testing.T, url, id string) polar.CustomerSeat {
+	t.Helper()
+	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+	list, err := client.ListSeats(context.Background(), polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := list.Find(id)
+	return s
+}
+
+// holdsActive checks that Polar's seat id is active and held by email.
+func (h *revokeHold) holdsActive(t *testing.T, url, id, email string) {
+	t.Helper()
+	if s := h.seatOf(t, url, id); !s.Status.Active() || !strings.EqualFold(derefStr(s.Email), email) {
+		t.Fatalf("seat %s is %s for %s, want active for %s", id, s.Status, derefStr(s.Email), email)
+	}
+}
+
+// diagText joins the diagnostics' summaries and details.
+func diagText(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.Summary + ": " + d.Detail + "\n")
+	}
+	return b.String()
+}
+
+// The issue's scenario: [alice, bob] → [bob, dave] on a full subscription,
+// alice's DELETE answered only after request_timeout. Before, the provider
+// listed, saw alice's seat still active, revoked it again, gave dave the
+// freed row, and the first DELETE then landed on dave. Now it looks at the
+// row until the first DELETE lands (one DELETE), then assigns dave, who
+// keeps the seat.
+func TestRevokeUnanswered_landsWithinTheBudget(t *testing.T) {
+	fastRevokePolls(t, time.Hour)
+	h, url := newRevokeHold(t, 2)
+	// Each Terraform command starts a provider process of its own.
+	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
+	p := fresh()
+	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("", "alice@acme.io", "bob@acme.io"))
+	if hasError(created.Diagnostics) {
+		t.Fatal(diagText(created.Diagnostics))
+	}
+	before := p.teamSeats(created.NewState)
+
+	h.holdNext.Store(true)
+	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("", "bob@acme.io", "dave@acme.io")))
+	held := h.awaitHeld(t)
+	// The provider gives up on the answer and looks at the row; only then
+	// does the DELETE land. (Nothing lists while the DELETE is on its way.)
+	move := h.nextMove()
+	await(t, held.gone, "the client to give up on the revoke")
+	await(t, move, "a look after the revoke went unanswered")
+	held.decide(t, true)
+	resp := awaitApply(t, done)
+
+	if n := h.deletes.Load(); n != 1 {
+		t.Fatalf("%d DELETEs, want 1: a revoke that may still land was sent again", n)
+	}
+	if hasError(resp.Diagnostics) {
+		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
+	}
+	after := p.teamSeats(resp.NewState)
+	if len(after) != 2 || after["bob@acme.io"] != before["bob@acme.io"] || after["dave@acme.io"] == "" {
+		t.Fatalf("seats %v after, %v before", after, before)
+	}
+	h.holdsActive(t, url, after["dave@acme.io"], "dave@acme.io")
+	h.holdsActive(t, url, after["bob@acme.io"], "bob@acme.io")
+	if u := unansweredIn(t, resp.Private); len(u) != 0 {
+		t.Fatalf("private state still records %v", u)
+	}
+}
+
+// When the operation's time runs out before the unanswered DELETE lands,
+// the apply fails saying what is known, state keeps alice's seat, dave is
+// not assigned, and private state records the revoke. The next apply
+// (within the settle window) sends no new DELETE: it looks until the first
+// one lands, then assigns dave.
+func TestRevokeUnanswered_budgetEndsThenTheNextApplyWaits(t *testing.T) {
+	fastRevokePolls(t, time.Hour)
+	h, url := newRevokeHold(t, 2)
+	// Each Terraform command starts a provider process of its own.
+	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
+	p := fresh()
+	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("1s", "alice@acme.io", "bob@acme.io"))
+	if hasError(created.Diagnostics) {
+		t.Fatal(diagText(created.Diagnostics))
+	}
+	alice := p.teamSeats(created.NewState)["alice@acme.io"]
+
+	h.holdNext.Store(true)
+	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("1s", "bob@acme.io", "dave@acme.io")))
+	held := h.awaitHeld(t)
+	failed := awaitApply(t, done) // the update's 1s ran out with the DELETE on hold
+	msg := diagText(failed.Diagnostics)
+	if !hasError(failed.Diagnostics) || !strings.Contains(msg, "revoke of seat "+alice) || !strings.Contains(msg, "was sent and not answered") ||
+		!strings.Contains(msg, "Polar may still carry the revoke out, so the seat is kept in state") {
+		t.Fatalf("diagnostics do not say what is known:\n%s", msg)
+	}
+	if n := h.deletes.Load(); n != 1 {
+		t.Fatalf("%d DELETEs, want 1", n)
+	}
+	seats := p.teamSeats(failed.NewState)
+	if seats["alice@acme.io"] != alice || seats["dave@acme.io"] != "" {
+		t.Fatalf("state after the failed apply: %v (alice's seat must stay, dave must not be assigned)", seats)
+	}
+	if u := unansweredIn(t, failed.Private); u[alice].IsZero() || len(u) != 1 {
+		t.Fatalf("private state records %v, want alice's seat %s", u, alice)
+	}
+
+	// The next apply, within the settle window: it looks, and the DELETE
+	// lands only after it looked.
+	apply := fresh().plan("polar_customer_seat_assignments", applied{failed.NewState, failed.Private}, p.team("30s", "bob@acme.io", "dave@acme.io"))
+	move := h.nextMove()
+	next := goApply(apply)
+	await(t, move, "the next apply to look at the seat")
+	held.decide(t, true)
+	resp := awaitApply(t, next)
+	if hasError(resp.Diagnostics) {
+		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
+	}
+	if n := h.deletes.Load(); n != 1 {
+		t.Fatalf("%d DELETEs, want 1: the next apply revoked again within the settle window", n)
+	}
+	dave := p.teamSeats(resp.NewState)["dave@acme.io"]
+	h.holdsActive(t, url, dave, "dave@acme.io")
+	if u := unansweredIn(t, resp.Private); len(u) != 0 {
+		t.Fatalf("private state still records %v", u)
+	}
+}
+
+// A refresh after the unanswered DELETE landed removes the seat from state
+// without calling it drift, and forgets the revoke; the plan then only
+// assigns dave.
+func TestRevokeUnanswered_refreshAfterItLanded(t *testing.T) {
+	fastRevokePolls(t, time.Hour)
+	h, url := newRevokeHold(t, 2)
+	// Each Terraform command starts a provider process of its own.
+	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
+	p := fresh()
+	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("1s", "alice@acme.io", "bob@acme.io"))
+	if hasError(created.Diagnostics) {
+		t.Fatal(diagText(created.Diagnostics))
+	}
+	h.holdNext.Store(true)
+	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("1s", "bob@acme.io", "dave@acme.io")))
+	held := h.awaitHeld(t)
+	failed := awaitApply(t, done)
+	held.decide(t, true) // lands after the apply gave up
+
+	read, err := fresh().server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "polar_customer_seat_assignments",
+		CurrentState: failed.NewState, Private: failed.Private})
+	if err != nil || hasError(read.Diagnostics) {
+		t.Fatalf("refresh: %v %s", err, diagText(read.Diagnostics))
+	}
+	msg := diagText(read.Diagnostics)
+	if !strings.Contains(msg, "earlier revokes in the subscription") || strings.Contains(msg, "no longer hold their seats") {
+		t.Fatalf("refresh diagnostics:\n%s", msg)
+	}
+	if seats := p.teamSeats(read.NewState); len(seats) != 1 || seats["bob@acme.io"] == "" {
+		t.Fatalf("seats after refresh %v, want bob's only", seats)
+	}
+	if u := unansweredIn(t, read.Private); len(u) != 0 {
+		t.Fatalf("private state still records %v", u)
+	}
+	resp := fresh().planApply("polar_customer_seat_assignments", applied{read.NewState, read.Private}, p.team("30s", "bob@acme.io", "dave@acme.io"))
+	if hasError(resp.Diagnostics) {
+		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
+	}
+	h.holdsActive(t, url, p.teamSeats(resp.NewState)["dave@acme.io"], "dave@acme.io")
+	if n := h.deletes.Load(); n != 1 {
+		t.Fatalf("%d DELETEs, want 1", n)
+	}
+}
+
+// A revoke that was lost (it never lands) is sent again once the settle
+// window has passed, and the apply succeeds.
+func TestRevokeUnanswered_sentAgainAfterTheSettleWindow(t *testing.T) {
+	fastRevokePolls(t, time.Hour)
+	h, url := newRevokeHold(t, 2)
+	// Each Terraform command starts a provider process of its own.
+	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
+	p := fresh()
+	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("1s", "alice@acme.io", "bob@acme.io"))
+	if hasError(created.Diagnostics) {
+		t.Fatal(diagText(created.Diagnostics))
+	}
+	alice := p.teamSeats(created.NewState)["alice@acme.io"]
+	h.holdNext.Store(true)
+	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("1s", "bob@acme.io", "dave@acme.io")))
+	held := h.awaitHeld(t)
+	failed := awaitApply(t, done)
+	held.decide(t, false) // lost: Polar never carries it out
+
+	revokeSettleWindow = 0 // the window has passed
+	resp := fresh().planApply("polar_customer_seat_assignments", applied{failed.NewState, failed.Private}, p.team("30s", "bob@acme.io", "dave@acme.io"))
+	if hasError(resp.Diagnostics) {
+		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
+	}
+	if n := h.deletes.Load(); n != 2 {
+		t.Fatalf("%d DELETEs, want 2 (the lost one and one after the window)", n)
+	}
+	if s := h.seatOf(t, url, alice); s.Status.Active() && strings.EqualFold(derefStr(s.Email), "alice@acme.io") {
+		t.Fatalf("alice still holds seat %s", alice)
+	}
+	h.holdsActive(t, url, p.teamSeats(resp.NewState)["dave@acme.io"], "dave@acme.io")
+}
+
+// polar_customer_seat carries the record too: a destroy whose DELETE went
+// unanswered fails, keeps the seat in state and records the revoke; the
+// next destroy waits for it instead of revoking again.
+func TestRevokeUnanswered_singleSeatDestroy(t *testing.T) {
+	fastRevokePolls(t, time.Hour)
+	h, url := newRevokeHold(t, 1)
+	// Each Terraform command starts a provider process of its own.
+	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
+	p := fresh()
+	typ := p.resourceType("polar_customer_seat").(tftypes.Object) //nolint:forcetypeassert // schemas are objects
+	cfg := p.value(typ, map[string]tftypes.Value{
+		"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID),
+		"email":           tftypes.NewValue(tftypes.String, "alice@acme.io"),
+		"timeouts":        p.value(typ.AttributeTypes["timeouts"], map[string]tftypes.Value{"delete": tftypes.NewValue(tftypes.String, "1s")}),
+	})
+	created := p.create(context.Background(), "polar_customer_seat", cfg)
+	if hasError(created.Diagnostics) {
+		t.Fatal(diagText(created.Diagnostics))
+	}
+	id := stringOf(p.attrs(typ, created.NewState)["id"])
+	null := tftypes.NewValue(typ, nil)
+
+	h.holdNext.Store(true)
+	done := goApply(fresh().plan("polar_customer_seat", applied{created.NewState, created.Private}, null))
+	held := h.awaitHeld(t)
+	failed := awaitApply(t, done)
+	if msg := diagText(failed.Diagnostics); !hasError(failed.Diagnostics) || !strings.Contains(msg, "was sent and not answered") {
+		t.Fatalf("destroy diagnostics:\n%s", msg)
+	}
+	if got := stringOf(p.attrs(typ, failed.NewState)["id"]); got != id {
+		t.Fatalf("state after the failed destroy has seat %q, want %s", got, id)
+	}
+	if u := unansweredIn(t, failed.Private); u[id].IsZero() {
+		t.Fatalf("private state records %v, want seat %s", u, id)
+	}
+
+	apply := fresh().plan("polar_customer_seat", applied{failed.NewState, failed.Private}, null)
+	move := h.nextMove()
+	next := goApply(apply)
+	await(t, move, "the next destroy to look at the seat")
+	held.decide(t, true)
+	if resp := awaitApply(t, next); hasError(resp.Diagnostics) {
+		t.Fatalf("destroy: %s", diagText(resp.Diagnostics))
+	}
+	if n := h.deletes.Load(); n != 1 {
+		t.Fatalf("%d DELETEs, want 1", n)
+	}
+	if s := h.seatOf(t, url, id); s.Status != polar.SeatStatusRevoked {
+		t.Fatalf("seat %s is %s", id, s.Status)
+	}
+}
