@@ -100,16 +100,18 @@ func (p *polarProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators: []validator.Int64{int64validator.Between(0, 100000)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times one API call is retried after a 429 (every method), or a 5xx or network error (reads and revokes only; "+
-					"an assignment whose outcome is unknown is checked before it is tried again). Backoff is exponential with jitter, honours "+
+				MarkdownDescription: fmt.Sprintf("How many times one API call is retried after a 429 or a failure to send (every method), or a 5xx or network error "+
+					"(reads only: a write whose outcome is unknown is settled by listing the container — an assignment is checked before it is tried again, "+
+					"a revoke is never sent again while it may still land). Backoff is exponential with jitter, honours "+
 					"`Retry-After`, and always stops at the operation's timeout. Defaults to %d.", polar.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP attempt may take before it counts as failed, as a Go duration (`30s`, `2m`). " +
-					"A read or revoke that times out is retried; an assignment that times out is checked (the container is listed and a seat " +
-					"that appeared for the recipient is adopted) before it is tried again. Defaults to `60s`. The resource's `timeouts` bound the whole operation.",
+					"A read that times out is retried; an assignment that times out is checked (the container is listed and a seat " +
+					"that appeared for the recipient is adopted) before it is tried again; a revoke that times out may still be carried out, so it is " +
+					"never sent again while it may land (the container is listed until the seat settles). Defaults to `60s`. The resource's `timeouts` bound the whole operation.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
