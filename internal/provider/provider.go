@@ -46,6 +46,11 @@ var (
 
 type polarProvider struct {
 	version string
+	// siblings shares claims with the other provider processes of the
+	// Terraform run; nil: this process's registry (defaultSiblings). Tests
+	// give two providers of one process registries of their own, so that
+	// they act as two processes.
+	siblings siblingClaims
 }
 
 // New returns the provider factory for a build version.
@@ -208,10 +213,23 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": baseURL, "requests_per_minute": rpm, "max_retries": cfg.MaxRetries.String()})
-	data := &providerData{client: client, seats: newSeatCache(client), endpoint: baseURL, tokenSource: tokenSource}
+	data := &providerData{client: client, seats: newSeatCache(client), endpoint: baseURL, tokenSource: tokenSource, siblings: p.claimSiblings(ctx)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+}
+
+// claimSiblings is the registry through which this provider shares claims
+// with the other provider processes of the run (nil: none on this system).
+func (p *polarProvider) claimSiblings(ctx context.Context) siblingClaims {
+	if p.siblings != nil {
+		return p.siblings
+	}
+	s, err := defaultSiblings()
+	if err != nil {
+		tflog.Warn(ctx, "Claims are not shared with the other provider configurations of this run", map[string]any{"reason": err.Error()})
+	}
+	return s
 }
 
 func (p *polarProvider) Resources(_ context.Context) []func() resource.Resource {

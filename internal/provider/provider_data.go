@@ -28,6 +28,9 @@ type providerData struct {
 	// claims are what each seat resource planned in this process manages,
 	// per container, to refuse two resources that would fight (claim).
 	claims map[polar.Container][]containerClaim
+	// siblings, when set, shares claims with the other provider processes
+	// (provider configurations) of the same Terraform run.
+	siblings siblingClaims
 }
 
 // providerDataFrom converts provider data, with "this is always a bug" wording.

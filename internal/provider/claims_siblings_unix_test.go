@@ -1,0 +1,186 @@
+//go:build unix
+
+package provider
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The real process checks: this process is alive, a pid with another start
+// time is not (the system reused it), nor is a zombie or a process that
+// ended.
+func TestProcessAlive(t *testing.T) {
+	t.Parallel()
+	self := processIdentityOf(os.Getpid())
+	if !processAlive(self) {
+		t.Fatalf("this process (%v) is not alive", self)
+	}
+	cmd := exec.Command("sh", "-c", "exit 0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	child := processIdentityOf(cmd.Process.Pid)
+	// Its stdout closes when it exits; not waited for, it is a zombie.
+	if _, err := io.Copy(io.Discard, out); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "linux" {
+		if self.Start == "" {
+			t.Fatal("no start time on Linux")
+		}
+		if processAlive(processIdentity{PID: self.PID, Start: self.Start + "0"}) {
+			t.Fatal("a pid with another start time is taken for this process")
+		}
+		if processAlive(child) {
+			t.Fatalf("the zombie %v is taken as running", child)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if processAlive(child) {
+		t.Fatalf("%v ended and is taken as running", child)
+	}
+}
+
+// siblingHelperEnv makes the test binary a provider process of the run of
+// the test: it publishes a record, says so, waits to be told to look, and
+// prints what it sees.
+const siblingHelperEnv = "POLAR_TEST_SIBLING_HELPER"
+
+// Real processes of one run find each other: two processes with the same
+// parent (this test stands for Terraform) each publish a record through
+// the registry every provider process builds (newSiblingClaims: real pids,
+// start times and parent), and each sees the other's record and not its
+// own. Once both have ended, a third process of the run sees nothing, and
+// their files are gone. The processes are told when to look (no sleeps).
+func TestSiblingClaims_processesOfOneRunSeeEachOther(t *testing.T) {
+	if mode := os.Getenv(siblingHelperEnv); mode != "" {
+		siblingHelper(mode)
+		return
+	}
+	t.Parallel()
+	tmp := t.TempDir()
+	start := func(mode string) (*exec.Cmd, io.WriteCloser, *bufio.Reader) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestSiblingClaims_processesOfOneRunSeeEachOther$")
+		cmd.Env = append(os.Environ(), siblingHelperEnv+"="+mode, "TMPDIR="+tmp)
+		cmd.Stderr = os.Stderr
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, in, bufio.NewReader(out)
+	}
+	readLine := func(r *bufio.Reader) string {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("helper: %v (read %q)", err, line)
+		}
+		return strings.TrimSpace(line)
+	}
+	type helper struct {
+		cmd *exec.Cmd
+		in  io.WriteCloser
+		out *bufio.Reader
+	}
+	var hs []helper
+	for range 2 {
+		cmd, in, out := start("publish")
+		hs = append(hs, helper{cmd, in, out})
+	}
+	var tokens []string
+	for _, h := range hs {
+		tokens = append(tokens, readLine(h.out)) // published
+	}
+	for _, h := range hs {
+		if _, err := io.WriteString(h.in, "look\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, h := range hs {
+		var seen []string
+		if err := json.Unmarshal([]byte(readLine(h.out)), &seen); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{tokens[1-i]}; !slices.Equal(seen, want) {
+			t.Errorf("process %s sees %v, want %v", tokens[i], seen, want)
+		}
+		_ = h.in.Close()
+		if err := h.cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runDir := filepath.Join(tmp, siblingsBaseName(), processIdentityOf(os.Getpid()).String())
+	if files, _ := os.ReadDir(runDir); len(files) != 2 {
+		t.Fatalf("the run directory %s holds %d files, want one per process", runDir, len(files))
+	}
+
+	cmd, in, out := start("look")
+	if _, err := io.WriteString(in, "look\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLine(out); got != "[]" {
+		t.Errorf("after both ended a new process sees %s", got)
+	}
+	_ = in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := os.ReadDir(runDir); len(files) != 0 {
+		t.Fatalf("files of processes that ended are left: %v", files)
+	}
+}
+
+// siblingHelper is one provider process of TestSiblingClaims_processesOfOneRunSeeEachOther.
+func siblingHelper(mode string) {
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "sibling helper:", err)
+		os.Exit(2)
+	}
+	s, err := newSiblingClaims()
+	if err != nil {
+		fail(err)
+	}
+	self := processIdentityOf(os.Getpid()).String()
+	if mode == "publish" {
+		if err := s.Publish("e", sibSub, claimRecord{Token: self}); err != nil {
+			fail(err)
+		}
+		fmt.Println(self)
+	}
+	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		fail(err)
+	}
+	recs, err := s.Others("e", sibSub)
+	if err != nil {
+		fail(err)
+	}
+	seen := []string{}
+	for _, r := range recs {
+		seen = append(seen, r.Token)
+	}
+	b, _ := json.Marshal(seen)
+	fmt.Println(string(b))
+	os.Exit(0)
+}
