@@ -126,6 +126,9 @@ func TestSiblingClaims_processesOfOneRunSeeEachOther(t *testing.T) {
 		if want := []string{tokens[1-i]}; !slices.Equal(seen, want) {
 			t.Errorf("process %s sees %v, want %v", tokens[i], seen, want)
 		}
+	}
+	// Both have looked: they may end now.
+	for _, h := range hs {
 		_ = h.in.Close()
 		if err := h.cmd.Wait(); err != nil {
 			t.Fatal(err)
@@ -152,7 +155,10 @@ func TestSiblingClaims_processesOfOneRunSeeEachOther(t *testing.T) {
 	}
 }
 
-// siblingHelper is one provider process of TestSiblingClaims_processesOfOneRunSeeEachOther.
+// siblingHelper is one provider process of
+// TestSiblingClaims_processesOfOneRunSeeEachOther: it publishes (mode
+// "publish"), waits for a line on stdin, prints what it sees, and lives
+// until stdin closes (a sibling that ended would not be seen).
 func siblingHelper(mode string) {
 	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "sibling helper:", err)
@@ -169,7 +175,8 @@ func siblingHelper(mode string) {
 		}
 		fmt.Println(self)
 	}
-	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+	in := bufio.NewReader(os.Stdin)
+	if _, err := in.ReadString('\n'); err != nil {
 		fail(err)
 	}
 	recs, err := s.Others("e", sibSub)
@@ -182,5 +189,6 @@ func siblingHelper(mode string) {
 	}
 	b, _ := json.Marshal(seen)
 	fmt.Println(string(b))
+	_, _ = io.Copy(io.Discard, in)
 	os.Exit(0)
 }
