@@ -36,19 +36,24 @@ import (
 // through a temporary file and a rename would cost every plan the size of
 // every record before it, quadratic over a plan of thousands of seats.)
 //
-// Others returns the records of the other processes of the run that are
-// alive right now; the files of processes that are not are ignored and
-// removed, and so are the directories of Terraform runs that ended
-// (crashes, stale leftovers). Records of this very process are never
-// returned: the resources it plans are compared in memory, so the many
-// in-process providers of a `go test` process (one pid) never see each
-// other.
+// Others returns the records of the other processes of the run whose life
+// overlapped this one's: alive now, or (where start times are known) started
+// after this process, or running when it started. Terraform closes a
+// provider configuration as soon as its resources are planned, often before
+// another configuration's resources are: such a process's records still
+// count. A process that ended before this one started belongs to an earlier
+// walk of the run (the plan walk, when this is the apply walk's re-plan,
+// whose processes Terraform ends before it starts the next walk's): its
+// records are ignored. Files stay while their run does; the directories of
+// Terraform runs that ended (crashes, stale leftovers) are removed. Records
+// of this very process are never returned: the resources it plans are
+// compared in memory, so the many in-process providers of a `go test`
+// process (one pid) never see each other.
 //
 // What stays out of reach: two Terraform runs (two working directories or
-// workspaces, two CI jobs) on one container, and a provider configuration
-// whose process Terraform has already closed when the other one plans (its
-// resources all planned, for example when the other configuration's
-// resources wait for them).
+// workspaces, two CI jobs) on one container; where start times are unknown
+// (unix other than Linux), a provider configuration whose process Terraform
+// has already closed when the other one plans.
 
 // claimRecord is what one resource's plan manages in a container.
 type claimRecord struct {
@@ -106,6 +111,9 @@ type fileSiblings struct {
 	run   processIdentity
 	self  processIdentity
 	alive func(processIdentity) bool
+	// overlapped tells whether a process that is no longer alive lived
+	// while this one did.
+	overlapped func(processIdentity) bool
 
 	mu      sync.Mutex
 	swept   bool     // stale runs removed
@@ -115,12 +123,17 @@ type fileSiblings struct {
 
 // newFileSiblings is the registry of process self in the run of process
 // run, under base. alive tells whether a process lives (nil: ask the
-// system). Tests give two instances of one process two identities.
-func newFileSiblings(base string, run, self processIdentity, alive func(processIdentity) bool) *fileSiblings {
+// system); overlapped whether one that ended lived while self did (nil:
+// none is known to). Tests give two instances of one process two
+// identities.
+func newFileSiblings(base string, run, self processIdentity, alive, overlapped func(processIdentity) bool) *fileSiblings {
 	if alive == nil {
 		alive = processAlive
 	}
-	return &fileSiblings{base: base, run: run, self: self, alive: alive, readers: map[string]*siblingLog{}}
+	if overlapped == nil {
+		overlapped = func(processIdentity) bool { return false }
+	}
+	return &fileSiblings{base: base, run: run, self: self, alive: alive, overlapped: overlapped, readers: map[string]*siblingLog{}}
 }
 
 func (s *fileSiblings) runDir() string { return filepath.Join(s.base, s.run.String()) }
@@ -160,8 +173,9 @@ func (s *fileSiblings) Publish(endpoint string, c polar.Container, rec claimReco
 	return nil
 }
 
-// Others returns the latest record of every resource of the other live
-// processes of this run in the container, in a stable order.
+// Others returns the latest record of every resource of the other
+// processes of this run whose life overlapped this one's, in the container,
+// in a stable order.
 func (s *fileSiblings) Others(endpoint string, c polar.Container) ([]claimRecord, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -181,13 +195,12 @@ func (s *fileSiblings) Others(endpoint string, c polar.Container) ([]claimRecord
 		if !ok || !valid || id == s.self {
 			continue
 		}
-		path := filepath.Join(s.runDir(), e.Name())
-		if !s.alive(id) {
-			// A process that ended: its plan is over. Its file goes.
+		if !s.alive(id) && !s.overlapped(id) {
+			// It ended before this process started: an earlier walk's.
 			delete(s.readers, e.Name())
-			_ = os.Remove(path)
 			continue
 		}
+		path := filepath.Join(s.runDir(), e.Name())
 		r := s.readers[e.Name()]
 		if r == nil {
 			r = &siblingLog{byKey: map[string][]claimRecord{}}

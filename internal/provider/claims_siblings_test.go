@@ -76,8 +76,8 @@ func TestSiblingClaims_twoProcessesSeeEachOther(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	live := &liveSet{}
-	a := newFileSiblings(base, sibRun, sibA, live.alive)
-	b := newFileSiblings(base, sibRun, sibB, live.alive)
+	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
+	b := newFileSiblings(base, sibRun, sibB, live.alive, nil)
 	const api = "https://api.polar.sh"
 
 	if got := mustOthers(t, a, api, sibSub); len(got) != 0 {
@@ -109,24 +109,28 @@ func TestSiblingClaims_twoProcessesSeeEachOther(t *testing.T) {
 	}
 }
 
-// The file of a process that ended is ignored and removed; so is the
-// directory of a Terraform run that ended, and nothing else.
-func TestSiblingClaims_deadProcessesAndStaleRunsAreCleaned(t *testing.T) {
+// The records of a process that ended count only if it lived while the
+// reader did (a provider configuration Terraform closed once its resources
+// were planned), not if it ended before (an earlier walk of the run). The
+// directory of a Terraform run that ended is removed, and nothing else.
+func TestSiblingClaims_processesThatEndedAndStaleRuns(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	live := &liveSet{}
-	a := newFileSiblings(base, sibRun, sibA, live.alive)
-	b := newFileSiblings(base, sibRun, sibB, live.alive)
-	mustPublish(t, b, "e", sibSub, claimRecord{Token: "u1"})
+	overlapped := func(p processIdentity) bool { return p == sibB }
+	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
+	later := newFileSiblings(base, sibRun, processIdentity{PID: 104, Start: "5004"}, live.alive, overlapped)
+	b := newFileSiblings(base, sibRun, sibB, live.alive, nil)
+	mustPublish(t, b, "e", sibSub, claimRecord{Token: "u1", Resource: "seat"})
 	if got := mustOthers(t, a, "e", sibSub); len(got) != 1 {
 		t.Fatalf("a sees %v", got)
 	}
 	live.kill(sibB)
 	if got := mustOthers(t, a, "e", sibSub); len(got) != 0 {
-		t.Fatalf("a sees %v from a process that ended", got)
+		t.Fatalf("a sees %v from a process that ended before it started", got)
 	}
-	if _, err := os.Stat(filepath.Join(base, sibRun.String(), sibB.String()+".jsonl")); !os.IsNotExist(err) {
-		t.Fatalf("the file of the process that ended is still there: %v", err)
+	if got := mustOthers(t, later, "e", sibSub); !slices.Equal(got, []string{"u1/seat"}) {
+		t.Fatalf("a process that lived while b did sees %v after b ended", got)
 	}
 
 	// Runs: one whose Terraform ended, one still running, this one.
@@ -141,7 +145,7 @@ func TestSiblingClaims_deadProcessesAndStaleRunsAreCleaned(t *testing.T) {
 		}
 	}
 	live.kill(ended)
-	c := newFileSiblings(base, sibRun, processIdentity{PID: 103, Start: "5003"}, live.alive)
+	c := newFileSiblings(base, sibRun, processIdentity{PID: 103, Start: "5003"}, live.alive, nil)
 	if _, err := c.Others("e", sibSub); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +165,7 @@ func TestSiblingClaims_halfWrittenRecordIsNotRead(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	live := &liveSet{}
-	a := newFileSiblings(base, sibRun, sibA, live.alive)
+	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
 	mustPublish(t, a, "e", sibSub, claimRecord{Token: "t0"}) // creates the run directory
 	line := `{"endpoint":"e","container":"subscription/` + sibSub.ID + `","record":{"token":"u1","resource":"seat"}}` + "\n"
 	path := filepath.Join(base, sibRun.String(), sibB.String()+".jsonl")
@@ -190,8 +194,8 @@ func TestSiblingClaims_concurrentPublish(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	live := &liveSet{}
-	a := newFileSiblings(base, sibRun, sibA, live.alive)
-	b := newFileSiblings(base, sibRun, sibB, live.alive)
+	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
+	b := newFileSiblings(base, sibRun, sibB, live.alive, nil)
 	const n = 200
 	var wg sync.WaitGroup
 	for i := range n {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -31,12 +32,39 @@ func newSiblingClaims() (siblingClaims, error) {
 	if !info.IsDir() || !ok || int(st.Uid) != os.Getuid() || info.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("%s is not a directory that only this user can read; claims are not shared between provider configurations", base)
 	}
-	return newFileSiblings(base, processIdentityOf(os.Getppid()), processIdentityOf(os.Getpid()), nil), nil
+	self, parent := processIdentityOf(os.Getpid()), os.Getppid()
+	return newFileSiblings(base, processIdentityOf(parent), self, nil, overlapping(self, parent)), nil
+}
+
+// overlapping tells whether a process lived while self did: it started
+// after self (start times compare), or it was running, a child of the same
+// parent, when this was called. Where start times are unknown, it knows
+// none.
+func overlapping(self processIdentity, parent int) func(processIdentity) bool {
+	mine, err := strconv.ParseUint(self.Start, 10, 64)
+	if err != nil {
+		return nil
+	}
+	running := map[processIdentity]bool{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if start, _, ppid, ok := processStat(pid); ok && ppid == parent {
+			running[processIdentity{PID: pid, Start: start}] = true
+		}
+	}
+	return func(p processIdentity) bool {
+		start, err := strconv.ParseUint(p.Start, 10, 64)
+		return running[p] || (err == nil && start >= mine)
+	}
 }
 
 // processIdentityOf is a living process's identity.
 func processIdentityOf(pid int) processIdentity {
-	start, _, _ := processStat(pid)
+	start, _, _, _ := processStat(pid)
 	return processIdentity{PID: pid, Start: start}
 }
 
@@ -45,7 +73,7 @@ func processIdentityOf(pid int) processIdentity {
 // reused by a new process is not p). A zombie is not running.
 func processAlive(p processIdentity) bool {
 	if p.Start != "" {
-		start, state, ok := processStat(p.PID)
+		start, state, _, ok := processStat(p.PID)
 		return ok && start == p.Start && state != "Z" && state != "X"
 	}
 	err := syscall.Kill(p.PID, 0)
@@ -53,21 +81,23 @@ func processAlive(p processIdentity) bool {
 }
 
 // processStat reads a process's start time (field 22 of /proc/<pid>/stat,
-// in clock ticks since boot) and state (field 3); ok is false when there is
-// no such file (no such process, or no /proc: start times unknown).
-func processStat(pid int) (start, state string, ok bool) {
+// in clock ticks since boot), state (field 3) and parent (field 4); ok is
+// false when there is no such file (no such process, or no /proc: start
+// times unknown).
+func processStat(pid int) (start, state string, ppid int, ok bool) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return "", "", false
+		return "", "", 0, false
 	}
 	// "pid (comm) state ppid …": comm may hold spaces and parentheses.
 	i := strings.LastIndexByte(string(b), ')')
 	if i < 0 {
-		return "", "", false
+		return "", "", 0, false
 	}
 	fields := strings.Fields(string(b[i+1:]))
 	if len(fields) < 20 {
-		return "", "", false
+		return "", "", 0, false
 	}
-	return fields[19], fields[0], true
+	ppid, _ = strconv.Atoi(fields[1])
+	return fields[19], fields[0], ppid, true
 }
