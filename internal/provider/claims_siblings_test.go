@@ -44,6 +44,13 @@ var (
 	sibSub2 = polar.Container{Kind: polar.ContainerSubscription, ID: "9c3a2e4d-6f5b-4a7c-9d8e-0f9a8b7c6d5e"}
 )
 
+// sibPair is two processes a and b of one run in a new directory, with a
+// liveness the test decides.
+func sibPair(t *testing.T) (base string, live *liveSet, a, b *fileSiblings) {
+	base, live = t.TempDir(), &liveSet{}
+	return base, live, newFileSiblings(base, sibRun, sibA, live.alive, nil), newFileSiblings(base, sibRun, sibB, live.alive, nil)
+}
+
 func tokens(recs []claimRecord) []string {
 	var out []string
 	for _, r := range recs {
@@ -74,10 +81,7 @@ func mustOthers(t *testing.T, s siblingClaims, endpoint string, c polar.Containe
 // same token replaces the earlier one; every field survives the file.
 func TestSiblingClaims_twoProcessesSeeEachOther(t *testing.T) {
 	t.Parallel()
-	base := t.TempDir()
-	live := &liveSet{}
-	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
-	b := newFileSiblings(base, sibRun, sibB, live.alive, nil)
+	_, _, a, b := sibPair(t)
 	const api = "https://api.polar.sh"
 
 	if got := mustOthers(t, a, api, sibSub); len(got) != 0 {
@@ -115,12 +119,9 @@ func TestSiblingClaims_twoProcessesSeeEachOther(t *testing.T) {
 // directory of a Terraform run that ended is removed, and nothing else.
 func TestSiblingClaims_processesThatEndedAndStaleRuns(t *testing.T) {
 	t.Parallel()
-	base := t.TempDir()
-	live := &liveSet{}
+	base, live, a, b := sibPair(t)
 	overlapped := func(p processIdentity) bool { return p == sibB }
-	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
 	later := newFileSiblings(base, sibRun, processIdentity{PID: 104, Start: "5004"}, live.alive, overlapped)
-	b := newFileSiblings(base, sibRun, sibB, live.alive, nil)
 	mustPublish(t, b, "e", sibSub, claimRecord{Token: "u1", Resource: "seat"})
 	if got := mustOthers(t, a, "e", sibSub); len(got) != 1 {
 		t.Fatalf("a sees %v", got)
@@ -163,9 +164,7 @@ func TestSiblingClaims_processesThatEndedAndStaleRuns(t *testing.T) {
 // half of one, and picks it up when the rest arrives.
 func TestSiblingClaims_halfWrittenRecordIsNotRead(t *testing.T) {
 	t.Parallel()
-	base := t.TempDir()
-	live := &liveSet{}
-	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
+	base, _, a, _ := sibPair(t)
 	mustPublish(t, a, "e", sibSub, claimRecord{Token: "t0"}) // creates the run directory
 	line := `{"endpoint":"e","container":"subscription/` + sibSub.ID + `","record":{"token":"u1","resource":"seat"}}` + "\n"
 	path := filepath.Join(base, sibRun.String(), sibB.String()+".jsonl")
@@ -192,10 +191,7 @@ func TestSiblingClaims_halfWrittenRecordIsNotRead(t *testing.T) {
 // every record arrives whole, once.
 func TestSiblingClaims_concurrentPublish(t *testing.T) {
 	t.Parallel()
-	base := t.TempDir()
-	live := &liveSet{}
-	a := newFileSiblings(base, sibRun, sibA, live.alive, nil)
-	b := newFileSiblings(base, sibRun, sibB, live.alive, nil)
+	_, _, a, b := sibPair(t)
 	const n = 200
 	var wg sync.WaitGroup
 	for i := range n {

@@ -334,6 +334,84 @@ func diagText(diags []*tfprotov6.Diagnostic) string {
 	return b.String()
 }
 
+const teamType = "polar_customer_seat_assignments"
+
+// revokeCase is the case: [alice, bob] assigned on a two-seat
+// subscription, then [bob, dave] planned with alice's DELETE held.
+type revokeCase struct {
+	t     *testing.T
+	h     *revokeHold
+	url   string
+	p     *protoEnv
+	alice string // alice's seat
+	// held is alice's DELETE, on hold; done ends with the update's apply.
+	held *heldRevoke
+	done <-chan *tfprotov6.ApplyResourceChangeResponse
+}
+
+// startRevokeCase assigns [alice, bob], then starts applying [bob, dave]
+// (with the update timeout, "" for the default) and returns once alice's
+// DELETE is on hold.
+func startRevokeCase(t *testing.T, update string) *revokeCase {
+	t.Helper()
+	fastRevokePolls(t, time.Hour)
+	c := &revokeCase{t: t}
+	c.h, c.url = newRevokeHold(t, 2)
+	c.p = c.fresh()
+	created := c.p.create(context.Background(), teamType, c.p.team(update, "alice@acme.io", "bob@acme.io"))
+	if hasError(created.Diagnostics) {
+		t.Fatal(diagText(created.Diagnostics))
+	}
+	c.alice = c.p.teamSeats(created.NewState)["alice@acme.io"]
+	c.h.holdNext.Store(true)
+	c.done = goApply(c.fresh().plan(teamType, applied{created.NewState, created.Private}, c.p.team(update, "bob@acme.io", "dave@acme.io")))
+	c.held = c.h.awaitHeld(t)
+	return c
+}
+
+// fresh is a provider process: each Terraform command starts its own.
+func (c *revokeCase) fresh() *protoEnv { return newProtoEnvTimeout(c.t, c.url, "300ms") }
+
+// failed waits for the update, which must fail once its time ran out with
+// the DELETE on hold, keeping alice's seat.
+func (c *revokeCase) failed() applied {
+	c.t.Helper()
+	resp := awaitApply(c.t, c.done)
+	msg := diagText(resp.Diagnostics)
+	if !hasError(resp.Diagnostics) || !strings.Contains(msg, "revoke of seat "+c.alice) || !strings.Contains(msg, "was sent and not answered") ||
+		!strings.Contains(msg, "Polar may still carry the revoke out, so the seat is kept in state") {
+		c.t.Fatalf("diagnostics do not say what is known:\n%s", msg)
+	}
+	if seats := c.p.teamSeats(resp.NewState); seats["alice@acme.io"] != c.alice || seats["dave@acme.io"] != "" {
+		c.t.Fatalf("state after the failed apply: %v (alice's seat must stay, dave must not be assigned)", seats)
+	}
+	if u := unansweredIn(c.t, resp.Private); u[c.alice].IsZero() || len(u) != 1 {
+		c.t.Fatalf("private state records %v, want alice's seat %s", u, c.alice)
+	}
+	return applied{resp.NewState, resp.Private}
+}
+
+// succeeded checks an apply of [bob, dave] that ended well: dave holds a
+// seat, nothing is left to settle, and Polar got want DELETEs in all.
+func (c *revokeCase) succeeded(resp *tfprotov6.ApplyResourceChangeResponse, want int32) {
+	c.t.Helper()
+	if n := c.h.deletes.Load(); n != want {
+		c.t.Fatalf("%d DELETEs, want %d", n, want)
+	}
+	if hasError(resp.Diagnostics) {
+		c.t.Fatalf("apply: %s", diagText(resp.Diagnostics))
+	}
+	seats := c.p.teamSeats(resp.NewState)
+	if len(seats) != 2 {
+		c.t.Fatalf("seats %v", seats)
+	}
+	c.h.holdsActive(c.t, c.url, seats["dave@acme.io"], "dave@acme.io")
+	c.h.holdsActive(c.t, c.url, seats["bob@acme.io"], "bob@acme.io")
+	if u := unansweredIn(c.t, resp.Private); len(u) != 0 {
+		c.t.Fatalf("private state still records %v", u)
+	}
+}
+
 // The scenario: [alice, bob] → [bob, dave] on a full subscription,
 // alice's DELETE answered only after request_timeout. Before, the provider
 // listed, saw alice's seat still active, revoked it again, gave dave the
@@ -341,43 +419,14 @@ func diagText(diags []*tfprotov6.Diagnostic) string {
 // row until the first DELETE lands (one DELETE), then assigns dave, who
 // keeps the seat.
 func TestRevokeUnanswered_landsWithinTheBudget(t *testing.T) {
-	fastRevokePolls(t, time.Hour)
-	h, url := newRevokeHold(t, 2)
-	// Each Terraform command starts a provider process of its own.
-	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
-	p := fresh()
-	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("", "alice@acme.io", "bob@acme.io"))
-	if hasError(created.Diagnostics) {
-		t.Fatal(diagText(created.Diagnostics))
-	}
-	before := p.teamSeats(created.NewState)
-
-	h.holdNext.Store(true)
-	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("", "bob@acme.io", "dave@acme.io")))
-	held := h.awaitHeld(t)
+	c := startRevokeCase(t, "")
 	// The provider gives up on the answer and looks at the row; only then
 	// does the DELETE land. (Nothing lists while the DELETE is on its way.)
-	move := h.nextMove()
-	await(t, held.gone, "the client to give up on the revoke")
+	move := c.h.nextMove()
+	await(t, c.held.gone, "the client to give up on the revoke")
 	await(t, move, "a look after the revoke went unanswered")
-	held.decide(t, true)
-	resp := awaitApply(t, done)
-
-	if n := h.deletes.Load(); n != 1 {
-		t.Fatalf("%d DELETEs, want 1: a revoke that may still land was sent again", n)
-	}
-	if hasError(resp.Diagnostics) {
-		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
-	}
-	after := p.teamSeats(resp.NewState)
-	if len(after) != 2 || after["bob@acme.io"] != before["bob@acme.io"] || after["dave@acme.io"] == "" {
-		t.Fatalf("seats %v after, %v before", after, before)
-	}
-	h.holdsActive(t, url, after["dave@acme.io"], "dave@acme.io")
-	h.holdsActive(t, url, after["bob@acme.io"], "bob@acme.io")
-	if u := unansweredIn(t, resp.Private); len(u) != 0 {
-		t.Fatalf("private state still records %v", u)
-	}
+	c.held.decide(t, true)
+	c.succeeded(awaitApply(t, c.done), 1)
 }
 
 // When the operation's time runs out before the unanswered DELETE lands,
@@ -386,79 +435,25 @@ func TestRevokeUnanswered_landsWithinTheBudget(t *testing.T) {
 // (within the settle window) sends no new DELETE: it looks until the first
 // one lands, then assigns dave.
 func TestRevokeUnanswered_budgetEndsThenTheNextApplyWaits(t *testing.T) {
-	fastRevokePolls(t, time.Hour)
-	h, url := newRevokeHold(t, 2)
-	// Each Terraform command starts a provider process of its own.
-	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
-	p := fresh()
-	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("1s", "alice@acme.io", "bob@acme.io"))
-	if hasError(created.Diagnostics) {
-		t.Fatal(diagText(created.Diagnostics))
-	}
-	alice := p.teamSeats(created.NewState)["alice@acme.io"]
-
-	h.holdNext.Store(true)
-	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("1s", "bob@acme.io", "dave@acme.io")))
-	held := h.awaitHeld(t)
-	failed := awaitApply(t, done) // the update's 1s ran out with the DELETE on hold
-	msg := diagText(failed.Diagnostics)
-	if !hasError(failed.Diagnostics) || !strings.Contains(msg, "revoke of seat "+alice) || !strings.Contains(msg, "was sent and not answered") ||
-		!strings.Contains(msg, "Polar may still carry the revoke out, so the seat is kept in state") {
-		t.Fatalf("diagnostics do not say what is known:\n%s", msg)
-	}
-	if n := h.deletes.Load(); n != 1 {
-		t.Fatalf("%d DELETEs, want 1", n)
-	}
-	seats := p.teamSeats(failed.NewState)
-	if seats["alice@acme.io"] != alice || seats["dave@acme.io"] != "" {
-		t.Fatalf("state after the failed apply: %v (alice's seat must stay, dave must not be assigned)", seats)
-	}
-	if u := unansweredIn(t, failed.Private); u[alice].IsZero() || len(u) != 1 {
-		t.Fatalf("private state records %v, want alice's seat %s", u, alice)
-	}
-
-	// The next apply, within the settle window: it looks, and the DELETE
-	// lands only after it looked.
-	apply := fresh().plan("polar_customer_seat_assignments", applied{failed.NewState, failed.Private}, p.team("30s", "bob@acme.io", "dave@acme.io"))
-	move := h.nextMove()
+	c := startRevokeCase(t, "1s")
+	failed := c.failed()
+	apply := c.fresh().plan(teamType, failed, c.p.team("30s", "bob@acme.io", "dave@acme.io"))
+	move := c.h.nextMove()
 	next := goApply(apply)
 	await(t, move, "the next apply to look at the seat")
-	held.decide(t, true)
-	resp := awaitApply(t, next)
-	if hasError(resp.Diagnostics) {
-		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
-	}
-	if n := h.deletes.Load(); n != 1 {
-		t.Fatalf("%d DELETEs, want 1: the next apply revoked again within the settle window", n)
-	}
-	dave := p.teamSeats(resp.NewState)["dave@acme.io"]
-	h.holdsActive(t, url, dave, "dave@acme.io")
-	if u := unansweredIn(t, resp.Private); len(u) != 0 {
-		t.Fatalf("private state still records %v", u)
-	}
+	c.held.decide(t, true)
+	c.succeeded(awaitApply(t, next), 1)
 }
 
 // A refresh after the unanswered DELETE landed removes the seat from state
 // without calling it drift, and forgets the revoke; the plan then only
 // assigns dave.
 func TestRevokeUnanswered_refreshAfterItLanded(t *testing.T) {
-	fastRevokePolls(t, time.Hour)
-	h, url := newRevokeHold(t, 2)
-	// Each Terraform command starts a provider process of its own.
-	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
-	p := fresh()
-	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("1s", "alice@acme.io", "bob@acme.io"))
-	if hasError(created.Diagnostics) {
-		t.Fatal(diagText(created.Diagnostics))
-	}
-	h.holdNext.Store(true)
-	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("1s", "bob@acme.io", "dave@acme.io")))
-	held := h.awaitHeld(t)
-	failed := awaitApply(t, done)
-	held.decide(t, true) // lands after the apply gave up
-
-	read, err := fresh().server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: "polar_customer_seat_assignments",
-		CurrentState: failed.NewState, Private: failed.Private})
+	c := startRevokeCase(t, "1s")
+	failed := c.failed()
+	c.held.decide(t, true) // lands after the apply gave up
+	read, err := c.fresh().server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: teamType,
+		CurrentState: failed.state, Private: failed.private})
 	if err != nil || hasError(read.Diagnostics) {
 		t.Fatalf("refresh: %v %s", err, diagText(read.Diagnostics))
 	}
@@ -466,53 +461,26 @@ func TestRevokeUnanswered_refreshAfterItLanded(t *testing.T) {
 	if !strings.Contains(msg, "earlier revokes in the subscription") || strings.Contains(msg, "no longer hold their seats") {
 		t.Fatalf("refresh diagnostics:\n%s", msg)
 	}
-	if seats := p.teamSeats(read.NewState); len(seats) != 1 || seats["bob@acme.io"] == "" {
+	if seats := c.p.teamSeats(read.NewState); len(seats) != 1 || seats["bob@acme.io"] == "" {
 		t.Fatalf("seats after refresh %v, want bob's only", seats)
 	}
 	if u := unansweredIn(t, read.Private); len(u) != 0 {
 		t.Fatalf("private state still records %v", u)
 	}
-	resp := fresh().planApply("polar_customer_seat_assignments", applied{read.NewState, read.Private}, p.team("30s", "bob@acme.io", "dave@acme.io"))
-	if hasError(resp.Diagnostics) {
-		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
-	}
-	h.holdsActive(t, url, p.teamSeats(resp.NewState)["dave@acme.io"], "dave@acme.io")
-	if n := h.deletes.Load(); n != 1 {
-		t.Fatalf("%d DELETEs, want 1", n)
-	}
+	c.succeeded(c.fresh().planApply(teamType, applied{read.NewState, read.Private}, c.p.team("30s", "bob@acme.io", "dave@acme.io")), 1)
 }
 
 // A revoke that was lost (it never lands) is sent again once the settle
 // window has passed, and the apply succeeds.
 func TestRevokeUnanswered_sentAgainAfterTheSettleWindow(t *testing.T) {
-	fastRevokePolls(t, time.Hour)
-	h, url := newRevokeHold(t, 2)
-	// Each Terraform command starts a provider process of its own.
-	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
-	p := fresh()
-	created := p.create(context.Background(), "polar_customer_seat_assignments", p.team("1s", "alice@acme.io", "bob@acme.io"))
-	if hasError(created.Diagnostics) {
-		t.Fatal(diagText(created.Diagnostics))
+	c := startRevokeCase(t, "1s")
+	failed := c.failed()
+	c.held.decide(t, false) // lost: Polar never carries it out
+	revokeSettleWindow = 0  // the window has passed
+	c.succeeded(c.fresh().planApply(teamType, failed, c.p.team("30s", "bob@acme.io", "dave@acme.io")), 2)
+	if s := c.h.seatOf(t, c.url, c.alice); s.Status.Active() && strings.EqualFold(derefStr(s.Email), "alice@acme.io") {
+		t.Fatalf("alice still holds seat %s", c.alice)
 	}
-	alice := p.teamSeats(created.NewState)["alice@acme.io"]
-	h.holdNext.Store(true)
-	done := goApply(fresh().plan("polar_customer_seat_assignments", applied{created.NewState, created.Private}, p.team("1s", "bob@acme.io", "dave@acme.io")))
-	held := h.awaitHeld(t)
-	failed := awaitApply(t, done)
-	held.decide(t, false) // lost: Polar never carries it out
-
-	revokeSettleWindow = 0 // the window has passed
-	resp := fresh().planApply("polar_customer_seat_assignments", applied{failed.NewState, failed.Private}, p.team("30s", "bob@acme.io", "dave@acme.io"))
-	if hasError(resp.Diagnostics) {
-		t.Fatalf("apply: %s", diagText(resp.Diagnostics))
-	}
-	if n := h.deletes.Load(); n != 2 {
-		t.Fatalf("%d DELETEs, want 2 (the lost one and one after the window)", n)
-	}
-	if s := h.seatOf(t, url, alice); s.Status.Active() && strings.EqualFold(derefStr(s.Email), "alice@acme.io") {
-		t.Fatalf("alice still holds seat %s", alice)
-	}
-	h.holdsActive(t, url, p.teamSeats(resp.NewState)["dave@acme.io"], "dave@acme.io")
 }
 
 // polar_customer_seat carries the record too: a destroy whose DELETE went
