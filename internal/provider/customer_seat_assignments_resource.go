@@ -240,7 +240,12 @@ func (r *customerSeatAssignmentsResource) Read(ctx context.Context, req resource
 		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot read the seats of the "+container.String(), err, container, "customer_seats:read")...)
 		return
 	}
-	held, drifted := refreshHeld(&state, list)
+	pending := readUnansweredRevokes(ctx, req.Private)
+	held, drifted, landed := refreshHeld(&state, list, pending)
+	if len(landed) > 0 {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%d earlier revokes in the %s were carried out", len(landed), container),
+			fmt.Sprintf("An earlier apply sent revokes of these seats that got no answer, and Polar has carried them out: %s. They are removed from state.", listed(landed)))
+	}
 	if len(drifted) > 0 {
 		tflog.Warn(ctx, "Seats drifted", map[string]any{"container": container.String(), "recipients": len(drifted)})
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%d recipients of the %s no longer hold their seats", len(drifted), container),
@@ -264,12 +269,17 @@ func (r *customerSeatAssignmentsResource) Read(ctx context.Context, req resource
 	state.setHeld(held, state.nullForms())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(writeIDs(ctx, resp.Private, privateUnlisted, unlisted)...)
+	if len(landed) > 0 {
+		pending.prune(held)
+		resp.Diagnostics.Append(pending.write(ctx, resp.Private)...)
+	}
 }
 
 // refreshHeld checks each seat in state against the list: kept while it is
 // active and holds its recipient, with its current status; otherwise it is
-// reported as drifted.
-func refreshHeld(state *customerSeatAssignmentsModel, list *polar.SeatsList) (held []heldSeat, drifted []string) {
+// reported as drifted, or as landed when it is a seat whose unanswered
+// revoke (pending) Polar has carried out since.
+func refreshHeld(state *customerSeatAssignmentsModel, list *polar.SeatsList, pending unansweredRevokes) (held []heldSeat, drifted, landed []string) {
 	rs, _ := state.recipients()
 	inState := state.held()
 	for _, rc := range rs {
@@ -280,13 +290,17 @@ func refreshHeld(state *customerSeatAssignmentsModel, list *polar.SeatsList) (he
 		}
 		seat, found := list.Find(h.id)
 		if !found || !rc.holds(&seat) {
-			drifted = append(drifted, fmt.Sprintf("%s (seat %s)", rc, h.id))
+			if _, ours := pending[h.id]; ours {
+				landed = append(landed, fmt.Sprintf("%s (seat %s)", rc, h.id))
+			} else {
+				drifted = append(drifted, fmt.Sprintf("%s (seat %s)", rc, h.id))
+			}
 			continue
 		}
 		h.status = string(seat.Status)
 		held = append(held, h)
 	}
-	return held, drifted
+	return held, drifted, landed
 }
 
 // othersHolding are the active seats of the list that none of held has:
@@ -360,16 +374,20 @@ func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resour
 			kept[h.id] = true // once, even if a state holds it under two names
 		}
 	}
-	notRevoked, diags := r.revokeAll(ctx, state.container(), toRevoke)
+	pending := readUnansweredRevokes(ctx, req.Private)
+	notRevoked, diags := r.revokeAll(ctx, state.container(), toRevoke, pending)
 	resp.Diagnostics.Append(diags...)
 	assigned, diags := r.assignAll(ctx, &plan, toAssign)
 	resp.Diagnostics.Append(diags...)
 	result = append(append(result, assigned...), notRevoked...)
 	// What state records is what holds seats now: a recipient whose
 	// assignment failed is left out (the next plan adds it again), one whose
-	// revoke failed stays in.
+	// revoke failed stays in, and a revoke that may still land is
+	// remembered.
 	plan.setHeld(result, plan.nullForms())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	pending.prune(result)
+	resp.Diagnostics.Append(pending.write(ctx, resp.Private)...)
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityOf(plan.container()))...)
 	}
@@ -404,7 +422,8 @@ func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resour
 			all = append(all, h)
 		}
 	}
-	_, diags := r.revokeAll(ctx, state.container(), all)
+	pending := readUnansweredRevokes(ctx, req.Private)
+	notRevoked, diags := r.revokeAll(ctx, state.container(), all, pending)
 	resp.Diagnostics.Append(diags...)
 	if replacing, _ := req.Private.GetKey(ctx, privateReplacing); len(replacing) > 0 && len(all) > 0 && !diags.HasError() {
 		var names []string
@@ -414,6 +433,11 @@ func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resour
 		resp.Diagnostics.AddWarning("Seats revoked to replace the resource",
 			fmt.Sprintf("Replacing the resource revoked the %d seats it held in the %s: %s. The new resource assigns its recipients again; "+
 				"they lose access until they accept the new invitations (unless immediate_claim is set).", len(all), state.container(), listed(names)))
+	}
+	if diags.HasError() {
+		// State keeps the seats; a revoke that may still land is remembered.
+		pending.prune(notRevoked)
+		resp.Diagnostics.Append(pending.write(ctx, resp.Private)...)
 	}
 }
 
@@ -440,11 +464,19 @@ func (r *customerSeatAssignmentsResource) assignAll(ctx context.Context, m *cust
 }
 
 // revokeAll revokes each seat while it holds its recipient, seatWorkers at a
-// time. It returns the seats that may still hold their recipients.
-func (r *customerSeatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat) ([]heldSeat, diag.Diagnostics) {
+// time, never while an earlier revoke of it may still land (pending, which
+// it updates). It returns the seats that may still hold their recipients.
+func (r *customerSeatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat, pending unansweredRevokes) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
+	var mu sync.Mutex
 	held, notStarted, diags := forEach(ctx, "revoked", c, seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
-		d := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String()})
+		mu.Lock()
+		unanswered := pending[h.id]
+		mu.Unlock()
+		at, d := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String(), unanswered: unanswered})
+		mu.Lock()
+		pending.record(h.id, at)
+		mu.Unlock()
 		return h, d.HasError(), d
 	})
 	return append(held, notStarted...), diags // revokes not started: still held

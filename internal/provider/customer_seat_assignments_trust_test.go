@@ -3,8 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -207,5 +211,113 @@ func TestAccCustomerSeatAssignments_trust_removalNeverRevokesTheNextPerson(t *te
 	list, _ = client.ListSeats(context.Background(), polar.Container{Kind: polar.ContainerSubscription, ID: sub})
 	if s, _ := list.Find(bobSeat); !s.Status.Active() || derefStr(s.Email) != cara {
 		t.Fatalf("cara's seat was touched: %+v", s)
+	}
+}
+
+// The issue's reproduction through the CLI (issue 19, defect 4):
+// request_timeout = "1s", a DELETE Polar carries out 2.5 s after it
+// arrives, [alice, bob] → [bob, dave] on a full subscription. Before, the
+// provider listed, saw alice's seat still active, revoked it again, dave got
+// the freed row, and the first DELETE then landed on dave: the apply
+// "succeeded" and the next plan assigned dave again. Now one DELETE is
+// sent, the provider looks until it lands, and dave keeps his seat.
+func TestAccCustomerSeatAssignments_trust_lateRevokeNeverHitsTheNextPerson(t *testing.T) {
+	t.Parallel()
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, 2))
+	var sent, landed atomic.Int32
+	landing := make(chan struct{}, 8)
+	emu := e.emulator()
+	e.onRequest(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodDelete {
+			return false
+		}
+		sent.Add(1)
+		emu.ServeHTTP(w, r) // the delay fault holds it, then Polar carries it out
+		landed.Add(1)
+		landing <- struct{}{}
+		return true
+	})
+	team := func(emails string) string {
+		return fmt.Sprintf("provider \"polar\" {\n  request_timeout = \"1s\"\n}\nresource \"polar_customer_seat_assignments\" \"team\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", e.subscriptionID, emails)
+	}
+	dir, tf := e.cliWorkspace(team(`"alice@acme.io", "bob@acme.io"`))
+	if out, err := tf("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	e.fault(http.MethodDelete, "/v1/customer-seats/*", "delay", 0, 1, 2500)
+	writeConfig(t, dir, team(`"bob@acme.io", "dave@acme.io"`))
+	out, err := tf("apply", "-auto-approve")
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	// Every DELETE sent has landed before anything is judged.
+	for landed.Load() < sent.Load() {
+		await(t, landing, "the DELETEs sent to land")
+	}
+	if n := sent.Load(); n != 1 {
+		t.Fatalf("%d DELETEs sent, want 1: a revoke that could still land was sent again\n%s", n, out)
+	}
+	if err := e.seatHeldBy("dave@acme.io"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if out, err := tf("plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("plan after the apply is not empty: %v\n%s", err, out)
+	}
+}
+
+// Two provider configurations are two provider processes (issue 20, item
+// 2): an exclusive assignments resource through polar and a seat of the
+// same subscription through polar.second are refused at plan, with no
+// write, because the processes of one run share their claims (a directory
+// per Terraform run under TMPDIR, here the test's own). The test also
+// checks that the two processes found one run directory and each wrote its
+// own file.
+func TestAccCustomerSeatAssignments_trust_twoProviderConfigurationsRefused(t *testing.T) {
+	t.Parallel()
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	tmp := t.TempDir()
+	run := terraformCLI(t, "TMPDIR="+tmp, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
+	dir := t.TempDir()
+	writeConfig(t, dir, fmt.Sprintf(`
+provider "polar" {}
+provider "polar" {
+  alias = "second"
+}
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = ["alice@acme.io"]
+  exclusive       = true
+}
+resource "polar_customer_seat" "extra" {
+  provider        = polar.second
+  subscription_id = %q
+  email           = "bob@acme.io"
+}
+`, e.subscriptionID, e.subscriptionID))
+	out, err := run(dir, "plan")
+
+	// What the two provider processes of the run wrote.
+	runs, _ := os.ReadDir(filepath.Join(tmp, siblingsBaseName()))
+	var files []os.DirEntry
+	records := 0
+	if len(runs) == 1 {
+		runDir := filepath.Join(tmp, siblingsBaseName(), runs[0].Name())
+		files, _ = os.ReadDir(runDir)
+		for _, f := range files {
+			b, _ := os.ReadFile(filepath.Join(runDir, f.Name()))
+			records += strings.Count(string(b), "\n")
+		}
+	}
+	if len(runs) != 1 || len(files) != 2 {
+		t.Fatalf("want one run directory with one file per provider process; runs %v, files %v\n%s", runs, files, out)
+	}
+	if err == nil || !wrapped("Two resources manage the seats of one subscription").MatchString(out) {
+		t.Fatalf("plan not refused: %v\n%s", err, out)
+	}
+	if _, by := e.requests(); by["POST /v1/customer-seats"]+by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+		t.Fatalf("the refused plan wrote: %v", by)
 	}
 }

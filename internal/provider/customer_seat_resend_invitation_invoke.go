@@ -317,7 +317,7 @@ func (a *resendInvitationAction) reissue(ctx context.Context, s *polar.CustomerS
 		return cur.Status == polar.SeatStatusPending && occupantOf(cur) == occ && cur.InvitationTokenExpiresAt != nil &&
 			cur.InvitationTokenExpiresAt.Equal(*s.InvitationTokenExpiresAt)
 	}
-	d := w.revoke(ctx, seatRef{container: c, id: s.ID, holds: unchanged, who: email})
+	_, d := w.revoke(ctx, seatRef{container: c, id: s.ID, holds: unchanged, who: email}) // an action keeps no state: a revoke that may still land is told in d
 	if d.HasError() {
 		diags.Append(d...)
 		rep.failed = append(rep.failed, label+": not reissued (the seat could not be revoked; it is untouched unless the error says otherwise)")

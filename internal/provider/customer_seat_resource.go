@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -308,6 +309,14 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 		}
 		return
 	}
+	if _, ours := readUnansweredRevokes(ctx, req.Private)[id]; ours {
+		tflog.Info(ctx, "An earlier unanswered revoke was carried out", map[string]any{"container": container.String(), "seat_id": id, "why": why})
+		resp.Diagnostics.AddWarning("Seat "+id+": an earlier revoke was carried out",
+			fmt.Sprintf("Seat %s of %s is no longer this resource's: an earlier apply sent a revoke of it that got no answer, and Polar has carried it out. "+
+				"The seat is removed from state; if the configuration still has this resource, the plan assigns a new seat.", id, recipientOf(&state)))
+		resp.State.RemoveResource(ctx)
+		return
+	}
 	tflog.Warn(ctx, "Seat drifted; removing it from state so it is planned for creation", map[string]any{"container": container.String(), "seat_id": id, "why": why})
 	resp.Diagnostics.AddWarning("Seat "+id+" "+why,
 		fmt.Sprintf("Seat %s of %s %s. It is removed from state, and the plan assigns a new seat to %s (Polar mails a new invitation unless immediate_claim is set). "+
@@ -369,13 +378,23 @@ func (r *customerSeatResource) Delete(ctx context.Context, req resource.DeleteRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	resp.Diagnostics.Append(r.revoke(ctx, &state, readOccupant(ctx, req.Private))...)
+	pending := readUnansweredRevokes(ctx, req.Private)
+	id := state.ID.ValueString()
+	at, diags := r.revoke(ctx, &state, readOccupant(ctx, req.Private), pending[id])
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		// The seat stays in state; a revoke that may still land is
+		// remembered, so that the next apply waits for it.
+		pending.record(id, at)
+		resp.Diagnostics.Append(pending.write(ctx, resp.Private)...)
+	}
 }
 
-// revoke revokes the seat in state while it still holds its occupant.
-func (r *customerSeatResource) revoke(ctx context.Context, state *customerSeatModel, occ occupant) diag.Diagnostics {
+// revoke revokes the seat in state while it still holds its occupant;
+// unanswered is when an earlier revoke of it went unanswered (zero: none).
+func (r *customerSeatResource) revoke(ctx context.Context, state *customerSeatModel, occ occupant, unanswered time.Time) (time.Time, diag.Diagnostics) {
 	return r.writer().revoke(ctx, seatRef{container: state.container(), id: state.ID.ValueString(),
-		holds: func(s *polar.CustomerSeat) bool { return sameOccupant(occ, state, s) }, who: recipientOf(state)})
+		holds: func(s *polar.CustomerSeat) bool { return sameOccupant(occ, state, s) }, who: recipientOf(state), unanswered: unanswered})
 }
 
 func (r *customerSeatResource) writer() *seatWriter {

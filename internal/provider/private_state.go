@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -15,7 +16,8 @@ import (
 // not planned): for polar_customer_seat, who holds the seat and whether it
 // came in by import; for polar_customer_seat_assignments, the seats held
 // only because the resource was exclusive and what a plan releases; for
-// both, the plan token of a plan (claims.go).
+// both, the plan token of a plan (claims.go) and the revokes that may still
+// land.
 
 // privateAdopted marks a seat that came in by import: recipient
 // attributes Polar never returns (external_customer_id) are then
@@ -133,4 +135,59 @@ func writeIDs(ctx context.Context, p privateSetter, key string, ids map[string]b
 	slices.Sort(list)
 	b, _ := json.Marshal(list)
 	return p.SetKey(ctx, key, b)
+}
+
+// privateUnansweredRevokes is where both seat resources keep the revokes
+// they sent that got no answer and may still land: seat id → when the
+// provider stopped waiting for the answer. A later apply sends no new
+// revoke for such a seat before revokeSettleWindow has passed since then,
+// and a refresh that finds the seat revoked knows it was this resource's
+// own revoke that landed.
+const privateUnansweredRevokes = "unanswered_revokes"
+
+// unansweredRevokes are a resource's revokes that may still land.
+type unansweredRevokes map[string]time.Time
+
+func readUnansweredRevokes(ctx context.Context, p privateGetter) unansweredRevokes {
+	u := unansweredRevokes{}
+	if p == nil {
+		return u
+	}
+	if b, _ := p.GetKey(ctx, privateUnansweredRevokes); len(b) > 0 {
+		_ = json.Unmarshal(b, &u)
+	}
+	return u
+}
+
+// record keeps at, when not zero, as seat id's unanswered revoke, and
+// otherwise forgets the seat's.
+func (u unansweredRevokes) record(id string, at time.Time) {
+	if at.IsZero() {
+		delete(u, id)
+		return
+	}
+	u[id] = at
+}
+
+// write stores the revokes in private state, removing the key when none is
+// left.
+func (u unansweredRevokes) write(ctx context.Context, p privateSetter) diag.Diagnostics {
+	if len(u) == 0 {
+		return p.SetKey(ctx, privateUnansweredRevokes, nil)
+	}
+	b, _ := json.Marshal(u)
+	return p.SetKey(ctx, privateUnansweredRevokes, b)
+}
+
+// prune forgets the revokes of seats that are not among held.
+func (u unansweredRevokes) prune(held []heldSeat) {
+	keep := make(map[string]bool, len(held))
+	for _, h := range held {
+		keep[h.id] = true
+	}
+	for id := range u {
+		if !keep[id] {
+			delete(u, id)
+		}
+	}
 }

@@ -20,12 +20,17 @@ type protoEnv struct {
 
 func newProtoEnv(t *testing.T, serverURL, token string) *protoEnv {
 	t.Helper()
-	p := newUnconfiguredProtoEnv(t)
-	resp := p.configure(map[string]tftypes.Value{
+	return newProtoEnvWith(t, map[string]tftypes.Value{
 		"server_url":   tftypes.NewValue(tftypes.String, serverURL),
 		"access_token": tftypes.NewValue(tftypes.String, token),
 	})
-	if hasError(resp.Diagnostics) {
+}
+
+// newProtoEnvWith is newProtoEnv with the given provider configuration.
+func newProtoEnvWith(t *testing.T, settings map[string]tftypes.Value) *protoEnv {
+	t.Helper()
+	p := newUnconfiguredProtoEnv(t)
+	if resp := p.configure(settings); hasError(resp.Diagnostics) {
 		t.Fatalf("configure: %v", resp.Diagnostics)
 	}
 	return p

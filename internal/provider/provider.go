@@ -42,6 +42,11 @@ var (
 
 type polarProvider struct {
 	version string
+	// siblings shares claims with the other provider processes of the
+	// Terraform run; nil: this process's registry (defaultSiblings). Tests
+	// give two providers of one process registries of their own, so that
+	// they act as two processes.
+	siblings siblingClaims
 }
 
 // New returns the provider factory for a build version.
@@ -87,16 +92,18 @@ func (p *polarProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators: []validator.Int64{int64validator.Between(0, 100000)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times one API call is retried after a 429 (every method), or a 5xx or network error (reads and revokes only; "+
-					"an assignment whose outcome is unknown is checked before it is tried again). Backoff is exponential with jitter, honours "+
+				MarkdownDescription: fmt.Sprintf("How many times one API call is retried after a 429 or a failure to send (every method), or a 5xx or network error "+
+					"(reads only: a write whose outcome is unknown is settled by listing the container — an assignment is checked before it is tried again, "+
+					"a revoke is never sent again while it may still land). Backoff is exponential with jitter, honours "+
 					"`Retry-After`, and always stops at the operation's timeout. Defaults to %d.", polar.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP attempt may take before it counts as failed, as a Go duration (`30s`, `2m`). " +
-					"A read or revoke that times out is retried; an assignment that times out is checked (the container is listed and a seat " +
-					"that appeared for the recipient is adopted) before it is tried again. Defaults to `60s`. The resource's `timeouts` bound the whole operation.",
+					"A read that times out is retried; an assignment that times out is checked (the container is listed and a seat " +
+					"that appeared for the recipient is adopted) before it is tried again; a revoke that times out may still be carried out, so it is " +
+					"never sent again while it may land (the container is listed until the seat settles). Defaults to `60s`. The resource's `timeouts` bound the whole operation.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
@@ -130,11 +137,24 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": config.BaseURL, "requests_per_minute": config.RequestsPerMinute, "max_retries": cfg.MaxRetries.String()})
-	data := &providerData{client: client, seats: newSeatCache(client), endpoint: config.BaseURL, tokenSource: tokenSource}
+	data := &providerData{client: client, seats: newSeatCache(client), endpoint: config.BaseURL, tokenSource: tokenSource, siblings: p.claimSiblings(ctx)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+}
+
+// claimSiblings is the registry through which this provider shares claims
+// with the other provider processes of the run (nil: none on this system).
+func (p *polarProvider) claimSiblings(ctx context.Context) siblingClaims {
+	if p.siblings != nil {
+		return p.siblings
+	}
+	s, err := defaultSiblings()
+	if err != nil {
+		tflog.Warn(ctx, "Claims are not shared with the other provider configurations of this run", map[string]any{"reason": err.Error()})
+	}
+	return s
 }
 
 func (p *polarProvider) Resources(_ context.Context) []func() resource.Resource {

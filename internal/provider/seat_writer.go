@@ -347,72 +347,112 @@ type seatRef struct {
 	id        string
 	holds     func(*polar.CustomerSeat) bool
 	who       string
+	// unanswered is when an earlier revoke of this seat was sent and got no
+	// answer (kept in private state); zero when there was none.
+	unanswered time.Time
 }
 
+// revokeSettleWindow is how long after an unanswered revoke the provider
+// takes it as one that will no longer land. Until then no second DELETE of
+// the seat is sent: Polar reuses a revoked row's id for the next
+// assignment, so a late first DELETE would revoke whoever got the row
+// after the second freed it. A variable so that tests can shrink it.
+var revokeSettleWindow = 2 * time.Minute
+
+// revokePollInterval is the first wait between the lists that look for an
+// unanswered revoke's outcome; each wait doubles, up to revokePollMax.
+// Variables so that tests can shrink them.
+var (
+	revokePollInterval = 500 * time.Millisecond
+	revokePollMax      = 10 * time.Second
+)
+
+// revokeSends bounds the DELETEs one revoke sends, each after the previous
+// one's settle window.
+const revokeSends = 3
+
 // revoke revokes a seat, but only while it still holds the resource's
-// recipient. Polar reuses a revoked row's id for the next
-// assignment, for anyone, so:
+// recipient, and never while an earlier revoke of it may still land. Polar
+// reuses a revoked row's id for the next assignment, for anyone, so:
 //   - the ownership check uses a list fetched after this revoke was decided
 //     (shared with the revokes deciding at the same moment), never one
 //     cached since the plan;
-//   - a revoke whose answer is lost is never repeated blindly: the row is
-//     looked at again — revoked means done, someone else's means ours was
-//     revoked and theirs is left alone, still ours means try again.
-func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) diag.Diagnostics {
-	const maxAttempts = 3
+//   - a revoke whose outcome is unknown (no answer, a timeout, a 5xx) is
+//     settled by looking at the row, paced, until the operation's time runs
+//     out: revoked means done, someone else's means ours is gone and theirs
+//     is left alone, still ours means it may still land — keep looking. A
+//     new DELETE is sent only once revokeSettleWindow has passed since the
+//     unanswered one (in this apply or, through ref.unanswered, an earlier
+//     one).
+//
+// It returns when the last unanswered revoke of the seat went unanswered
+// while the seat is not settled (the caller keeps it in private state), or
+// zero when no revoke of the seat can still land.
+func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	container, id := ref.container, ref.id
-	for attempt := 1; ; attempt++ {
-		lctx, cancel := ctx, context.CancelFunc(func() {})
-		if attempt > 1 && ctx.Err() != nil {
-			// After an unanswered revoke, find out what happened even
-			// past an interrupt, so that state tells the truth.
-			lctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		}
-		list, err := sw.seats.Fresh(lctx, container)
-		cancel()
+	unanswered, lastErr := ref.unanswered, error(nil)
+	wait := revokePollInterval
+	looked := false // since the last unanswered revoke
+	for sends := 0; ; {
+		seat, found, err := sw.lookAt(ctx, container, id, !looked && lastErr != nil)
+		looked = true
 		if err != nil {
+			if !unanswered.IsZero() {
+				diags.Append(sw.unansweredRevokeDiag(ref, unanswered, lastErr, "the container could not be listed to check ("+polar.Sanitize(err.Error())+")")...)
+				return unanswered, diags
+			}
 			diags.Append(sw.apiErrorDiag("Cannot check seat "+id+" before revoking it", err, container, "customer_seats:read")...)
-			return diags
+			return unanswered, diags
 		}
-		seat, found := list.Find(id)
 		switch {
 		case !found:
 			tflog.Warn(ctx, "Seat no longer exists; nothing to revoke", map[string]any{"seat_id": id})
-			return diags
+			return time.Time{}, diags
 		case seat.Status == polar.SeatStatusRevoked:
 			tflog.Info(ctx, "Seat is revoked", map[string]any{"seat_id": id})
-			return diags
+			return time.Time{}, diags
 		case !ref.holds(&seat):
 			diags.AddWarning("Seat "+id+" left alone: it holds someone else now",
-				fmt.Sprintf("Seat %s of the %s was revoked outside this run and Polar gave the same row to %s. This resource's seat is gone; "+
+				fmt.Sprintf("Seat %s of the %s was revoked and Polar gave the same row to %s. This resource's seat is gone; "+
 					"the other person's seat was not touched.", id, container, describeOccupant(&seat)))
-			return diags
+			return time.Time{}, diags
 		}
-		// A list taken just now shows the seat still ours: whatever was
-		// tried so far, nothing has been revoked.
+		// A list taken just now shows the seat still ours.
+		if settles := unanswered.Add(revokeSettleWindow); !unanswered.IsZero() && time.Now().Before(settles) {
+			// An earlier revoke may still land: wait for it, never send
+			// another, which could free the row for the next person first.
+			if ctx.Err() != nil || !sleepCtx(ctx, min(wait, time.Until(settles))) {
+				diags.Append(sw.unansweredRevokeDiag(ref, unanswered, lastErr, "the operation was interrupted or its time ran out before it settled")...)
+				return unanswered, diags
+			}
+			wait = min(2*wait, revokePollMax)
+			continue
+		}
 		switch {
-		case attempt > maxAttempts:
+		case sends >= revokeSends:
 			diags.AddError("Seat "+id+" not revoked",
-				fmt.Sprintf("Polar did not answer %d attempts to revoke seat %s of the %s, and the seat still holds %s: nothing was revoked. Run terraform destroy (or apply) again.",
-					maxAttempts, id, container, ref.who))
-			return diags
+				fmt.Sprintf("Polar did not answer %d revokes of seat %s of the %s, and after waiting %s for each the seat still holds %s: none was carried out. "+
+					"Run terraform apply (or destroy) again later.", sends, id, container, revokeSettleWindow, ref.who))
+			return unanswered, diags
 		case ctx.Err() != nil:
 			diags.AddError("Seat "+id+" not revoked",
 				fmt.Sprintf("The operation was interrupted or timed out before seat %s of the %s was revoked; the seat still holds %s. Run the operation again.",
 					id, container, ref.who))
-			return diags
+			return unanswered, diags
 		}
 		revoked, err := sw.client.RevokeSeat(ctx, id)
+		sends++
 		switch {
 		case err == nil:
 			sw.seats.RecordWrite(revoked)
-			return diags
+			return time.Time{}, diags
 		case polar.IsNotFound(err):
 			tflog.Warn(ctx, "Seat disappeared before it was revoked", map[string]any{"seat_id": id})
-			return diags
+			return time.Time{}, diags
 		case polar.IsOutcomeUnknown(err):
-			tflog.Warn(ctx, "Seat revoke outcome unknown; looking at the seat again", map[string]any{"seat_id": id, "attempt": attempt, "error": polar.Sanitize(err.Error())})
+			tflog.Warn(ctx, "Seat revoke outcome unknown; looking at the seat until it settles", map[string]any{"seat_id": id, "error": polar.Sanitize(err.Error())})
+			unanswered, lastErr, looked, wait = time.Now(), err, false, revokePollInterval
 			continue
 		case polar.IsNotSent(err):
 			diags.AddError("Seat "+id+" not revoked",
@@ -421,7 +461,54 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) diag.Diagnostics 
 		default:
 			diags.Append(sw.apiErrorDiag("Cannot revoke seat "+id, err, container, "customer_seats:write")...)
 		}
-		return diags
+		return unanswered, diags
+	}
+}
+
+// lookAt finds a seat in a list of its container that starts now. After an
+// unanswered revoke (pastInterrupt) it looks even past an interrupt or the
+// operation's timeout, briefly, so that state tells the truth.
+func (sw *seatWriter) lookAt(ctx context.Context, c polar.Container, id string, pastInterrupt bool) (polar.CustomerSeat, bool, error) {
+	lctx, cancel := ctx, context.CancelFunc(func() {})
+	if pastInterrupt && ctx.Err() != nil {
+		lctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	}
+	defer cancel()
+	list, err := sw.seats.Fresh(lctx, c)
+	if err != nil {
+		return polar.CustomerSeat{}, false, err
+	}
+	seat, found := list.Find(id)
+	return seat, found, nil
+}
+
+// unansweredRevokeDiag says what is known about a revoke that was sent and
+// not answered and could not be settled: Polar may still carry it out, so
+// the seat stays in state, and the next apply looks before sending again.
+func (sw *seatWriter) unansweredRevokeDiag(ref seatRef, at time.Time, err error, why string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	answer := "in an earlier run"
+	if err != nil {
+		answer = "(" + polar.Sanitize(err.Error()) + ")"
+	}
+	diags.AddError("Seat "+ref.id+": revoke outcome unknown",
+		fmt.Sprintf("The revoke of seat %s of the %s (%s) was sent and not answered %s, and %s: at the last look the seat still held %s. "+
+			"Polar may still carry the revoke out, so the seat is kept in state and no second revoke was sent (Polar reuses a revoked seat's row for the next "+
+			"person, whom a late first revoke would then hit). Run terraform apply again later: the next apply looks at the seat first, and sends a new revoke "+
+			"only if the seat still holds %s after %s UTC (%s after the unanswered one).",
+			ref.id, ref.container, ref.who, answer, why, ref.who, ref.who, at.Add(revokeSettleWindow).UTC().Format(time.DateTime), revokeSettleWindow))
+	return diags
+}
+
+// sleepCtx waits d, or until ctx ends; it reports whether the wait ran out.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

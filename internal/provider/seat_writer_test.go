@@ -30,7 +30,7 @@ func TestSeatWriter_trust_revokeInterruptedBeforeSending(t *testing.T) {
 	m := importedModel(seat)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	diags := r.revoke(ctx, &m, occupantOf(seat))
+	_, diags := r.revoke(ctx, &m, occupantOf(seat), time.Time{})
 	msg := fmt.Sprint(diags)
 	if !diags.HasError() || strings.Contains(msg, "outcome unknown") || strings.Contains(msg, "The Polar API call failed") || !strings.Contains(msg, "nothing was changed") {
 		t.Fatalf("diagnostics %s", msg)
