@@ -24,7 +24,7 @@ terraform fmt -check -recursive -diff examples
 # Actions need Terraform 1.14: an older one refuses the action block. The
 # protocol-level test TestCustomerSeatResendInvitation_action_examples checks their
 # configuration against the provider's schema on every version.
-tf_version=$(terraform version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
+tf_version=$(terraform version -json | sed -n 's/.*"terraform_version": *"\([0-9][^"]*\)".*/\1/p')
 has_actions=$([ "$(printf '%s\n' 1.14.0 "$tf_version" | sort -V | head -n1)" = 1.14.0 ] && echo yes || echo no)
 
 count=0

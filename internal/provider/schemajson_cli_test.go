@@ -59,36 +59,10 @@ func TestAccCLI_schemaJSONIsTerraforms(t *testing.T) {
 		}
 	}
 	for section, w := range want {
-		if section == "list_resource_schemas" {
-			w = unwrapListConfig(w)
-		}
 		if !reflect.DeepEqual(got[section], w) {
 			g, _ := json.MarshalIndent(got[section], "", " ")
 			tw, _ := json.MarshalIndent(w, "", " ")
 			t.Errorf("%s differs from Terraform's.\nours:\n%s\nTerraform's:\n%s", section, g, tw)
 		}
 	}
-}
-
-// unwrapListConfig returns list resource schemas as the provider declares
-// them: Terraform may present what goes in a list block's `config { }` as a
-// nested block of that name (the list block's own arguments are Terraform's),
-// and the docs show what the provider declares.
-func unwrapListConfig(schemas any) any {
-	m, ok := schemas.(map[string]any)
-	if !ok {
-		return schemas
-	}
-	out := map[string]any{}
-	for name, s := range m {
-		out[name] = s
-		schema, _ := s.(map[string]any)
-		block, _ := schema["block"].(map[string]any)
-		types, _ := block["block_types"].(map[string]any)
-		config, _ := types["config"].(map[string]any)
-		if inner, ok := config["block"].(map[string]any); ok {
-			out[name] = map[string]any{"version": schema["version"], "block": inner}
-		}
-	}
-	return out
 }
