@@ -145,6 +145,21 @@ func NewLimiter(n int, per time.Duration) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(float64(n-1)/per.Seconds()), 1)
 }
 
+// PaceTime is the time a limiter from NewLimiter(n, per) needs to let
+// `requests` requests through when they all arrive at once: the first goes
+// at once, each other one waits its turn. It is the least time pacing alone
+// forces on that many requests; answers and retries come on top.
+func PaceTime(requests, n int, per time.Duration) time.Duration {
+	if requests <= 1 || n <= 0 {
+		return 0
+	}
+	interval := per
+	if n > 1 {
+		interval = time.Duration(float64(per) / float64(n-1))
+	}
+	return time.Duration(requests-1) * interval
+}
+
 // IsLoopbackHost reports whether host is a loopback IP address (127.0.0.0/8,
 // ::1) or the name localhost. Other names are not trusted to resolve to
 // loopback: "127.0.evil.example" is a domain anyone can register.

@@ -119,10 +119,10 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
-				CreateDescription: "How long assigning every seat may take, rate-limit waits included (default 10m).",
-				UpdateDescription: "How long the assignments and revokes of one change may take (default 10m).",
-				DeleteDescription: "How long revoking every seat may take (default 10m)."}),
+			"timeouts": timeoutsBlock(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
+				CreateDescription: "How long assigning every seat may take, rate-limit waits included. " + timeoutDefaultDoc,
+				UpdateDescription: "How long the assignments and revokes of one change may take. " + timeoutDefaultDoc,
+				DeleteDescription: "How long revoking every seat may take. " + timeoutDefaultDoc}),
 		},
 	}
 }
@@ -192,7 +192,7 @@ func (r *customerSeatAssignmentsResource) Create(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	timeout, d := plan.Timeouts.Create(ctx, r.data.defaultTimeout(seatWrites(&plan, nil)))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -308,7 +308,7 @@ func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	timeout, d := plan.Timeouts.Update(ctx, r.data.defaultTimeout(seatWrites(&plan, &state)))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -361,7 +361,7 @@ func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	timeout, d := state.Timeouts.Delete(ctx, r.data.defaultTimeout(seatWrites(nil, &state)))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

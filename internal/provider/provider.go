@@ -206,7 +206,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": baseURL, "requests_per_minute": rpm, "max_retries": cfg.MaxRetries.String()})
-	data := &providerData{client: client, seats: newSeatCache(client), endpoint: baseURL, tokenSource: tokenSource}
+	data := &providerData{client: client, seats: newSeatCache(client), endpoint: baseURL, tokenSource: tokenSource, pace: applyPace(rpm, baseURL)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
