@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -414,6 +415,7 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 		mu sync.Mutex
 		wg sync.WaitGroup
 	)
+	prog := startProgress(ctx, verb, c, len(items), time.Now)
 	work := make(chan T)
 	for range min(seatWorkers, len(items)) {
 		wg.Go(func() {
@@ -425,6 +427,7 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 					continue
 				}
 				h, keep, d := fn(it)
+				prog.step(d.HasError())
 				mu.Lock()
 				if keep {
 					kept = append(kept, h)
@@ -439,6 +442,7 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 	}
 	close(work)
 	wg.Wait()
+	prog.finish(len(skipped))
 	if len(skipped) > 0 {
 		diags.AddError(fmt.Sprintf("%d seats of the %s not %s", len(skipped), c, verb),
 			fmt.Sprintf("The operation was interrupted or ran out of time (the resource's timeouts) before %d of %d seats were %s; nothing was sent for them. "+
