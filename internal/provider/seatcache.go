@@ -30,7 +30,9 @@ const listTimeout = 5 * time.Minute
 // Writes made through this process keep the cached list true: the seat a
 // write returns replaces (or joins) the cached row and the counts are
 // recomputed, so a caller never sees its own writes missing and a destroy of
-// N seats does not re-list the container N times. A write also bumps the
+// N seats does not re-list the container N times. Writes are folded in when
+// the list is next read, not one by one: an apply of N writes into a
+// container of N seats then copies the list once, not N times. A write also bumps the
 // container's generation, so a fetch that was already in flight cannot
 // overwrite the cache with a list older than the write. Nothing is kept
 // across provider processes.
@@ -44,7 +46,10 @@ type seatCache struct {
 
 type cacheEntry struct {
 	list *polar.SeatsList
-	gen  uint64
+	// written are the seats writes returned since list was fetched or last
+	// read, in order; current folds them in.
+	written []polar.CustomerSeat
+	gen     uint64
 	// fresh lists: the one in flight, and the next one, which callers
 	// arriving meanwhile join and which starts when the first ends.
 	inflight, next *freshList
@@ -67,7 +72,7 @@ func (c *seatCache) List(ctx context.Context, container polar.Container) (*polar
 	c.mu.Lock()
 	e := c.entries[container]
 	if e != nil && e.list != nil {
-		l := e.list
+		l := e.current()
 		c.mu.Unlock()
 		return l, nil
 	}
@@ -119,7 +124,7 @@ func (c *seatCache) runFresh(ctx context.Context, container polar.Container, f *
 	c.mu.Lock()
 	e := c.entry(container)
 	if f.err == nil && e.gen == gen {
-		e.list = f.list
+		e.list, e.written = f.list, nil // every write so far came before the list
 	}
 	e.inflight, e.next = e.next, nil
 	if e.inflight != nil {
@@ -129,35 +134,50 @@ func (c *seatCache) runFresh(ctx context.Context, container polar.Container, f *
 	close(f.done)
 }
 
-// RecordWrite records a seat a write returned (assign, revoke, resend).
+// RecordWrite records a seat a write returned (assign, revoke, resend), in
+// constant time: the next read folds it into the list.
 func (c *seatCache) RecordWrite(seat *polar.CustomerSeat) {
 	container := seat.Container()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entry(container)
 	e.gen++
-	if e.list == nil {
-		return
+	if e.list != nil {
+		e.written = append(e.written, *seat)
 	}
-	next := &polar.SeatsList{TotalSeats: e.list.TotalSeats, Seats: make([]polar.CustomerSeat, 0, len(e.list.Seats)+1)}
-	replaced := false
-	for _, s := range e.list.Seats {
-		if s.ID == seat.ID {
-			s, replaced = *seat, true
+}
+
+// current returns the list with the writes recorded since folded in: each
+// written seat replaces (or joins) its row, and the counts are recomputed.
+// Lists already handed out are never changed (callers read them without a
+// lock), so it builds a new one. The caller holds c.mu.
+func (e *cacheEntry) current() *polar.SeatsList {
+	if len(e.written) == 0 {
+		return e.list
+	}
+	next := &polar.SeatsList{TotalSeats: e.list.TotalSeats, Clock: e.list.Clock, Seats: make([]polar.CustomerSeat, len(e.list.Seats), len(e.list.Seats)+len(e.written))}
+	copy(next.Seats, e.list.Seats)
+	at := make(map[string]int, len(next.Seats))
+	for i := range next.Seats {
+		at[next.Seats[i].ID] = i
+	}
+	for _, s := range e.written {
+		if i, ok := at[s.ID]; ok {
+			next.Seats[i] = s
+			continue
 		}
+		at[s.ID] = len(next.Seats)
 		next.Seats = append(next.Seats, s)
 	}
-	if !replaced {
-		next.Seats = append(next.Seats, *seat)
-	}
 	active := 0
-	for _, s := range next.Seats {
-		if s.Status.Active() {
+	for i := range next.Seats {
+		if next.Seats[i].Status.Active() {
 			active++
 		}
 	}
 	next.AvailableSeats = max(0, next.TotalSeats-active)
-	e.list = next
+	e.list, e.written = next, nil
+	return next
 }
 
 func (c *seatCache) entry(container polar.Container) *cacheEntry {
@@ -185,7 +205,7 @@ func (c *seatCache) fetch(ctx context.Context, container polar.Container) (*pola
 		}
 		c.mu.Lock()
 		if e := c.entry(container); e.gen == gen {
-			e.list = list
+			e.list, e.written = list, nil // every write so far came before the list
 		}
 		c.mu.Unlock()
 		return list, nil
