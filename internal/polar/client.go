@@ -1,7 +1,6 @@
 package polar
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -390,14 +389,17 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 		return &TransportError{Method: method, Route: route, Err: err, Sent: st.maybeApplied.Load()}
 	}
 	defer func() { _ = resp.Body.Close() }()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return &TransportError{Method: method, Route: route, Err: fmt.Errorf("reading response: %w", err), Sent: true}
+	logCall := func() {
+		tflog.Debug(ctx, "Polar API call", map[string]any{
+			"method": method, "route": route, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+		})
 	}
-	tflog.Debug(ctx, "Polar API call", map[string]any{
-		"method": method, "route": route, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
-	})
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		data, err := readAll(resp.Body)
+		if err != nil {
+			return &TransportError{Method: method, Route: route, Err: err, Sent: true}
+		}
+		logCall()
 		e := DecodeError(resp.StatusCode, resp.Header, data)
 		e.Method, e.Route, e.Clock = method, route, readClock(resp.Header, time.Now())
 		if e.NotJSON {
@@ -408,21 +410,22 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 	if cs, ok := out.(clockSetter); ok {
 		cs.setClock(readClock(resp.Header, time.Now()))
 	}
-	if out == nil {
+	err = decodeAnswer(resp.Body, out)
+	logCall()
+	var rerr *readError
+	switch {
+	case err == nil:
 		return nil
+	case errors.As(err, &rerr):
+		return &TransportError{Method: method, Route: route, Err: err, Sent: true}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber() // seat_metadata numbers exactly as Polar sent them
-	if err := dec.Decode(out); err != nil {
-		err = fmt.Errorf("the %d answer could not be read (%v)", resp.StatusCode, err)
-		if pol.unsafe {
-			// Polar answered a write with something that is not its
-			// answer: whether it applied the write is unknown.
-			return &TransportError{Method: method, Route: route, Err: err, Sent: true}
-		}
-		return fmt.Errorf("%s %s: %w", method, route, err)
+	err = fmt.Errorf("the %d answer could not be read (%v)", resp.StatusCode, err)
+	if pol.unsafe {
+		// Polar answered a write with something that is not its
+		// answer: whether it applied the write is unknown.
+		return &TransportError{Method: method, Route: route, Err: err, Sent: true}
 	}
-	return nil
+	return fmt.Errorf("%s %s: %w", method, route, err)
 }
 
 type clockSetter interface{ setClock(ServerClock) }
