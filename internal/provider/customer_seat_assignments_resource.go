@@ -397,9 +397,12 @@ func (r *customerSeatAssignmentsResource) assignAll(ctx context.Context, m *cust
 }
 
 // revokeAll revokes each seat while it holds its recipient, seatWorkers at a
-// time. It returns the seats that may still hold their recipients.
+// time. The revokes are decided together, now: their ownership checks
+// share a list fetched after this moment (checkSince). It returns the seats
+// that may still hold their recipients.
 func (r *customerSeatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
+	w.decided = time.Now() // every revoke of the batch, decided together
 	held, notStarted, diags := forEach(ctx, "revoked", c, seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
 		d := w.revoke(ctx, seatRef{container: c, id: h.id, holds: h.holds, who: h.String()})
 		return h, d.HasError(), d

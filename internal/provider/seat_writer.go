@@ -25,6 +25,9 @@ import (
 type seatWriter struct {
 	*providerData
 	adoptHint func(c polar.Container, seatID string) string
+	// decided is when the revokes of a batch were decided (zero: each
+	// revoke is decided when it starts); see checkSince.
+	decided time.Time
 }
 
 // matchSeats returns the active seats that satisfy pred.
@@ -321,7 +324,7 @@ type seatRef struct {
 // recipient. Polar reuses a revoked row's id for the next
 // assignment, for anyone, so:
 //   - the ownership check uses a list fetched after this revoke was decided
-//     (shared with the revokes deciding at the same moment), never one
+//     (shared with the revokes decided with it: checkList), never one
 //     cached since the plan;
 //   - a revoke whose answer is lost is never repeated blindly: the row is
 //     looked at again — revoked means done, someone else's means ours was
@@ -337,7 +340,7 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) diag.Diagnostics 
 			// past an interrupt, so that state tells the truth.
 			lctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		}
-		list, err := sw.seats.Fresh(lctx, container)
+		list, err := sw.checkList(lctx, container, attempt)
 		cancel()
 		if err != nil {
 			diags.Append(sw.apiErrorDiag("Cannot check seat "+id+" before revoking it", err, container, "customer_seats:read")...)

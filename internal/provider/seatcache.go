@@ -25,7 +25,9 @@ const listTimeout = 5 * time.Minute
 // the plan), or the check after a write whose answer was lost. Fresh gives
 // such a list: one whose request starts after the call. Callers that ask
 // while a fresh list is in flight share the next one, so N concurrent
-// destroys cost two or three lists, not N.
+// destroys cost two or three lists, not N. FreshSince gives a list whose
+// request started after a given moment: the one in flight or the last one
+// if they did, so that decisions taken together share one list.
 //
 // Writes made through this process keep the cached list true: the seat a
 // write returns replaces (or joins) the cached row and the counts are
@@ -51,16 +53,19 @@ type cacheEntry struct {
 	written []polar.CustomerSeat
 	gen     uint64
 	// fresh lists: the one in flight, and the next one, which callers
-	// arriving meanwhile join and which starts when the first ends.
-	inflight, next *freshList
+	// arriving meanwhile join and which starts when the first ends; and
+	// the last one that succeeded.
+	inflight, next, last *freshList
 }
 
 // freshList is one list call shared by the callers of Fresh; done closes
-// when list or err is set.
+// when list or err is set. started is when its request started (zero
+// until then; read and written under seatCache.mu).
 type freshList struct {
-	done chan struct{}
-	list *polar.SeatsList
-	err  error
+	done    chan struct{}
+	list    *polar.SeatsList
+	err     error
+	started time.Time
 }
 
 func newSeatCache(client *polar.Client) *seatCache {
@@ -84,19 +89,37 @@ func (c *seatCache) List(ctx context.Context, container polar.Container) (*polar
 // call, shared with the other callers waiting at that moment. It also
 // replaces the cached list.
 func (c *seatCache) Fresh(ctx context.Context, container polar.Container) (*polar.SeatsList, error) {
-	return c.freshList(ctx, container).wait(ctx)
+	return c.FreshSince(ctx, container, time.Now())
+}
+
+// FreshSince returns a list of the container whose request started at or
+// after since: the last list or the one in flight when theirs did, else the
+// next one.
+func (c *seatCache) FreshSince(ctx context.Context, container polar.Container, since time.Time) (*polar.SeatsList, error) {
+	return c.freshListSince(ctx, container, since).wait(ctx)
 }
 
 // freshList joins the list call that will start next for the container.
 func (c *seatCache) freshList(ctx context.Context, container polar.Container) *freshList {
+	return c.freshListSince(ctx, container, time.Now())
+}
+
+// freshListSince joins a list call whose request started at or after since,
+// or the one that will start next.
+func (c *seatCache) freshListSince(ctx context.Context, container polar.Container, since time.Time) *freshList {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entry(container)
+	for _, f := range []*freshList{e.last, e.inflight} {
+		if f != nil && !f.started.IsZero() && !f.started.Before(since) {
+			return f
+		}
+	}
 	f := e.next
 	if f == nil {
 		f = &freshList{done: make(chan struct{})}
 		if e.inflight == nil {
-			e.inflight = f
+			e.inflight, f.started = f, time.Now()
 			go c.runFresh(context.WithoutCancel(ctx), container, f)
 		} else {
 			e.next = f
@@ -126,8 +149,12 @@ func (c *seatCache) runFresh(ctx context.Context, container polar.Container, f *
 	if f.err == nil && e.gen == gen {
 		e.list, e.written = f.list, nil // every write so far came before the list
 	}
+	if f.err == nil {
+		e.last = f
+	}
 	e.inflight, e.next = e.next, nil
 	if e.inflight != nil {
+		e.inflight.started = time.Now()
 		go c.runFresh(ctx, container, e.inflight)
 	}
 	c.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -283,5 +284,38 @@ func BenchmarkSeatCacheRecordWrite(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// FreshSince shares any list whose request started at or after the given
+// moment — the one in flight, or the last one — and never one that started
+// before it.
+func TestSeatCacheFreshSinceSharesListsStartedAfterIt(t *testing.T) {
+	cache, _, srv, arrived, release := gatedCacheEnv(t)
+	ctx := context.Background()
+	decided := time.Now()
+	first := cache.freshListSince(ctx, demoSub, decided)
+	<-arrived // the first list's request started after decided
+	if f := cache.freshListSince(ctx, demoSub, decided); f != first {
+		t.Fatal("a list in flight that started after the decision was not shared")
+	}
+	later := cache.freshListSince(ctx, demoSub, time.Now())
+	if later == first {
+		t.Fatal("a list that started before the call was given to it")
+	}
+	release <- struct{}{}
+	if _, err := first.wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	release <- struct{}{}
+	if _, err := later.wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f := cache.freshListSince(ctx, demoSub, decided); f != later {
+		t.Fatal("the last list, started after the decision, was not shared")
+	}
+	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 2 {
+		t.Fatalf("four fresh reads cost %d list calls, want 2", by["GET /v1/customer-seats"])
 	}
 }
