@@ -45,19 +45,8 @@ func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 	t.Parallel()
 	emu, url := testsupport.Emulator(t, nil)
 	ctx := context.Background()
-	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
 	sub := emulator.DemoSubscriptionID
-	for _, email := range []string{"bob@acme.io", "alice@xn--bcher-kva.de", "gone@acme.io"} {
-		s, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &sub, Email: &email})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if email == "gone@acme.io" {
-			if _, err := client.RevokeSeat(ctx, s.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	seatsThenRevokeGone(t, url, "bob@acme.io", "alice@xn--bcher-kva.de", "gone@acme.io")
 	p := newProtoEnv(t, url, emulator.DemoToken)
 	_, before := emu.Requests()
 
@@ -166,6 +155,26 @@ func TestProtocol_queryGenerateImportPlansClean(t *testing.T) {
 	}
 }
 
+// seatsThenRevokeGone assigns a seat of the demo subscription to each email,
+// then revokes the one of gone@acme.io.
+func seatsThenRevokeGone(t *testing.T, url string, emails ...string) {
+	t.Helper()
+	ctx := context.Background()
+	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+	sub := emulator.DemoSubscriptionID
+	for _, email := range emails {
+		s, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &sub, Email: &email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if email == "gone@acme.io" {
+			if _, err := client.RevokeSeat(ctx, s.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 // generatedConfig is the polar_customer_seat block Terraform writes from a
 // listed resource object (-generate-config-out): every attribute a user can
 // set that is not null; what only Polar computes is left out.
@@ -239,19 +248,7 @@ func TestProtocol_queryRevokedSeatsGenerateNoConfiguration(t *testing.T) {
 	t.Parallel()
 	_, url := testsupport.Emulator(t, nil)
 	ctx := context.Background()
-	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
-	sub := emulator.DemoSubscriptionID
-	for _, email := range []string{"kept@acme.io", "gone@acme.io"} {
-		s, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &sub, Email: &email})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if email == "gone@acme.io" {
-			if _, err := client.RevokeSeat(ctx, s.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	seatsThenRevokeGone(t, url, "kept@acme.io", "gone@acme.io")
 	p := newProtoEnv(t, url, emulator.DemoToken)
 	all := []string{"pending", "claimed", "revoked"}
 
