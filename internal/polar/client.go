@@ -1,7 +1,6 @@
 package polar
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -143,6 +142,21 @@ func NewLimiter(n int, per time.Duration) *rate.Limiter {
 		return rate.NewLimiter(rate.Every(per), 1)
 	}
 	return rate.NewLimiter(rate.Limit(float64(n-1)/per.Seconds()), 1)
+}
+
+// PaceTime is the time a limiter from NewLimiter(n, per) needs to let
+// `requests` requests through when they all arrive at once: the first goes
+// at once, each other one waits its turn. It is the least time pacing alone
+// forces on that many requests; answers and retries come on top.
+func PaceTime(requests, n int, per time.Duration) time.Duration {
+	if requests <= 1 || n <= 0 {
+		return 0
+	}
+	interval := per
+	if n > 1 {
+		interval = time.Duration(float64(per) / float64(n-1))
+	}
+	return time.Duration(requests-1) * interval
 }
 
 // IsLoopbackHost reports whether host is a loopback IP address (127.0.0.0/8,
@@ -364,14 +378,17 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 		return &TransportError{Method: method, Route: route, Err: err, Sent: st.maybeApplied.Load()}
 	}
 	defer func() { _ = resp.Body.Close() }()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return &TransportError{Method: method, Route: route, Err: fmt.Errorf("reading response: %w", err), Sent: true}
+	logCall := func() {
+		tflog.Debug(ctx, "Polar API call", map[string]any{
+			"method": method, "route": route, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+		})
 	}
-	tflog.Debug(ctx, "Polar API call", map[string]any{
-		"method": method, "route": route, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
-	})
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		data, err := readAll(resp.Body)
+		if err != nil {
+			return &TransportError{Method: method, Route: route, Err: err, Sent: true}
+		}
+		logCall()
 		e := DecodeError(resp.StatusCode, resp.Header, data)
 		e.Method, e.Route, e.Clock = method, route, readClock(resp.Header, time.Now())
 		if e.NotJSON {
@@ -379,7 +396,7 @@ func (c *Client) do(ctx context.Context, method, route, path string, query url.V
 		}
 		return e
 	}
-	return readAnswer(pol, resp, data, out)
+	return readAnswer(pol, resp, out, logCall)
 }
 
 // endpoint is the URL of path (already escaped) with query, under the base
@@ -399,26 +416,27 @@ func (c *Client) endpoint(path string, query url.Values) string {
 }
 
 // readAnswer reads the successful answer to a call into out (nothing when
-// out is nil), with the reading of Polar's clock it carried.
-func readAnswer(pol retryPolicy, resp *http.Response, data []byte, out any) error {
+// out is nil) as it arrives, with the reading of Polar's clock it carried.
+func readAnswer(pol retryPolicy, resp *http.Response, out any, logCall func()) error {
 	if cs, ok := out.(clockSetter); ok {
 		cs.setClock(readClock(resp.Header, time.Now()))
 	}
-	if out == nil {
+	err := decodeAnswer(resp.Body, out)
+	logCall()
+	var rerr *readError
+	switch {
+	case err == nil:
 		return nil
+	case errors.As(err, &rerr):
+		return &TransportError{Method: pol.method, Route: pol.route, Err: err, Sent: true}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber() // seat_metadata numbers exactly as Polar sent them
-	if err := dec.Decode(out); err != nil {
-		err = fmt.Errorf("the %d answer could not be read (%v)", resp.StatusCode, err)
-		if pol.unsafe {
-			// Polar answered a write with something that is not its
-			// answer: whether it applied the write is unknown.
-			return &TransportError{Method: pol.method, Route: pol.route, Err: err, Sent: true}
-		}
-		return fmt.Errorf("%s %s: %w", pol.method, pol.route, err)
+	err = fmt.Errorf("the %d answer could not be read (%v)", resp.StatusCode, err)
+	if pol.unsafe {
+		// Polar answered a write with something that is not its
+		// answer: whether it applied the write is unknown.
+		return &TransportError{Method: pol.method, Route: pol.route, Err: err, Sent: true}
 	}
-	return nil
+	return fmt.Errorf("%s %s: %w", pol.method, pol.route, err)
 }
 
 type clockSetter interface{ setClock(ServerClock) }

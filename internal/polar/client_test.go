@@ -425,6 +425,26 @@ func TestClient_pacing_limiterNeverExceedsTheWindow(t *testing.T) {
 	}
 }
 
+// PaceTime is what the limiter itself decides, on a made-up clock, for a
+// batch of requests arriving together.
+func TestClient_pacing_paceTimeIsTheLimitersDelay(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ requests, n int }{{1, 500}, {2, 500}, {10_000, 500}, {5_000, 100}, {3, 1}, {1000, 2}} {
+		lim := polar.NewLimiter(tc.n, time.Minute)
+		var last time.Duration
+		for range tc.requests {
+			last = lim.ReserveN(start, 1).DelayFrom(start)
+		}
+		got := polar.PaceTime(tc.requests, tc.n, time.Minute)
+		if diff := got - last; diff < -time.Millisecond || diff > time.Millisecond {
+			t.Errorf("%d requests at %d per minute: PaceTime %s, the limiter lets the last one go after %s", tc.requests, tc.n, got, last)
+		}
+	}
+	if got := polar.PaceTime(10_000, 0, time.Minute); got != 0 {
+		t.Errorf("no pacing: PaceTime %s, want 0", got)
+	}
+}
+
 // TestClient_pacing_usesTheLimiter proves every request goes through the
 // limiter: with one request a minute, a second request whose deadline comes
 // before its turn fails at once, is never sent, and says so.

@@ -44,6 +44,7 @@ import (
 //
 // It reads the container with the shared list: one call per container.
 func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.warnShortTimeout(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
 		r.planDestroy(ctx, req, resp)
 		return

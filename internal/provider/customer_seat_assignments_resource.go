@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -121,10 +122,10 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
-				CreateDescription: "How long assigning every seat may take, rate-limit waits included (default 10m).",
-				UpdateDescription: "How long the assignments and revokes of one change may take (default 10m).",
-				DeleteDescription: "How long revoking every seat may take (default 10m)."}),
+			"timeouts": timeoutsBlock(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
+				CreateDescription: "How long assigning every seat may take, rate-limit waits included. " + timeoutDefaultDoc,
+				UpdateDescription: "How long the assignments and revokes of one change may take. " + timeoutDefaultDoc,
+				DeleteDescription: "How long revoking every seat may take. " + timeoutDefaultDoc}),
 		},
 	}
 }
@@ -194,7 +195,7 @@ func (r *customerSeatAssignmentsResource) Create(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	timeout, d := plan.Timeouts.Create(ctx, r.data.defaultTimeout(seatWrites(&plan, nil)))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -338,7 +339,7 @@ func (r *customerSeatAssignmentsResource) Update(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	timeout, d := plan.Timeouts.Update(ctx, r.data.defaultTimeout(seatWrites(&plan, &state)))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -411,7 +412,7 @@ func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	timeout, d := state.Timeouts.Delete(ctx, r.data.defaultTimeout(seatWrites(nil, &state)))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -465,9 +466,12 @@ func (r *customerSeatAssignmentsResource) assignAll(ctx context.Context, m *cust
 
 // revokeAll revokes each seat while it holds its recipient, seatWorkers at a
 // time, never while an earlier revoke of it may still land (pending, which
-// it updates). It returns the seats that may still hold their recipients.
+// it updates). The revokes are decided together, now: their first
+// ownership checks share a list fetched after this moment (checkSince). It
+// returns the seats that may still hold their recipients.
 func (r *customerSeatAssignmentsResource) revokeAll(ctx context.Context, c polar.Container, seats []heldSeat, pending unansweredRevokes) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
+	w.decided = time.Now() // every revoke of the batch, decided together
 	var mu sync.Mutex
 	held, notStarted, diags := forEach(ctx, "revoked", c, seats, func(h heldSeat) (heldSeat, bool, diag.Diagnostics) {
 		mu.Lock()
@@ -490,6 +494,7 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 		mu sync.Mutex
 		wg sync.WaitGroup
 	)
+	prog := startProgress(ctx, verb, c, len(items), time.Now)
 	work := make(chan T)
 	for range min(seatWorkers, len(items)) {
 		wg.Go(func() {
@@ -501,6 +506,7 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 					continue
 				}
 				h, keep, d := fn(it)
+				prog.step(d.HasError())
 				mu.Lock()
 				if keep {
 					kept = append(kept, h)
@@ -515,6 +521,7 @@ func forEach[T any](ctx context.Context, verb string, c polar.Container, items [
 	}
 	close(work)
 	wg.Wait()
+	prog.finish(len(skipped))
 	if len(skipped) > 0 {
 		diags.AddError(fmt.Sprintf("%d seats of the %s not %s", len(skipped), c, verb),
 			fmt.Sprintf("The operation was interrupted or ran out of time (the resource's timeouts) before %d of %d seats were %s; nothing was sent for them. "+

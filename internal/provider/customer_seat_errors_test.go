@@ -30,6 +30,10 @@ func TestAccCustomerSeat_errors_badInputMatrix(t *testing.T) {
 		return fmt.Sprintf("provider \"polar\" {\n  alias = \"NAME\"\n  %s\n}\n", args) +
 			seat(fmt.Sprintf("provider = polar.NAME\n  subscription_id = %q\n  email = \"a@acme.io\"", sub))
 	}
+	// team: an assignments resource with the given timeouts.
+	team := func(timeouts string) string {
+		return fmt.Sprintf("resource \"polar_customer_seat_assignments\" \"NAME\" {\n  subscription_id = %q\n  emails = [\"a@acme.io\"]\n  timeouts {\n    %s\n  }\n}", sub, timeouts)
+	}
 	c := func(name, config, want string) badInput { return badInput{name, config, wrapped(want)} }
 	e := newAccEnv(t)
 	e.emulatorOnly()
@@ -60,6 +64,10 @@ func TestAccCustomerSeat_errors_badInputMatrix(t *testing.T) {
 		c("malformed server_url", withProvider(`server_url = "api.polar.sh"`), `"api.polar.sh" is not an absolute http(s) URL`),
 		c("negative requests_per_minute", withProvider(`requests_per_minute = -1`), `Attribute requests_per_minute value must be between 0 and 100000, got: -1`),
 		c("empty access_token", withProvider(`access_token = ""`), `Attribute access_token string length must be at least 1`),
+		c("zero create timeout", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  timeouts {\n    create = \"0s\"\n  }", sub)), `timeouts.create "0s" is not a positive duration`),
+		c("nanosecond delete timeout", seat(fmt.Sprintf("subscription_id = %q\n  email = \"a@acme.io\"\n  timeouts {\n    delete = \"1ns\"\n  }", sub)), `timeouts.delete "1ns" is shorter than 1s`),
+		c("negative assignments create timeout", team(`create = "-5m"`), `timeouts.create "-5m" is not a positive duration`),
+		c("sub-second assignments update timeout", team(`update = "500ms"`), `timeouts.update "500ms" is shorter than 1s`),
 		c("bad data source status", fmt.Sprintf("data \"polar_customer_seats\" \"NAME\" {\n  subscription_id = %q\n  statuses = [\"active\"]\n}", sub), `value must be one of: ["pending" "claimed" "revoked"]`),
 		c("data source without container", "data \"polar_customer_seats\" \"NAME\" {\n}", `Exactly one of these attributes must be configured: [subscription_id,order_id]`),
 	})

@@ -46,7 +46,8 @@ func (l *customerSeatListResource) Metadata(_ context.Context, req resource.Meta
 func (l *customerSeatListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the seats of one subscription or order, one result per seat: its identity (`seat_id` and the container), " +
-			"the holder's email as the display name, and with `include_resource = true` a `polar_customer_seat` block ready to import. " +
+			"the holder's email as the display name, and with `include_resource = true` a `polar_customer_seat` block ready to import " +
+			"(active seats only: a revoked seat holds no recipient to write into a block). " +
 			"One API call per query, whatever the number of seats.",
 		Attributes: map[string]listschema.Attribute{
 			"subscription_id": listschema.StringAttribute{
@@ -58,8 +59,10 @@ func (l *customerSeatListResource) ListResourceConfigSchema(_ context.Context, _
 				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"statuses": listschema.ListAttribute{
-				MarkdownDescription: "Which seats to list: any of `pending`, `claimed`, `revoked`. Defaults to the active ones, `pending` and `claimed` (revoked seats cannot be imported).",
-				ElementType:         types.StringType, Optional: true,
+				MarkdownDescription: "Which seats to list: any of `pending`, `claimed`, `revoked`. Defaults to the active ones, `pending` and `claimed`. " +
+					"Revoked seats cannot be imported (they hold no recipient), so they are listed only without `include_resource`: " +
+					"`terraform query -generate-config-out` writes blocks for active seats only.",
+				ElementType: types.StringType, Optional: true,
 				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf("pending", "claimed", "revoked"))},
 			},
 		},
@@ -101,7 +104,9 @@ func (l *customerSeatListResource) List(ctx context.Context, req list.ListReques
 	}
 	var found []polar.CustomerSeat
 	for _, s := range seats.Seats {
-		if slices.Contains(statuses, string(s.Status)) {
+		// A revoked seat holds no recipient: a resource block written from
+		// it would not plan, and there is nothing to import.
+		if slices.Contains(statuses, string(s.Status)) && (!req.IncludeResource || s.Status.Active()) {
 			found = append(found, s)
 		}
 	}

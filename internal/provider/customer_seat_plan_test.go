@@ -170,6 +170,33 @@ resource "polar_customer_seat" "team" {
 			t.Fatalf("no capacity warning:\n%s", out)
 		}
 	})
+	t.Run("a timeout too short for the pace warns with the numbers", func(t *testing.T) {
+		t.Parallel()
+		e := newAccEnv(t)
+		// 100 assignments at 60 requests a minute take at least 99 × 60/59 s.
+		_, tf := e.cliWorkspace(fmt.Sprintf(`
+provider "polar" {
+  requests_per_minute = 60
+}
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id = %q
+  emails          = [for i in range(100) : "p${i}@acme.io"]
+  timeouts {
+    create = "30s"
+  }
+}
+`, e.subscriptionID))
+		out, err := tf("plan")
+		if err != nil {
+			t.Fatalf("plan: %v\n%s", err, out)
+		}
+		for _, want := range []string{"Warning: timeouts.create is too short for 100 seat writes", "This plan makes 100 seat writes", "At 60 requests per minute",
+			"they take at least 1m41s, but timeouts.create is 30s", "or set it to at least 1m41s"} {
+			if !wrapped(want).MatchString(out) {
+				t.Fatalf("no %q in the plan:\n%s", want, out)
+			}
+		}
+	})
 }
 
 // Planning a seat in a container with no free seat warns, naming the

@@ -27,19 +27,8 @@ func TestCustomerSeat_query_generateImportPlansClean(t *testing.T) {
 	t.Parallel()
 	emu, url := testsupport.Emulator(t, nil)
 	ctx := context.Background()
-	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
 	sub := emulator.DemoSubscriptionID
-	for _, email := range []string{"bob@acme.io", "alice@xn--bcher-kva.de", "gone@acme.io"} {
-		s, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &sub, Email: &email})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if email == "gone@acme.io" {
-			if _, err := client.RevokeSeat(ctx, s.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	seatsThenRevokeGone(t, url, "bob@acme.io", "alice@xn--bcher-kva.de", "gone@acme.io")
 	p := newProtoEnv(t, url, emulator.DemoToken)
 	_, before := emu.Requests()
 
@@ -62,25 +51,11 @@ func TestCustomerSeat_query_generateImportPlansClean(t *testing.T) {
 	idType := idSchema.ValueType()
 
 	// List, with the resource objects.
-	listType := p.schema.ListResourceSchemas["polar_customer_seat"].ValueType()
-	listCfg := p.value(listType, map[string]tftypes.Value{"subscription_id": tftypes.NewValue(tftypes.String, sub)})
-	lister, ok := p.server.(tfprotov6.ListResourceServer)
-	if !ok {
-		t.Fatal("the provider server does not serve list resources")
-	}
-	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: "polar_customer_seat", Config: p.dynamic(listType, listCfg), IncludeResource: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	resType := p.resourceType("polar_customer_seat")
 	var names []string
-	var results []tfprotov6.ListResourceResult
-	for r := range stream.Results {
-		if hasError(r.Diagnostics) {
-			t.Fatalf("list: %v", r.Diagnostics)
-		}
+	results := p.listSeats(ctx, true)
+	for _, r := range results {
 		names = append(names, r.DisplayName)
-		results = append(results, r)
 	}
 	if strings.Join(names, ",") != "alice@bücher.de,bob@acme.io" {
 		t.Fatalf("listed %v, want the two active seats by email", names)
@@ -91,30 +66,18 @@ func TestCustomerSeat_query_generateImportPlansClean(t *testing.T) {
 
 	schema := p.schema.ResourceSchemas["polar_customer_seat"]
 	for _, r := range results {
-		obj := p.attrs(resType, r.Resource)
-		// The generated configuration: what Terraform writes from the
-		// object, leaving out what only Polar computes.
-		cfgAttrs := map[string]tftypes.Value{}
+		cfgAttrs := p.generatedConfig(r)
 		recipients := 0
-		for _, a := range schema.Block.Attributes {
-			if a.Computed && !a.Optional {
-				continue
-			}
-			if v := obj[a.Name]; !v.IsNull() {
-				cfgAttrs[a.Name] = v
-				if strings.Contains("email external_customer_id customer_id external_member_id member_id", a.Name) && a.Name != "id" {
-					recipients++
-				}
+		for name := range cfgAttrs {
+			if strings.Contains("email external_customer_id customer_id external_member_id member_id", name) && name != "id" {
+				recipients++
 			}
 		}
 		if recipients != 1 || stringOf(cfgAttrs["email"]) == "" {
 			t.Fatalf("%s: generated block sets %d recipient attributes (%v), want exactly the email", r.DisplayName, recipients, cfgAttrs)
 		}
 		config := p.value(resType, cfgAttrs)
-		v, err := p.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "polar_customer_seat", Config: p.dynamic(resType, config)})
-		if err != nil || hasError(v.Diagnostics) {
-			t.Fatalf("%s: the generated block is not valid: %v %v", r.DisplayName, err, v.Diagnostics)
-		}
+		p.mustValidate(ctx, r.DisplayName, config)
 
 		// Import by identity (no import ID).
 		identity := r.Identity.IdentityData
@@ -217,5 +180,120 @@ list "polar_customer_seat" "team" {
 	})
 	if _, by := e.requests(); by["POST /v1/customer-seats"] != 2 {
 		t.Fatalf("the query wrote to Polar: %v", by)
+	}
+}
+
+// seatsThenRevokeGone assigns a seat of the demo subscription to each email,
+// then revokes the one of gone@acme.io.
+func seatsThenRevokeGone(t *testing.T, url string, emails ...string) {
+	t.Helper()
+	ctx := context.Background()
+	client, _ := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken})
+	sub := emulator.DemoSubscriptionID
+	for _, email := range emails {
+		s, err := client.AssignSeat(ctx, polar.SeatAssign{SubscriptionID: &sub, Email: &email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if email == "gone@acme.io" {
+			if _, err := client.RevokeSeat(ctx, s.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// generatedConfig is the polar_customer_seat block Terraform writes from a
+// listed resource object (-generate-config-out): every attribute a user can
+// set that is not null; what only Polar computes is left out.
+func (p *protoEnv) generatedConfig(r tfprotov6.ListResourceResult) map[string]tftypes.Value {
+	p.t.Helper()
+	obj := p.attrs(p.resourceType("polar_customer_seat"), r.Resource)
+	out := map[string]tftypes.Value{}
+	for _, a := range p.schema.ResourceSchemas["polar_customer_seat"].Block.Attributes {
+		if a.Computed && !a.Optional {
+			continue
+		}
+		if v := obj[a.Name]; !v.IsNull() {
+			out[a.Name] = v
+		}
+	}
+	return out
+}
+
+// mustValidate fails the test unless a polar_customer_seat configuration
+// validates as written.
+func (p *protoEnv) mustValidate(ctx context.Context, what string, config tftypes.Value) {
+	p.t.Helper()
+	typ := p.resourceType("polar_customer_seat")
+	v, err := p.server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "polar_customer_seat", Config: p.dynamic(typ, config)})
+	if err != nil || hasError(v.Diagnostics) {
+		var msgs []string
+		for _, d := range v.Diagnostics {
+			msgs = append(msgs, d.Summary+": "+d.Detail)
+		}
+		p.t.Fatalf("%s: the generated block is not valid: %v %v", what, err, msgs)
+	}
+}
+
+// listSeats runs the list resource over the demo subscription with the
+// given statuses, and returns its results (failing on any error).
+func (p *protoEnv) listSeats(ctx context.Context, includeResource bool, statuses ...string) []tfprotov6.ListResourceResult {
+	p.t.Helper()
+	listType := p.schema.ListResourceSchemas["polar_customer_seat"].ValueType()
+	set := map[string]tftypes.Value{"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID)}
+	if statuses != nil {
+		var vs []tftypes.Value
+		for _, s := range statuses {
+			vs = append(vs, tftypes.NewValue(tftypes.String, s))
+		}
+		set["statuses"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vs)
+	}
+	lister, ok := p.server.(tfprotov6.ListResourceServer)
+	if !ok {
+		p.t.Fatal("the provider server does not serve list resources")
+	}
+	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: "polar_customer_seat", Config: p.dynamic(listType, p.value(listType, set)), IncludeResource: includeResource})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	var out []tfprotov6.ListResourceResult
+	for r := range stream.Results {
+		if hasError(r.Diagnostics) {
+			p.t.Fatalf("list: %v", r.Diagnostics)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// terraform query with statuses that include "revoked" and
+// -generate-config-out writes configuration only for seats it can import:
+// a revoked seat names no recipient, so a block written from it would not
+// plan. With include_resource the revoked seats are left out; without it
+// they are listed, marked as revoked.
+func TestCustomerSeat_query_revokedSeatsGenerateNoConfiguration(t *testing.T) {
+	t.Parallel()
+	_, url := testsupport.Emulator(t, nil)
+	ctx := context.Background()
+	seatsThenRevokeGone(t, url, "kept@acme.io", "gone@acme.io")
+	p := newProtoEnv(t, url, emulator.DemoToken)
+	all := []string{"pending", "claimed", "revoked"}
+
+	var names []string
+	for _, r := range p.listSeats(ctx, true, all...) {
+		names = append(names, r.DisplayName)
+		p.mustValidate(ctx, r.DisplayName, p.value(p.resourceType("polar_customer_seat"), p.generatedConfig(r)))
+	}
+	if strings.Join(names, ",") != "kept@acme.io" {
+		t.Fatalf("include_resource listed %v, want only the active seat", names)
+	}
+
+	names = nil
+	for _, r := range p.listSeats(ctx, false, all...) {
+		names = append(names, r.DisplayName)
+	}
+	if strings.Join(names, ",") != "another recipient (revoked),kept@acme.io" {
+		t.Fatalf("without include_resource listed %v, want both seats, the revoked one marked", names)
 	}
 }

@@ -190,8 +190,8 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true, CreateDescription: "How long assigning may take, " +
-				"rate-limit waits included (default 10m).", DeleteDescription: "How long revoking may take (default 10m)."}),
+			"timeouts": timeoutsBlock(ctx, timeouts.Opts{Create: true, Delete: true, CreateDescription: "How long assigning may take, " +
+				"rate-limit waits included (default 10m; at least 1s).", DeleteDescription: "How long revoking may take (default 10m; at least 1s)."}),
 		},
 	}
 }
@@ -235,7 +235,7 @@ func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	timeout, d := plan.Timeouts.Create(ctx, r.data.defaultTimeout(1))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -373,7 +373,7 @@ func (r *customerSeatResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	timeout, d := state.Timeouts.Delete(ctx, r.data.defaultTimeout(1))
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

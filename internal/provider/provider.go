@@ -137,7 +137,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": config.BaseURL, "requests_per_minute": config.RequestsPerMinute, "max_retries": cfg.MaxRetries.String()})
-	data := &providerData{client: client, seats: newSeatCache(client), endpoint: config.BaseURL, tokenSource: tokenSource, siblings: p.claimSiblings(ctx)}
+	data := &providerData{client: client, seats: newSeatCache(client), endpoint: config.BaseURL, tokenSource: tokenSource, siblings: p.claimSiblings(ctx), pace: applyPace(config.RequestsPerMinute, config.BaseURL)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

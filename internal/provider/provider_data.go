@@ -20,6 +20,9 @@ type providerData struct {
 	// token of another organization or environment.
 	endpoint    string
 	tokenSource string
+	// pace is the requests per minute an apply is held to (applyPace); the
+	// default timeouts grow with it.
+	pace int
 
 	mu sync.Mutex
 	// planned are the recipients planned for new seats in this process,

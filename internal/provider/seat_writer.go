@@ -25,6 +25,9 @@ import (
 type seatWriter struct {
 	*providerData
 	adoptHint func(c polar.Container, seatID string) string
+	// decided is when the revokes of a batch were decided (zero: each
+	// revoke is decided when it starts); see checkSince.
+	decided time.Time
 }
 
 // matchSeats returns the active seats that satisfy pred.
@@ -375,7 +378,7 @@ const revokeSends = 3
 // recipient, and never while an earlier revoke of it may still land. Polar
 // reuses a revoked row's id for the next assignment, for anyone, so:
 //   - the ownership check uses a list fetched after this revoke was decided
-//     (shared with the revokes deciding at the same moment), never one
+//     (shared with the revokes decided with it: checkList), never one
 //     cached since the plan;
 //   - a revoke whose outcome is unknown (no answer, a timeout, a 5xx) is
 //     settled by looking at the row, paced, until the operation's time runs
@@ -394,8 +397,8 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.
 	unanswered, lastErr := ref.unanswered, error(nil)
 	wait := revokePollInterval
 	looked := false // since the last unanswered revoke
-	for sends := 0; ; {
-		seat, found, err := sw.lookAt(ctx, container, id, !looked && lastErr != nil)
+	for sends, looks := 0, 0; ; looks++ {
+		seat, found, err := sw.lookAt(ctx, container, id, !looked && lastErr != nil, looks == 0)
 		looked = true
 		if err != nil {
 			if !unanswered.IsZero() {
@@ -465,16 +468,23 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.
 	}
 }
 
-// lookAt finds a seat in a list of its container that starts now. After an
+// lookAt finds a seat in a fresh list of its container. After an
 // unanswered revoke (pastInterrupt) it looks even past an interrupt or the
 // operation's timeout, briefly, so that state tells the truth.
-func (sw *seatWriter) lookAt(ctx context.Context, c polar.Container, id string, pastInterrupt bool) (polar.CustomerSeat, bool, error) {
+//
+// The first look of a revoke decided with others (first) may read the list
+// of its batch (checkList); every later look reads one that starts now.
+func (sw *seatWriter) lookAt(ctx context.Context, c polar.Container, id string, pastInterrupt, first bool) (polar.CustomerSeat, bool, error) {
 	lctx, cancel := ctx, context.CancelFunc(func() {})
 	if pastInterrupt && ctx.Err() != nil {
 		lctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	}
 	defer cancel()
-	list, err := sw.seats.Fresh(lctx, c)
+	attempt := 2
+	if first {
+		attempt = 1
+	}
+	list, err := sw.checkList(lctx, c, attempt)
 	if err != nil {
 		return polar.CustomerSeat{}, false, err
 	}

@@ -3,10 +3,13 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
@@ -243,5 +246,116 @@ func TestSeatCache_reads_lateReaderTakesTheStoredList(t *testing.T) {
 	}
 	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 1 || late != first {
 		t.Fatalf("%d list calls, want 1: the late reader listed again", by["GET /v1/customer-seats"])
+	}
+}
+
+// cachedContainer returns a cache holding a list of n active seats of demoSub
+// (no API behind it) and a seat to write n more times.
+func cachedContainer(n int) (*seatCache, []polar.CustomerSeat) {
+	cache := newSeatCache(nil)
+	seats := make([]polar.CustomerSeat, 2*n)
+	for i := range seats {
+		seats[i] = polar.CustomerSeat{ID: fmt.Sprintf("seat-%d", i), SubscriptionID: &demoSub.ID, Status: polar.SeatStatusPending}
+	}
+	cache.entry(demoSub).list = &polar.SeatsList{Seats: seats[:n], TotalSeats: 2 * n, AvailableSeats: n}
+	return cache, seats[n:]
+}
+
+// bytesPerWrite is the memory RecordWrite allocates per write into a
+// container of n seats, over n new seats (an apply that doubles it).
+func bytesPerWrite(n int) float64 {
+	cache, writes := cachedContainer(n)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range writes {
+		cache.RecordWrite(&writes[i])
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.TotalAlloc-before.TotalAlloc) / float64(len(writes))
+}
+
+// RecordWrite's cost does not grow with the container: one apply of N
+// writes must not copy the list N times (N² seat copies). Counted in
+// allocated bytes, not time. Not parallel: the allocator's counters are
+// process-wide.
+func TestSeatCache_writes_recordWriteCostDoesNotGrowWithTheList(t *testing.T) {
+	small, large := bytesPerWrite(500), bytesPerWrite(8000)
+	if large > 2*small+1024 {
+		t.Fatalf("a write allocates %.0f bytes into a list of 500 seats and %.0f into one of 8,000: it copies the list", small, large)
+	}
+	// And the writes are all there, in the list read afterwards.
+	cache, writes := cachedContainer(100)
+	for i := range writes {
+		w := writes[i]
+		w.Status = polar.SeatStatusClaimed
+		cache.RecordWrite(&w)
+	}
+	revoked := polar.CustomerSeat{ID: "seat-3", SubscriptionID: &demoSub.ID, Status: polar.SeatStatusRevoked}
+	cache.RecordWrite(&revoked)
+	l, err := cache.List(context.Background(), demoSub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := l.Find("seat-150"); len(l.Seats) != 200 || s.Status != polar.SeatStatusClaimed || l.AvailableSeats != 1 {
+		t.Fatalf("after 101 writes: %d seats, seat-150 %q, available %d; want 200, claimed, 1", len(l.Seats), s.Status, l.AvailableSeats)
+	}
+	if s, _ := l.Find("seat-3"); s.Status != polar.SeatStatusRevoked {
+		t.Fatalf("seat-3 is %q after its revoke", s.Status)
+	}
+}
+
+// BenchmarkSeatCacheRecordWrite: an apply that writes n seats into a
+// container of n, then reads the list once; per apply
+// (go test -run '^$' -bench RecordWrite -benchmem ./internal/provider).
+func BenchmarkSeatCache_writes_recordWrite(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 50_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				cache, writes := cachedContainer(n)
+				b.StartTimer()
+				for i := range writes {
+					cache.RecordWrite(&writes[i])
+				}
+				if _, err := cache.List(context.Background(), demoSub); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// FreshSince shares any list whose request started at or after the given
+// moment — the one in flight, or the last one — and never one that started
+// before it.
+func TestSeatCache_fresh_sinceSharesListsStartedAfterIt(t *testing.T) {
+	cache, _, srv, arrived, release := gatedCacheEnv(t)
+	ctx := context.Background()
+	decided := time.Now()
+	first := cache.freshListSince(ctx, demoSub, decided)
+	<-arrived // the first list's request started after decided
+	if f := cache.freshListSince(ctx, demoSub, decided); f != first {
+		t.Fatal("a list in flight that started after the decision was not shared")
+	}
+	later := cache.freshListSince(ctx, demoSub, time.Now())
+	if later == first {
+		t.Fatal("a list that started before the call was given to it")
+	}
+	release <- struct{}{}
+	if _, err := first.wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived
+	release <- struct{}{}
+	if _, err := later.wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f := cache.freshListSince(ctx, demoSub, decided); f != later {
+		t.Fatal("the last list, started after the decision, was not shared")
+	}
+	if _, by := srv.Requests(); by["GET /v1/customer-seats"] != 2 {
+		t.Fatalf("four fresh reads cost %d list calls, want 2", by["GET /v1/customer-seats"])
 	}
 }

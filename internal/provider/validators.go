@@ -192,20 +192,30 @@ func recipientPaths(set map[string]bool) []path.Path {
 	return out
 }
 
-// durationValidator checks a positive Go duration such as "30s".
-type durationValidator struct{}
+// durationValidator checks a positive Go duration such as "30s", and at
+// least min when min is set (the timeouts blocks: minTimeout says why).
+type durationValidator struct{ min time.Duration }
 
-func (durationValidator) Description(context.Context) string {
+func (v durationValidator) Description(context.Context) string {
+	if v.min > 0 {
+		return fmt.Sprintf("a duration of at least %s such as 30s or 2m", v.min)
+	}
 	return "a positive duration such as 30s or 2m"
 }
 func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	switch {
+	case err != nil || d <= 0:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%s %q is not a positive duration such as 30s or 2m.", req.Path, req.ConfigValue.ValueString()))
+	case d < v.min:
+		resp.Diagnostics.AddAttributeError(req.Path, "Duration too short",
+			fmt.Sprintf("%s %q is shorter than %s: Polar counts its rate limit in whole seconds, so no operation fits in less. "+
+				"Write it in seconds or minutes (30s, 15m), or leave it out for the default.", req.Path, req.ConfigValue.ValueString(), v.min))
 	}
 }
