@@ -22,7 +22,10 @@ type reissueEnv struct {
 	client  *polar.Client
 	typ     tftypes.Type
 	idType  tftypes.Type
-	created *tfprotov6.ApplyResourceChangeResponse
+	// The resource as Terraform keeps it after create or import.
+	state    *tfprotov6.DynamicValue
+	private  []byte
+	identity *tfprotov6.ResourceIdentityData
 }
 
 func newReissueEnv(t *testing.T, f *emulator.Fixture) *reissueEnv {
@@ -45,11 +48,25 @@ func newReissueEnv(t *testing.T, f *emulator.Fixture) *reissueEnv {
 // create applies the resource for alice.
 func (e *reissueEnv) create() string {
 	e.t.Helper()
-	e.created = e.protoEnv.create(context.Background(), "polar_customer_seat", e.config())
-	if hasError(e.created.Diagnostics) || e.created.NewIdentity == nil {
-		e.t.Fatalf("create: %s (identity %v)", diagText(e.created.Diagnostics), e.created.NewIdentity)
+	created := e.protoEnv.create(context.Background(), "polar_customer_seat", e.config())
+	if hasError(created.Diagnostics) || created.NewIdentity == nil {
+		e.t.Fatalf("create: %s (identity %v)", diagText(created.Diagnostics), created.NewIdentity)
 	}
-	return stringOf(e.attrs(e.typ, e.created.NewState)["id"])
+	e.state, e.private, e.identity = created.NewState, created.Private, created.NewIdentity
+	return stringOf(e.attrs(e.typ, e.state)["id"])
+}
+
+// importSeat imports a seat of the demo subscription by id.
+func (e *reissueEnv) importSeat(id string) {
+	e.t.Helper()
+	imp, err := e.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{
+		TypeName: "polar_customer_seat", ID: seatImportID(polar.Container{Kind: polar.ContainerSubscription, ID: emulator.DemoSubscriptionID}, id),
+	})
+	if err != nil || hasError(imp.Diagnostics) || len(imp.ImportedResources) != 1 {
+		e.t.Fatalf("import: %v %s", err, diagText(imp.Diagnostics))
+	}
+	r := imp.ImportedResources[0]
+	e.state, e.private, e.identity = r.State, r.Private, r.Identity
 }
 
 func (e *reissueEnv) config() tftypes.Value {
@@ -74,13 +91,13 @@ func (e *reissueEnv) revoke(id string) {
 	}
 }
 
-// read refreshes the resource (a new provider process, as a new Terraform
-// run is) with the given state and private state and the created identity.
-func (e *reissueEnv) read(state *tfprotov6.DynamicValue, private []byte) *tfprotov6.ReadResourceResponse {
+// read refreshes the resource (on a new provider process, as a new
+// Terraform run does).
+func (e *reissueEnv) read() *tfprotov6.ReadResourceResponse {
 	e.t.Helper()
 	p := newProtoEnv(e.t, e.url, emulator.DemoToken)
 	read, err := p.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
-		TypeName: "polar_customer_seat", CurrentState: state, Private: private, CurrentIdentity: e.created.NewIdentity,
+		TypeName: "polar_customer_seat", CurrentState: e.state, Private: e.private, CurrentIdentity: e.identity,
 	})
 	if err != nil || hasError(read.Diagnostics) {
 		e.t.Fatalf("refresh: %v %s", err, diagText(read.Diagnostics))
@@ -128,7 +145,7 @@ func TestCustomerSeat_reissue_refreshFollowsThePerson(t *testing.T) {
 	oldID := e.create()
 	newID := e.reissueAlice(oldID, older)
 
-	read := e.read(e.created.NewState, e.created.Private)
+	read := e.read()
 	got := e.attrs(e.typ, read.NewState)
 	if len(got) == 0 || stringOf(got["id"]) != newID || stringOf(got["status"]) != "pending" {
 		t.Fatalf("the refresh did not follow alice to seat %s: %v\n%s", newID, got, diagText(read.Diagnostics))
@@ -155,5 +172,81 @@ func TestCustomerSeat_reissue_refreshFollowsThePerson(t *testing.T) {
 	}
 	if s := e.seat(newID); s.Status != polar.SeatStatusRevoked {
 		t.Fatalf("the destroy left alice's reissued seat %s %s", newID, s.Status)
+	}
+}
+
+// The hostile cases keep today's drift (the resource leaves state with a
+// warning, and the plan assigns again): the person's old row reused by
+// someone else while they hold no other seat; several seats that could be
+// the person's (the provider does not guess); a state that records no
+// occupant (nothing to recognise the person by).
+func TestCustomerSeat_reissue_driftWhenThePersonIsNotFoundOnce(t *testing.T) {
+	t.Parallel()
+	sub := emulator.DemoSubscriptionID
+	const oldID, t1, t2 = "0b0c7e0e-3b7a-4c55-9a55-4c1c5b0a0001", "0b0c7e0e-3b7a-4c55-9a55-4c1c5b0a0002", "0b0c7e0e-3b7a-4c55-9a55-4c1c5b0a0003"
+	for _, tc := range []struct {
+		name string
+		// world sets up the resource and changes the world; it returns
+		// what the drift warning must mention.
+		world func(e *reissueEnv) []string
+		f     func() *emulator.Fixture
+	}{
+		{name: "oldRowReusedBySomeoneElse", world: func(e *reissueEnv) []string {
+			id := e.create()
+			e.revoke(id)
+			if bob := e.assign("bob@acme.io"); bob != id {
+				e.t.Fatalf("the emulator gave bob seat %s, not alice's old row %s: this test needs the reused row", bob, id)
+			}
+			return []string{"Seat " + id + " now holds someone else", "bob@acme.io"}
+		}},
+		{name: "twoSeatsCouldBeTheirs", f: func() *emulator.Fixture {
+			// Polar refuses a second active seat for one person; a fixture
+			// can hold one, as a Polar that changes its rules could.
+			f := emulator.DemoFixture()
+			alice := emulator.Optional[string]{Set: true, Value: "alice@acme.io"}
+			for _, id := range []string{oldID, t1, t2} {
+				f.Organizations[0].Seats = append(f.Organizations[0].Seats, emulator.FixtureSeat{ID: id, SubscriptionID: &sub, Status: "pending", Email: alice})
+			}
+			return f
+		}, world: func(e *reissueEnv) []string {
+			e.importSeat(oldID)
+			e.revoke(oldID)
+			return []string{"Seat " + oldID + ": several seats could be its reissue", t1 + ", " + t2, "does not guess"}
+		}},
+		{name: "occupantUnknown", world: func(e *reissueEnv) []string {
+			older := e.assign("gone@acme.io")
+			id := e.create()
+			e.reissueAlice(id, older)
+			// A state that records no occupant: no customer_email, no
+			// private state.
+			attrs := e.attrs(e.typ, e.state)
+			attrs["customer_email"] = tftypes.NewValue(tftypes.String, nil)
+			e.state, e.private = e.dynamic(e.typ, tftypes.NewValue(e.typ, attrs)), nil
+			return []string{"Seat " + id + " was revoked outside Terraform"}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var f *emulator.Fixture
+			if tc.f != nil {
+				f = tc.f()
+			}
+			e := newReissueEnv(t, f)
+			want := tc.world(e)
+			_, before := e.emu.Requests()
+			read := e.read()
+			if got := e.attrs(e.typ, read.NewState); len(got) != 0 {
+				t.Fatalf("the refresh kept the resource (seat %s): %s", stringOf(got["id"]), diagText(read.Diagnostics))
+			}
+			if !diagWith(read.Diagnostics, tfprotov6.DiagnosticSeverityWarning, want...) {
+				t.Errorf("no warning mentions %q: %s", want, diagText(read.Diagnostics))
+			}
+			if diagWith(read.Diagnostics, tfprotov6.DiagnosticSeverityWarning, "was reissued as") {
+				t.Errorf("the refresh claims a reissue: %s", diagText(read.Diagnostics))
+			}
+			if _, after := e.emu.Requests(); after[routeAssign] != before[routeAssign] || after[routeRevoke] != before[routeRevoke] {
+				t.Errorf("the refresh wrote to Polar: %v -> %v", before, after)
+			}
+		})
 	}
 }
