@@ -17,11 +17,11 @@ import (
 // against the demo subscription.
 type reissueEnv struct {
 	*protoEnv
-	emu     *emulator.Server
-	url     string
-	client  *polar.Client
-	typ     tftypes.Type
-	idType  tftypes.Type
+	emu    *emulator.Server
+	url    string
+	client *polar.Client
+	typ    tftypes.Type
+	idType tftypes.Type
 	// The resource as Terraform keeps it after create or import.
 	state    *tfprotov6.DynamicValue
 	private  []byte
