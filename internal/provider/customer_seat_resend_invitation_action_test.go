@@ -664,18 +664,11 @@ func TestCustomerSeatResendInvitation_action_reissueThenResourcePlan(t *testing.
 	for _, tc := range []struct {
 		typeName     string
 		revokedFirst bool
-		skip         string
 	}{
-		{"polar_customer_seat", false, ""},
-		// Today the refresh finds seat S revoked and drops the resource:
-		// the plan would assign again.
-		{"polar_customer_seat", true, "needs reissue recognition in the resources (issue 19 transitions work)"},
-		{"polar_customer_seat_assignments", false, ""}, {"polar_customer_seat_assignments", true, ""},
+		{"polar_customer_seat", false}, {"polar_customer_seat", true},
+		{"polar_customer_seat_assignments", false}, {"polar_customer_seat_assignments", true},
 	} {
 		t.Run(fmt.Sprintf("%s/revokedFirst=%v", tc.typeName, tc.revokedFirst), func(t *testing.T) {
-			if tc.skip != "" {
-				t.Skip(tc.skip)
-			}
 			t.Parallel()
 			emu, url := testsupport.Emulator(t, nil)
 			p := newProtoEnv(t, url, emulator.DemoToken)

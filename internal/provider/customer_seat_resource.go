@@ -114,6 +114,11 @@ func (r *customerSeatResource) IdentitySchema(_ context.Context, _ resource.Iden
 
 func (r *customerSeatResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer_seat"
+	// The identity is the seat id, and a reissued seat (revoked and
+	// assigned again to the same person) has a new id that Read follows:
+	// without this the framework refuses the read as an unexpected
+	// identity change.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -286,6 +291,7 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot read seat "+id, err, container, "customer_seats:read")...)
 		return
 	}
+	occ := readOccupant(ctx, req.Private)
 	seat, found := list.Find(id)
 	var why string
 	switch {
@@ -293,9 +299,30 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 		why = "is no longer in its " + container.String()
 	case seat.Status == polar.SeatStatusRevoked:
 		why = "was revoked outside Terraform"
-	case !sameOccupant(readOccupant(ctx, req.Private), &state, &seat):
+	case !sameOccupant(occ, &state, &seat):
 		why = "now holds someone else (Polar reused the revoked row for " + describeOccupant(&seat) + ")"
-	default:
+	}
+	if found && why != "" {
+		// A reissue (revoke, then assign the same person again, as the
+		// resend action's reissue_expired does) gives the person whichever
+		// revoked row Polar picks: the seat follows them, if unambiguous.
+		switch held := reissuedSeats(occ, &state, list); len(held) {
+		case 0:
+		case 1:
+			tflog.Info(ctx, "Seat reissued", map[string]any{"container": container.String(), "seat_id": id, "new_seat_id": held[0].ID})
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Seat %s was reissued as %s", id, held[0].ID),
+				fmt.Sprintf("Seat %s of %s %s, and the same person now holds seat %s of the %s: it was revoked and assigned again (for example by "+
+					"the polar_customer_seat_resend_invitation action with reissue_expired). This resource now manages seat %s; nothing is assigned or revoked.",
+					id, recipientOf(&state), why, held[0].ID, container, held[0].ID))
+			seat, why = held[0], ""
+		default:
+			resp.Diagnostics.AddWarning("Seat "+id+": several seats could be its reissue",
+				fmt.Sprintf("Seat %s of %s %s, and seats %s of the %s are held by the same person. The provider does not guess which one is this "+
+					"resource's, so the seat is treated as drifted (below). To manage one of them, remove this resource from state (terraform state rm) "+
+					"and import the one to keep (import ID %s); revoke the others.", id, recipientOf(&state), why, listed(seatIDs(held)), container, seatImportID(container, "<seat id>")))
+		}
+	}
+	if why == "" {
 		// The response starts as the state: only what changed is set.
 		prior := state
 		applySeat(&state, &seat)
@@ -304,8 +331,11 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 				resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v[1])...)
 			}
 		}
-		if occ := occupantOf(&seat); occ != readOccupant(ctx, req.Private) {
+		if occupantOf(&seat) != occ {
 			resp.Diagnostics.Append(writeOccupant(ctx, resp.Private, &seat)...)
+		}
+		if resp.Identity != nil && !prior.ID.Equal(state.ID) {
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, modelIdentity(&state))...)
 		}
 		return
 	}

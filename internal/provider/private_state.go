@@ -88,6 +88,37 @@ func sameOccupant(occ occupant, state *customerSeatModel, s *polar.CustomerSeat)
 	return false
 }
 
+// reissuedSeats are the active seats of the list, other than the one in
+// state, that hold the state's occupant (as sameOccupant decides) and every
+// recipient attribute in state that a seat shows (email, member_id,
+// external_member_id, customer_id; Polar never reports
+// external_customer_id): where the person went when their seat was revoked
+// and assigned again. A state with no recorded occupant matches nothing.
+func reissuedSeats(occ occupant, state *customerSeatModel, list *polar.SeatsList) []polar.CustomerSeat {
+	recipient := state.recipient()
+	return matchSeats(list, func(s *polar.CustomerSeat) bool {
+		if s.ID == state.ID.ValueString() || !sameOccupant(occ, state, s) {
+			return false
+		}
+		for _, f := range recipientForms {
+			if v := *recipient[f.single]; isSet(v) && !f.holds(s, v.ValueString()) {
+				return false
+			}
+		}
+		v := state.CustomerID
+		return !isSet(v) || (s.CustomerID != nil && *s.CustomerID == v.ValueString())
+	})
+}
+
+// seatIDs are the ids of seats.
+func seatIDs(seats []polar.CustomerSeat) []string {
+	ids := make([]string, len(seats))
+	for i := range seats {
+		ids[i] = seats[i].ID
+	}
+	return ids
+}
+
 // Keys of the assignments resource's private state, each a JSON list of
 // seat ids (absent when empty).
 const (
