@@ -118,7 +118,7 @@ func (p *protoEnv) actionConfig(set map[string]tftypes.Value) *tfprotov6.Dynamic
 // actions is the provider server's action RPCs.
 func (p *protoEnv) actions() tfprotov6.ActionServer {
 	p.t.Helper()
-	srv, ok := p.server.(tfprotov6.ProviderServerWithActions)
+	srv, ok := p.server.(tfprotov6.ActionServer)
 	if !ok {
 		p.t.Fatal("the provider server serves no actions")
 	}
