@@ -12,7 +12,6 @@ package schemajson
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -153,21 +152,51 @@ func (c *converter) attributes(attrs []*tfprotov6.SchemaAttribute) map[string]*t
 	return out
 }
 
-// ctyType converts a type through its JSON form, which tftypes and cty
-// share (Terraform's own conversion goes the same way).
+// ctyType converts a type: tftypes and cty describe the same types.
 func (c *converter) ctyType(t tftypes.Type) cty.Type {
-	if t == nil {
+	switch {
+	case t == nil:
 		return cty.NilType
+	case t.Is(tftypes.String):
+		return cty.String
+	case t.Is(tftypes.Number):
+		return cty.Number
+	case t.Is(tftypes.Bool):
+		return cty.Bool
+	case t.Is(tftypes.DynamicPseudoType):
+		return cty.DynamicPseudoType
 	}
-	b, err := t.MarshalJSON() //nolint:staticcheck // tftypes has no other way to give a type in the JSON form Terraform writes (the same bytes cty reads)
-	var out cty.Type
-	if err == nil {
-		err = json.Unmarshal(b, &out)
+	switch tt := t.(type) {
+	case tftypes.List:
+		return cty.List(c.ctyType(tt.ElementType))
+	case tftypes.Set:
+		return cty.Set(c.ctyType(tt.ElementType))
+	case tftypes.Map:
+		return cty.Map(c.ctyType(tt.ElementType))
+	case tftypes.Tuple:
+		elems := make([]cty.Type, len(tt.ElementTypes))
+		for i, e := range tt.ElementTypes {
+			elems[i] = c.ctyType(e)
+		}
+		return cty.Tuple(elems)
+	case tftypes.Object:
+		attrs := make(map[string]cty.Type, len(tt.AttributeTypes))
+		for name, a := range tt.AttributeTypes {
+			attrs[name] = c.ctyType(a)
+		}
+		if len(tt.OptionalAttributes) == 0 {
+			return cty.Object(attrs)
+		}
+		optional := make([]string, 0, len(tt.OptionalAttributes))
+		for name := range tt.OptionalAttributes {
+			optional = append(optional, name)
+		}
+		return cty.ObjectWithOptionalAttrs(attrs, optional)
 	}
-	if err != nil && c.err == nil {
-		c.err = fmt.Errorf("type %s: %w", t, err)
+	if c.err == nil {
+		c.err = fmt.Errorf("type %s has no conversion", t)
 	}
-	return out
+	return cty.NilType
 }
 
 func kind(k tfprotov6.StringKind) tfjson.SchemaDescriptionKind {
