@@ -302,7 +302,8 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 	case !sameOccupant(occ, &state, &seat):
 		why = "now holds someone else (Polar reused the revoked row for " + describeOccupant(&seat) + ")"
 	}
-	if found && why != "" {
+	_, ourRevoke := readUnansweredRevokes(ctx, req.Private)[id]
+	if found && why != "" && !ourRevoke {
 		// A reissue (revoke, then assign the same person again, as the
 		// resend action's reissue_expired does) gives the person whichever
 		// revoked row Polar picks: the seat follows them, if unambiguous.
@@ -339,7 +340,10 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 		}
 		return
 	}
-	if _, ours := readUnansweredRevokes(ctx, req.Private)[id]; ours {
+	if ourRevoke {
+		// Checked before any reissue: the seat was revoked by this
+		// resource's own earlier revoke, and a seat the same person holds
+		// now is someone else's to manage.
 		tflog.Info(ctx, "An earlier unanswered revoke was carried out", map[string]any{"container": container.String(), "seat_id": id, "why": why})
 		resp.Diagnostics.AddWarning("Seat "+id+": an earlier revoke was carried out",
 			fmt.Sprintf("Seat %s of %s is no longer this resource's: an earlier apply sent a revoke of it that got no answer, and Polar has carried it out. "+
