@@ -107,7 +107,9 @@ func terraformHasActions(t *testing.T) bool {
 // Every example of the documentation, as a user pastes it, against the
 // emulator `make emulator` runs (the demo fixture, the demo ids as the
 // variables): apply succeeds, the next plan is empty, destroy succeeds and
-// leaves no active seat in the demo subscription or order.
+// leaves no active seat in the demo subscription or order. An example with
+// `terraform test` files passes `terraform test` too, which leaves no active
+// seat either.
 func TestAccExamples_demo_applyPlanCleanDestroy(t *testing.T) {
 	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
@@ -184,14 +186,38 @@ func applyExample(t *testing.T, ex exampleConfig) {
 	if out, err := tf(dir, "destroy", "-auto-approve"); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
-	for _, c := range []polar.Container{sub, order} {
+	noActiveSeats(t, client, "after destroy", sub, order)
+
+	tests, err := filepath.Glob(filepath.Join(examplesRoot, filepath.Dir(ex.files[0]), "*.tftest.hcl"))
+	if err != nil || len(tests) == 0 || len(ex.seeds) > 0 {
+		return
+	}
+	for _, f := range tests {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), src, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := tf(dir, "test"); err != nil {
+		t.Fatalf("terraform test: %v\n%s", err, out)
+	}
+	noActiveSeats(t, client, "after terraform test", sub, order)
+}
+
+// noActiveSeats fails the test if a container has a seat that is not revoked.
+func noActiveSeats(t *testing.T, client *polar.Client, when string, containers ...polar.Container) {
+	t.Helper()
+	for _, c := range containers {
 		l, err := client.ListSeats(context.Background(), c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, s := range l.Seats {
 			if s.Status != polar.SeatStatusRevoked {
-				t.Errorf("after destroy, seat %s of %s is %s", s.ID, c.ID, s.Status)
+				t.Errorf("%s, seat %s of %s is %s", when, s.ID, c.ID, s.Status)
 			}
 		}
 	}
