@@ -2,7 +2,7 @@ terraform {
   required_providers {
     polar = {
       source  = "polarsource/polar"
-      version = "~> 0.1"
+      version = "~> 0.1.0"
     }
   }
 }

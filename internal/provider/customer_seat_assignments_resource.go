@@ -80,18 +80,18 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 				Computed:            true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"subscription_id": schema.StringAttribute{
-				MarkdownDescription: "The seat-based subscription whose seats these are (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the resource.",
+				MarkdownDescription: "The seat-based subscription whose seats these are (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the resource.",
 				Optional:            true, PlanModifiers: replace,
 				Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"order_id": schema.StringAttribute{
-				MarkdownDescription: "The paid one-time order whose seats these are (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the resource.",
+				MarkdownDescription: "The paid one-time order whose seats these are (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the resource.",
 				Optional:            true, PlanModifiers: replace,
 				Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"emails": recipientList(emailForm, "Recipients by email, checked at plan time as Polar checks them. Spellings Polar stores as the same address "+
 				"(`Alice@EXAMPLE.com`, `alice@example.com`) are the same recipient and show no diff.", emailValidator{}),
-			"member_ids": recipientList(memberIDForm, "Recipients by Polar member id (UUID) of members of the billing customer (member-model organizations).", uuidValidator{}),
+			"member_ids": recipientList(memberIDForm, "Recipients by Polar member id (a lowercase, hyphenated UUID) of members of the billing customer (member-model organizations).", uuidValidator{}),
 			"external_member_ids": recipientList(externalMemberIDForm, "Recipients by your own member id (the member's `external_id` under the billing customer). The member must exist.",
 				stringvalidator.LengthAtLeast(1)),
 			"immediate_claim": schema.BoolAttribute{

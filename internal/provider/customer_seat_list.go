@@ -51,11 +51,11 @@ func (l *customerSeatListResource) ListResourceConfigSchema(_ context.Context, _
 			"One API call per query, whatever the number of seats.",
 		Attributes: map[string]listschema.Attribute{
 			"subscription_id": listschema.StringAttribute{
-				MarkdownDescription: "The subscription whose seats to list (version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
+				MarkdownDescription: "The subscription whose seats to list (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
 				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"order_id": listschema.StringAttribute{
-				MarkdownDescription: "The order whose seats to list (version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
+				MarkdownDescription: "The order whose seats to list (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
 				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"statuses": listschema.ListAttribute{

@@ -57,11 +57,11 @@ func (a *resendInvitationAction) Schema(_ context.Context, _ action.SchemaReques
 			"is lost is reported as outcome unknown and never repeated (it mails someone). Terraform 1.14 or later; OpenTofu has no actions.",
 		Attributes: map[string]schema.Attribute{
 			"subscription_id": schema.StringAttribute{
-				MarkdownDescription: "The subscription whose pending invitations to resend (version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
+				MarkdownDescription: "The subscription whose pending invitations to resend (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
 				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"order_id": schema.StringAttribute{
-				MarkdownDescription: "The order whose pending invitations to resend (version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
+				MarkdownDescription: "The order whose pending invitations to resend (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
 				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"emails": schema.ListAttribute{

@@ -149,24 +149,24 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Computed: true, PlanModifiers: keep,
 			},
 			"subscription_id": schema.StringAttribute{
-				MarkdownDescription: "The seat-based subscription whose seat this is (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the seat.",
+				MarkdownDescription: "The seat-based subscription whose seat this is (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the seat.",
 				Optional:            true, PlanModifiers: replace,
 				Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"order_id": schema.StringAttribute{
-				MarkdownDescription: "The paid one-time order whose seat this is (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the seat.",
+				MarkdownDescription: "The paid one-time order whose seat this is (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id` is required. Changing it replaces the seat.",
 				Optional:            true, PlanModifiers: replace,
 				Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"email": email,
 			"external_customer_id": recipient("Recipient by your own customer id (the customer's `external_id` in Polar). The customer must exist.",
 				stringvalidator.LengthAtLeast(1)),
-			"customer_id": recipient("Recipient by Polar customer id (UUID). The customer must exist in the organization. This is the id you give Polar; "+
+			"customer_id": recipient("Recipient by Polar customer id (a lowercase, hyphenated UUID). The customer must exist in the organization. This is the id you give Polar; "+
 				"in member-model organizations Polar reports the billing customer as every seat's `customer_id` (see the `polar_customer_seats` data source).",
 				uuidValidator{}),
 			"external_member_id": recipient("Recipient by your own member id (the member's `external_id` under the billing customer). Together with `email`, "+
 				"a member that does not exist yet is created and linked to this id.", stringvalidator.LengthAtLeast(1)),
-			"member_id": recipient("Recipient by Polar member id (UUID) of a member of the billing customer.", uuidValidator{}),
+			"member_id": recipient("Recipient by Polar member id (a lowercase, hyphenated UUID) of a member of the billing customer.", uuidValidator{}),
 			"metadata": schema.MapAttribute{
 				MarkdownDescription: "String key/values stored on the seat (`seat_metadata` in Polar). At most 10 keys and 1024 characters as Polar measures them " +
 					"(Python `json.dumps`: `\", \"`/`\": \"` separators, 6 characters per non-ASCII character); checked at plan time. Changing it replaces the seat.",

@@ -52,11 +52,11 @@ func (d *customerSeatsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"Seats are sorted by `created_at`, then `id`, so outputs and `for_each` keys are stable from run to run.",
 		Attributes: map[string]schema.Attribute{
 			"subscription_id": schema.StringAttribute{
-				MarkdownDescription: "The subscription to list (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required.",
+				MarkdownDescription: "The subscription to list (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id` is required.",
 				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"order_id": schema.StringAttribute{
-				MarkdownDescription: "The order to list (version-4 UUID). Exactly one of `subscription_id` and `order_id` is required.",
+				MarkdownDescription: "The order to list (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id` is required.",
 				Optional:            true, Validators: []validator.String{uuidValidator{version4: true}},
 			},
 			"statuses": schema.SetAttribute{
