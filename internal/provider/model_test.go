@@ -44,8 +44,10 @@ package provider
 //   - Import: a configured resource not in state is imported: a container,
 //     by ID or identity; a seat, by seat id, email (any spelling) or
 //     identity.
-//   - Forget: a `removed { destroy = false }` block (state rm): the resource
-//     leaves configuration and state, its seats stay.
+//   - Forget: a `removed { destroy = false }` block: the resource leaves
+//     configuration and state, its seats stay.
+//   - StateRm: `terraform state rm`: the resource leaves the state only (the
+//     next apply creates it again, over seats that exist).
 //   - Destroy: `terraform destroy`.
 //
 // Operations — the world (outside Terraform):
@@ -90,12 +92,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"pgregory.net/rapid"
 
@@ -109,7 +113,7 @@ import (
 // recipient forms drawn.
 var (
 	modelSkip = flag.String("model.skip", "", "model test: comma-separated actions or hazards to leave out "+
-		"(e.g. ChangeForm,MovePerson,hold,interrupt,fault,planfault,second for the second provider configuration)")
+		"(e.g. ChangeForm,MovePerson,hold,holdDELETE,interrupt,fault,faultPOST,planfault,second for the second provider configuration)")
 	modelForms = flag.String("model.forms", "email,member_id,external_member_id", "model test: the recipient forms drawn")
 )
 
@@ -125,7 +129,7 @@ func skipped(name string) bool {
 
 // modelDefaultChecks is how many sequences `go test` runs when
 // -rapid.checks is not given: what fits the 30-second budget.
-const modelDefaultChecks = 12
+const modelDefaultChecks = 16
 
 func TestModel(t *testing.T) {
 	if os.Getenv("POLAR_MODEL_KNOWN_DEFECTS") == "" {
@@ -460,7 +464,7 @@ func (m *modelMachine) actions() map[string]func(*rapid.T) {
 		"AddRecipient": m.AddRecipient, "RemoveRecipient": m.RemoveRecipient, "ChangeForm": m.ChangeForm, "MovePerson": m.MovePerson,
 		"ToggleExclusive": m.ToggleExclusive, "SetMetadata": m.SetMetadata, "ToggleImmediateClaim": m.ToggleImmediateClaim,
 		"RemoveResource": m.RemoveResource, "ChangeContainer": m.ChangeContainer, "DuplicatePerson": m.DuplicatePerson,
-		"Apply": m.Apply, "Apply2": m.Apply, "Apply3": m.Apply, "RefreshOnly": m.RefreshOnly, "Import": m.Import, "Forget": m.Forget, "Destroy": m.Destroy,
+		"Apply": m.Apply, "Apply2": m.Apply, "Apply3": m.Apply, "RefreshOnly": m.RefreshOnly, "Import": m.Import, "Forget": m.Forget, "StateRm": m.StateRm, "Destroy": m.Destroy,
 		"WorldAssign": m.WorldAssign, "WorldRevoke": m.WorldRevoke, "WorldClaim": m.WorldClaim, "WorldReuse": m.WorldReuse, "WorldSeats": m.WorldSeats,
 	}
 	out := map[string]func(*rapid.T){"": m.Check}
@@ -759,7 +763,7 @@ func drawHazard(t *rapid.T) hazard {
 	case 5:
 		h = hazard{kind: "planfault"}
 	}
-	if skipped(h.kind) {
+	if skipped(h.kind) || skipped(h.kind+h.method) {
 		return hazard{}
 	}
 	return h
@@ -881,6 +885,26 @@ func (m *modelMachine) forget(addr string) {
 	delete(m.cfg, addr)
 	delete(m.applied, addr)
 	delete(m.good, addr)
+	delete(m.core.state, addr)
+	for id, mgr := range m.manager {
+		if mgr == addr {
+			m.manager[id] = ""
+		}
+	}
+}
+
+// StateRm is `terraform state rm`: Terraform forgets the resource, the
+// configuration keeps it.
+func (m *modelMachine) StateRm(t *rapid.T) {
+	addrs := sortedKeys(m.core.state)
+	if len(addrs) == 0 {
+		t.Skip("nothing in state")
+	}
+	m.stateRm(rapid.SampledFrom(addrs).Draw(t, "state rm"))
+}
+
+func (m *modelMachine) stateRm(addr string) {
+	m.logf("terraform state rm %s", addr)
 	delete(m.core.state, addr)
 	for id, mgr := range m.manager {
 		if mgr == addr {
@@ -1128,6 +1152,7 @@ func (m *modelMachine) step(h hazard) outcome {
 	ann := m.announced(p, before)
 	exempt := m.exempt(p)
 	m.logPlan(p, ann)
+	m.logWarnings(p.diags)
 	for _, f := range m.cfg.fights() {
 		m.stats.count(m.stats.refusals, "passed with a fight: "+fightKind(f))
 		m.logf("  the plan did not refuse a fight: %s", f)
@@ -1163,6 +1188,7 @@ func (m *modelMachine) step(h hazard) outcome {
 	for _, c := range changes {
 		m.logf("  %s", c)
 	}
+	m.logWarnings(res.diags)
 	m.checkWrites(reqs, changes, p, ann)
 	m.checkKeepers(keepers, exempt)
 	m.adoptFromState()
@@ -1227,17 +1253,33 @@ func (m *modelMachine) afterRefusal(out outcome) {
 		m.cfg = m.good.clone()
 	case strings.HasPrefix(d.Summary, "Recipients already hold seats") && state == nil && len(moving) == 0:
 		m.refused("a create over seats assigned outside Terraform")
-		m.importContainer(d.addr, false)
-		if m.core.state[d.addr] == nil {
-			m.cfg = m.good.clone()
+		// The message's recipes: import the container (when the resource
+		// is alone on it), or leave out the recipients that hold seats.
+		if m.importContainer(d.addr, false); m.core.state[d.addr] == nil {
+			m.dropHolders(d.addr)
 		}
 	default:
 		m.t.Fatalf("an ordinary edit was refused at %s (no fight in %s; moving: %v): %s", out.stage, m.cfg, moving, d)
 	}
 }
 
+var uuidText = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// dropHolders removes from a resource the recipients that hold seats of
+// its subscription.
+func (m *modelMachine) dropHolders(addr string) {
+	r := m.cfg[addr]
+	for _, rc := range slices.Clone(r.recipients) {
+		if len(m.activeSeats(func(v seatView) bool {
+			return v.container == r.container && v.memberID == modelPeople[rc.person].memberID
+		})) > 0 {
+			m.removeRecipient(addr, rc.person)
+		}
+	}
+}
+
 func (m *modelMachine) refused(kind string) {
-	m.stats.count(m.stats.refusals, "refused: "+kind)
+	m.stats.count(m.stats.refusals, "refused: "+uuidText.ReplaceAllString(kind, "<id>"))
 	m.logf("refused: %s", kind)
 }
 
@@ -1290,6 +1332,15 @@ func (m *modelMachine) fault(f emulator.Fault) {
 func (m *modelMachine) clearFaults() {
 	rec := httptest.NewRecorder()
 	m.emu.ServeHTTP(rec, httptest.NewRequest(http.MethodDelete, "/__emulator/faults", nil))
+}
+
+// logWarnings tells the warnings of a walk, by summary.
+func (m *modelMachine) logWarnings(diags []tfDiag) {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			m.logf("  warning %s (%s): %s", d.addr, d.call, d.Summary)
+		}
+	}
 }
 
 // logPlan tells the story of a plan.
