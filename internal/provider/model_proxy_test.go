@@ -135,13 +135,6 @@ func (p *modelProxy) releaseAll() {
 	}
 }
 
-// pending reports whether a request is held.
-func (p *modelProxy) pending() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.held) > 0
-}
-
 func (p *modelProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))

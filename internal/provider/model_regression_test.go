@@ -25,7 +25,7 @@ func knownDefect(t *testing.T, which string) {
 
 func newRegressionMachine(t *testing.T, seats int) *modelMachine {
 	t.Helper()
-	return newModelMachineWith(t, &modelStats{refusals: map[string]int{}, actions: map[string]int{}}, seats)
+	return newModelMachine(t, &modelStats{refusals: map[string]int{}, actions: map[string]int{}}, seats)
 }
 
 const (

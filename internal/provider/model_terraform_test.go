@@ -202,18 +202,10 @@ func (c *tfCore) typ(typeName string) tftypes.Type {
 }
 
 // object builds a value of a resource (or provider) type from the attributes
-// given; every other attribute and block is null.
+// given; every other attribute and block is null (protoEnv.value, which
+// needs nothing of its environment).
 func (c *tfCore) object(typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
-	obj := typ.(tftypes.Object) //nolint:forcetypeassert // schemas are objects
-	vals := map[string]tftypes.Value{}
-	for name, at := range obj.AttributeTypes {
-		if v, ok := set[name]; ok {
-			vals[name] = v
-		} else {
-			vals[name] = tftypes.NewValue(at, nil)
-		}
-	}
-	return tftypes.NewValue(typ, vals)
+	return (&protoEnv{}).value(typ, set)
 }
 
 func (c *tfCore) dv(typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
