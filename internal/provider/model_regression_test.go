@@ -45,6 +45,7 @@ func byMember(p int) mRecipient { return mRecipient{person: p, form: formMember}
 // Terraform, is read into state by the refresh, since the state still says
 // exclusive; the configuration does not list her; the apply revoked her.)
 func TestModelRegression_exclusiveOffRevokesAnOutsideSeat(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
 	knownDefect(t, "exclusive true→false revokes a seat assigned outside Terraform")
 	m := newRegressionMachine(t, 4)
 	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
@@ -60,6 +61,7 @@ func TestModelRegression_exclusiveOffRevokesAnOutsideSeat(t *testing.T) {
 // The plan kept her seat (under the member id) and showed no removal; the
 // apply revoked it (under the email).
 func TestModelRegression_anotherFormOfTheSamePersonIsRevoked(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
 	knownDefect(t, "the same person under another recipient form is revoked")
 	m := newRegressionMachine(t, 4)
 	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
@@ -75,6 +77,7 @@ func TestModelRegression_anotherFormOfTheSamePersonIsRevoked(t *testing.T) {
 // the resource she joins first, or a new seat resource — invariant 1 (her
 // seat is revoked).
 func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
 	knownDefect(t, "a person moved between resources is revoked")
 	teamToTeam := func(t *testing.T, order func(string, int) []int) {
 		m := newRegressionMachine(t, 4)
@@ -87,9 +90,11 @@ func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 		m.apply(hazard{})
 	}
 	t.Run("team to team, the team she leaves applied first", func(t *testing.T) {
+		t.Parallel()
 		teamToTeam(t, func(_ string, n int) []int { return identityPerm(n) })
 	})
 	t.Run("team to team, the team she joins applied first", func(t *testing.T) {
+		t.Parallel()
 		teamToTeam(t, func(_ string, n int) []int {
 			order := identityPerm(n)
 			slices.Reverse(order)
@@ -97,6 +102,7 @@ func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 		})
 	})
 	t.Run("seat resource to team", func(t *testing.T) {
+		t.Parallel()
 		m := newRegressionMachine(t, 4)
 		m.addRecipient(seatType+".alice", modelSubA, "", byEmail(alice))
 		m.addRecipient(teamA, modelSubA, "", byEmail(bob))
@@ -105,6 +111,7 @@ func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 		m.apply(hazard{})
 	})
 	t.Run("team to seat resource", func(t *testing.T) {
+		t.Parallel()
 		m := newRegressionMachine(t, 4)
 		m.addRecipient(teamA, modelSubA, "", byEmail(alice))
 		m.addRecipient(teamA, modelSubA, "", byEmail(bob))
@@ -120,6 +127,7 @@ func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 // held; the provider lists, sees it still hers, revokes again; dave gets the
 // reused row; then the first DELETE lands.
 func TestModelRegression_lateRevokeRevokesTheNextHolder(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
 	knownDefect(t, "a revoke landing after its timeout revokes the next holder")
 	m := newRegressionMachine(t, 2)
 	m.addRecipient(teamA, modelSubA, "", byEmail(alice))

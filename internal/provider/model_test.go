@@ -142,6 +142,7 @@ func TestModel(t *testing.T) {
 			"a person moved between resources is revoked, a revoke landing after its timeout revokes the next holder (and issue 20: a change of " +
 			"subscription is refused, two aliases fight) — the lead removes this skip with the fixes; POLAR_MODEL_KNOWN_DEFECTS=1 runs it anyway")
 	}
+	t.Parallel() // its own emulator; alongside the tests that wait on Terraform processes
 	if !flagGiven("rapid.checks") {
 		restore := flag.Lookup("rapid.checks").Value.String()
 		_ = flag.Set("rapid.checks", fmt.Sprint(modelDefaultChecks))
