@@ -122,18 +122,34 @@ func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 }
 
 // Invariant 2: a revoke that outlives request_timeout and lands after the
-// provider gave it up must not revoke the row's next holder. [alice, bob] →
-// [bob, dave] on a full subscription: the first DELETE of alice's seat is
-// held; the provider lists, sees it still hers, revokes again; dave gets the
-// reused row; then the first DELETE lands.
+// provider gave it up must not revoke the row's next holder. The first
+// DELETE is held until the apply ends; the provider lists, sees the seat
+// still held, revokes again; the row is assigned again; then the first
+// DELETE lands.
 func TestModelRegression_lateRevokeRevokesTheNextHolder(t *testing.T) {
 	t.Parallel() // each machine has its own emulator
 	knownDefect(t, "a revoke landing after its timeout revokes the next holder")
-	m := newRegressionMachine(t, 2)
-	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
-	m.addRecipient(teamA, modelSubA, "", byEmail(bob))
-	m.apply(hazard{})
-	m.removeRecipient(teamA, alice)
-	m.addRecipient(teamA, modelSubA, "", byEmail(dave))
-	m.apply(hazard{kind: "hold", method: http.MethodDelete, after: -1})
+	held := hazard{kind: "hold", method: http.MethodDelete, after: -1}
+	// [alice, bob] → [bob, dave] on a full subscription: dave gets alice's
+	// row, and loses it.
+	t.Run("another person", func(t *testing.T) {
+		t.Parallel()
+		m := newRegressionMachine(t, 2)
+		m.addRecipient(teamA, modelSubA, "", byEmail(alice))
+		m.addRecipient(teamA, modelSubA, "", byEmail(bob))
+		m.apply(hazard{})
+		m.removeRecipient(teamA, alice)
+		m.addRecipient(teamA, modelSubA, "", byEmail(dave))
+		m.apply(held)
+	})
+	// A pending seat replaced (immediate_claim): alice's new seat is her old
+	// row, and the late revoke of the old assignment takes it.
+	t.Run("the same person's new seat", func(t *testing.T) {
+		t.Parallel()
+		m := newRegressionMachine(t, 1)
+		m.addRecipient(seatType+".alice", modelSubA, "", byEmail(alice))
+		m.apply(hazard{})
+		m.cfg[seatType+".alice"].immediate = true
+		m.apply(held)
+	})
 }

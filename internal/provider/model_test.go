@@ -422,7 +422,9 @@ type modelMachine struct {
 	// assigned it, imported it, or adopted it for a person it configures;
 	// "" for a seat assigned outside Terraform or forgotten.
 	manager map[string]string
-	steps   int
+	// assignments counts the assignments of each seat row.
+	assignments map[string]int
+	steps       int
 }
 
 func newModelMachine(t tfT, stats *modelStats, seatsA int) *modelMachine {
@@ -444,7 +446,7 @@ func newModelMachine(t tfT, stats *modelStats, seatsA int) *modelMachine {
 		t.Fatalf("client: %v", err)
 	}
 	m := &modelMachine{t: t, ctx: context.Background(), stats: stats, emu: emu, proxy: proxy, url: ts.URL, client: client,
-		cfg: mConfig{}, applied: mConfig{}, good: mConfig{}, manager: map[string]string{}}
+		cfg: mConfig{}, applied: mConfig{}, good: mConfig{}, manager: map[string]string{}, assignments: map[string]int{}}
 	m.core = newTFCore(t)
 	m.core.onCall = proxy.setSource
 	m.providerConfig("")
@@ -955,8 +957,9 @@ func (m *modelMachine) world(what string, f func() error) {
 		switch {
 		case c.from.active() && !c.to.active():
 			delete(m.manager, c.seatID)
-		case c.to.active() && c.from.memberID != c.to.memberID:
+		case c.to.active() && (!c.from.active() || c.from.memberID != c.to.memberID):
 			m.manager[c.seatID] = ""
+			m.assignments[c.seatID]++
 		}
 	}
 	outcome := "done"
@@ -1344,15 +1347,15 @@ func (m *modelMachine) logWarnings(diags []tfDiag) {
 }
 
 // logPlan tells the story of a plan.
-func (m *modelMachine) logPlan(p *tfPlan, ann map[string]map[string]string) {
+func (m *modelMachine) logPlan(p *tfPlan, ann removals) {
 	for _, addr := range sortedKeys(p.changes) {
 		ch := p.changes[addr]
 		if ch.action == actNoOp {
 			continue
 		}
 		var removed []string
-		for id, member := range ann[addr] {
-			removed = append(removed, m.personName(member)+" "+id)
+		for id, r := range ann[addr] {
+			removed = append(removed, m.personName(r.member)+" "+id)
 		}
 		sort.Strings(removed)
 		extra := ""
@@ -1418,14 +1421,25 @@ func (m *modelMachine) exempt(p *tfPlan) map[keeper]bool {
 	return out
 }
 
+// removals are, per resource, the seats its plan shows as removed, by id.
+type removals map[string]map[string]removal
+
+// removal is one assignment of a seat a plan shows as removed: its holder
+// and which assignment of the row it is (a row is reused, even for the same
+// person: a revoke must hit the assignment the plan showed).
+type removal struct {
+	member     string
+	assignment int
+}
+
 // announced are, per resource, the seats its plan shows as removed (seat
 // ids in its state that its planned seats no longer have; every seat of a
-// resource destroyed or replaced), with the member holding each at plan
+// resource destroyed or replaced), with the assignment of each at plan
 // time.
-func (m *modelMachine) announced(p *tfPlan, truth map[string]seatView) map[string]map[string]string {
-	out := map[string]map[string]string{}
+func (m *modelMachine) announced(p *tfPlan, truth map[string]seatView) removals {
+	out := removals{}
 	for addr, ch := range p.changes {
-		out[addr] = map[string]string{}
+		out[addr] = map[string]removal{}
 		if ch.prior == nil || ch.action == actNoOp || ch.action == actCreate {
 			continue
 		}
@@ -1437,7 +1451,7 @@ func (m *modelMachine) announced(p *tfPlan, truth map[string]seatView) map[strin
 		}
 		for _, s := range seatsIn(ch.prior) {
 			if !kept[s.id] && truth[s.id].active() {
-				out[addr][s.id] = truth[s.id].memberID
+				out[addr][s.id] = removal{member: truth[s.id].memberID, assignment: m.assignments[s.id]}
 			}
 		}
 	}
@@ -1460,7 +1474,7 @@ func (m *modelMachine) checkReadOnly(phase string, rm, cm int) {
 
 // checkWrites is invariant 2 over the requests and seat changes of an
 // apply, and keeps the record of who manages each seat.
-func (m *modelMachine) checkWrites(reqs []proxyRequest, changes []seatChange, p *tfPlan, ann map[string]map[string]string) {
+func (m *modelMachine) checkWrites(reqs []proxyRequest, changes []seatChange, p *tfPlan, ann removals) {
 	m.t.Helper()
 	for _, r := range reqs {
 		phase, addr, _ := strings.Cut(r.source, " ")
@@ -1482,8 +1496,13 @@ func (m *modelMachine) checkWrites(reqs []proxyRequest, changes []seatChange, p 
 		assigned := c.to.active() && (!c.from.active() || c.from.memberID != c.to.memberID)
 		if revoked {
 			who := m.personName(c.from.memberID)
-			if want, ok := ann[addr][c.seatID]; !ok || want != c.from.memberID {
+			want, ok := ann[addr][c.seatID]
+			if !ok || want.member != c.from.memberID {
 				m.t.Fatalf("invariant 2: %s revoked %s's seat %s, but its plan showed the removal of %v", addr, who, c.seatID, m.described(ann[addr]))
+			}
+			if want.assignment != m.assignments[c.seatID] {
+				m.t.Fatalf("invariant 2: %s revoked seat %s after the row was assigned again (to %s, in this apply): its plan showed the removal of the "+
+					"assignment before", addr, c.seatID, who)
 			}
 			if !m.manages(p, addr, c.seatID) && !m.exclusiveMayRevoke(p, addr) {
 				m.t.Fatalf("invariant 2: %s revoked %s's seat %s, which it does not manage (managed by %q) and is not exclusive in state and configuration",
@@ -1492,6 +1511,7 @@ func (m *modelMachine) checkWrites(reqs []proxyRequest, changes []seatChange, p 
 			delete(m.manager, c.seatID)
 		}
 		if assigned {
+			m.assignments[c.seatID]++
 			person := personOfMember(c.to.memberID)
 			if r := m.cfg[addr]; r == nil || r.index(person) < 0 {
 				m.t.Fatalf("invariant 2: %s assigned seat %s to %s, whom its configuration does not name", addr, c.seatID, m.personName(c.to.memberID))
@@ -1679,10 +1699,10 @@ func (m *modelMachine) personName(memberID string) string {
 	return "member " + memberID
 }
 
-func (m *modelMachine) described(seats map[string]string) []string {
+func (m *modelMachine) described(seats map[string]removal) []string {
 	var out []string
-	for id, member := range seats {
-		out = append(out, m.personName(member)+"'s seat "+id)
+	for id, r := range seats {
+		out = append(out, m.personName(r.member)+"'s seat "+id)
 	}
 	sort.Strings(out)
 	return out
