@@ -153,3 +153,17 @@ func TestModelRegression_lateRevokeRevokesTheNextHolder(t *testing.T) {
 		m.apply(held)
 	})
 }
+
+// Invariant 5: an assignment that outlives request_timeout and lands after
+// the provider gave it up is the provider's own seat, not an orphan. The
+// POST is held until the provider's check (a list) has answered, so the
+// list does not show the seat; the held POST then lands and takes the last
+// seat; the provider tries again, Polar answers "no seat available", and the
+// apply fails saying so — while the seat it assigned is in no state.
+func TestModelRegression_lateAssignLeavesAnOrphan(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	knownDefect(t, "an assignment landing after its timeout is an orphan (a retry's refusal is taken as the outcome)")
+	m := newRegressionMachine(t, 1)
+	m.addRecipient(seatType+".carol", modelSubA, "", byEmail(carol))
+	m.apply(hazard{kind: "hold", method: http.MethodPost, after: 0})
+}
