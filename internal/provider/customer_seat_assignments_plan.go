@@ -80,6 +80,23 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 		r.planUnknown(ctx, &plan, &state, container, pp.token, resp)
 		return
 	}
+	r.planKnown(ctx, req, resp, knownPlan{plan: &plan, cfg: &cfg, state: &state, pp: pp, planned: planned, creating: creating})
+}
+
+// knownPlan is a plan whose container and recipients are known.
+type knownPlan struct {
+	plan, cfg, state *customerSeatAssignmentsModel
+	pp               planPrivateState
+	planned          []recipient
+	creating         bool
+}
+
+// planKnown plans the seats of a known container for known recipients,
+// from its list: kept, renamed, adopted, assigned, removed and released
+// seats, the claim, and the warnings.
+func (r *customerSeatAssignmentsResource) planKnown(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, k knownPlan) {
+	plan, cfg, state, pp, planned, creating := k.plan, k.cfg, k.state, k.pp, k.planned, k.creating
+	container := cfg.container()
 	var list *polar.SeatsList
 	if r.data != nil {
 		var err error
@@ -91,14 +108,14 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 	in := seatsInput{planned: planned, list: list, creating: creating, release: func(heldSeat) bool { return false }}
 	if !creating {
 		in.inState = state.held()
-		in.release = releaseRule(&state, plan.Exclusive.ValueBool(), readIDs(ctx, req.Private, privateUnlisted))
+		in.release = releaseRule(state, plan.Exclusive.ValueBool(), readIDs(ctx, req.Private, privateUnlisted))
 	}
 	if pp.replacing != nil && pp.replacing.container == container {
 		in.replacing = pp.replacing.seats
 	}
 	p := planSeats(in)
 	if len(p.twice) > 0 {
-		resp.Diagnostics.Append(twiceDiag(&cfg, container, p.twice)...)
+		resp.Diagnostics.Append(twiceDiag(cfg, container, p.twice)...)
 		return
 	}
 	if r.data != nil {
@@ -115,7 +132,7 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	plan.setHeld(p.seats, plan.nullForms())
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	resp.Diagnostics.Append(writeIDs(ctx, resp.Private, privateReleased, idSet(ids(p.released)))...)
 	resp.Diagnostics.Append(p.warnings(container, list, len(in.replacing))...)
 	resp.Diagnostics.Append(p.transitionWarnings(container, state.Exclusive.IsNull())...)

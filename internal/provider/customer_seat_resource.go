@@ -304,24 +304,7 @@ func (r *customerSeatResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	_, ourRevoke := readUnansweredRevokes(ctx, req.Private)[id]
 	if found && why != "" && !ourRevoke {
-		// A reissue (revoke, then assign the same person again, as the
-		// resend action's reissue_expired does) gives the person whichever
-		// revoked row Polar picks: the seat follows them, if unambiguous.
-		switch held := reissuedSeats(occ, &state, list); len(held) {
-		case 0:
-		case 1:
-			tflog.Info(ctx, "Seat reissued", map[string]any{"container": container.String(), "seat_id": id, "new_seat_id": held[0].ID})
-			resp.Diagnostics.AddWarning(fmt.Sprintf("Seat %s was reissued as %s", id, held[0].ID),
-				fmt.Sprintf("Seat %s of %s %s, and the same person now holds seat %s of the %s: it was revoked and assigned again (for example by "+
-					"the polar_customer_seat_resend_invitation action with reissue_expired). This resource now manages seat %s; nothing is assigned or revoked.",
-					id, recipientOf(&state), why, held[0].ID, container, held[0].ID))
-			seat, why = held[0], ""
-		default:
-			resp.Diagnostics.AddWarning("Seat "+id+": several seats could be its reissue",
-				fmt.Sprintf("Seat %s of %s %s, and seats %s of the %s are held by the same person. The provider does not guess which one is this "+
-					"resource's, so the seat is treated as drifted (below). To manage one of them, remove this resource from state (terraform state rm) "+
-					"and import the one to keep (import ID %s); revoke the others.", id, recipientOf(&state), why, listed(seatIDs(held)), container, seatImportID(container, "<seat id>")))
-		}
+		seat, why = followReissue(ctx, &resp.Diagnostics, occ, &state, list, seat, why)
 	}
 	if why == "" {
 		// The response starts as the state: only what changed is set.
@@ -500,4 +483,29 @@ func recipientOf(m *customerSeatModel) string {
 		return m.CustomerEmail.ValueString()
 	}
 	return "its recipient"
+}
+
+// followReissue looks, for a seat that drifted (why), for the seat the same
+// person holds now in the same list: a reissue (revoke, then assign the same
+// person again, as the resend action's reissue_expired does) gives the
+// person whichever revoked row Polar picks, and the seat follows them if
+// that is unambiguous. It returns the seat to keep ("" why) or the drift.
+func followReissue(ctx context.Context, diags *diag.Diagnostics, occ occupant, state *customerSeatModel, list *polar.SeatsList, seat polar.CustomerSeat, why string) (polar.CustomerSeat, string) {
+	id, container := state.ID.ValueString(), state.container()
+	switch held := reissuedSeats(occ, state, list); len(held) {
+	case 0:
+	case 1:
+		tflog.Info(ctx, "Seat reissued", map[string]any{"container": container.String(), "seat_id": id, "new_seat_id": held[0].ID})
+		diags.AddWarning(fmt.Sprintf("Seat %s was reissued as %s", id, held[0].ID),
+			fmt.Sprintf("Seat %s of %s %s, and the same person now holds seat %s of the %s: it was revoked and assigned again (for example by "+
+				"the polar_customer_seat_resend_invitation action with reissue_expired). This resource now manages seat %s; nothing is assigned or revoked.",
+				id, recipientOf(state), why, held[0].ID, container, held[0].ID))
+		seat, why = held[0], ""
+	default:
+		diags.AddWarning("Seat "+id+": several seats could be its reissue",
+			fmt.Sprintf("Seat %s of %s %s, and seats %s of the %s are held by the same person. The provider does not guess which one is this "+
+				"resource's, so the seat is treated as drifted (below). To manage one of them, remove this resource from state (terraform state rm) "+
+				"and import the one to keep (import ID %s); revoke the others.", id, recipientOf(state), why, listed(seatIDs(held)), container, seatImportID(container, "<seat id>")))
+	}
+	return seat, why
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 )
 
 // The defects the model test (TestModel) found, each as the short sequence
@@ -46,7 +47,6 @@ func byMember(p int) mRecipient { return mRecipient{person: p, form: formMember}
 // exclusive; the configuration does not list her; the apply revoked her.)
 func TestModelRegression_exclusiveOffRevokesAnOutsideSeat(t *testing.T) {
 	t.Parallel() // each machine has its own emulator
-	knownDefect(t, "exclusive true→false revokes a seat assigned outside Terraform")
 	m := newRegressionMachine(t, 4)
 	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
 	m.addRecipient(teamA, modelSubA, "", byEmail(bob))
@@ -62,7 +62,6 @@ func TestModelRegression_exclusiveOffRevokesAnOutsideSeat(t *testing.T) {
 // apply revoked it (under the email).
 func TestModelRegression_anotherFormOfTheSamePersonIsRevoked(t *testing.T) {
 	t.Parallel() // each machine has its own emulator
-	knownDefect(t, "the same person under another recipient form is revoked")
 	m := newRegressionMachine(t, 4)
 	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
 	m.apply(hazard{})
@@ -78,7 +77,6 @@ func TestModelRegression_anotherFormOfTheSamePersonIsRevoked(t *testing.T) {
 // seat is revoked).
 func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 	t.Parallel() // each machine has its own emulator
-	knownDefect(t, "a person moved between resources is revoked")
 	teamToTeam := func(t *testing.T, order func(string, int) []int) {
 		m := newRegressionMachine(t, 4)
 		m.core.perm = order
@@ -123,12 +121,14 @@ func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 
 // Invariant 2: a revoke that outlives request_timeout and lands after the
 // provider gave it up must not revoke the row's next holder. The first
-// DELETE is held until the apply ends; the provider lists, sees the seat
-// still held, revokes again; the row is assigned again; then the first
-// DELETE lands.
+// DELETE is held until the apply ends. Before the fix the provider listed,
+// saw the seat still held, revoked again, the row was assigned again, and
+// then the first DELETE landed on its next holder; now it sends no second
+// revoke while the first may land, and says so.
 func TestModelRegression_lateRevokeRevokesTheNextHolder(t *testing.T) {
-	t.Parallel() // each machine has its own emulator
-	knownDefect(t, "a revoke landing after its timeout revokes the next holder")
+	// Not parallel: it shortens the package's revoke poll pace and settle
+	// window for its subtests (a held DELETE never lands within them).
+	fastRevokePolls(t, 500*time.Millisecond)
 	held := hazard{kind: "hold", method: http.MethodDelete, after: -1}
 	// [alice, bob] → [bob, dave] on a full subscription: dave gets alice's
 	// row, and loses it.

@@ -17,7 +17,7 @@ import (
 // Terraform on the machine writes: provider, resources and data sources
 // with 1.11; identities, actions and list resources as well with newer
 // versions.
-func TestAccCLI_schemaJSONIsTerraforms(t *testing.T) {
+func TestAccSchemaJSON_cli_matchesTerraform(t *testing.T) {
 	t.Parallel()
 	cmd := terraformCommand(t)
 	dir := t.TempDir()

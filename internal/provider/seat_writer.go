@@ -433,6 +433,13 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.
 			continue
 		}
 		switch {
+		case lastErr != nil:
+			// The settle window of a revoke sent in this operation has
+			// passed and the seat is still ours: the revoke may still
+			// land at any time (a held request), so no second revoke is
+			// sent in this operation. The next apply looks again.
+			diags.Append(sw.unansweredRevokeDiag(ref, unanswered, lastErr, "it had not been carried out when the provider stopped waiting")...)
+			return unanswered, diags
 		case sends >= revokeSends:
 			diags.AddError("Seat "+id+" not revoked",
 				fmt.Sprintf("Polar did not answer %d revokes of seat %s of the %s, and after waiting %s for each the seat still holds %s: none was carried out. "+

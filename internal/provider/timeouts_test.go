@@ -54,8 +54,8 @@ func TestTimeouts_defaults_fitThePlannedWrites(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%d writes at %d/min: default %s, want %s", tc.writes, tc.pace, got, tc.want)
 		}
-		if min := d.pacedMinimum(tc.writes); got < min+baseTimeout {
-			t.Errorf("%d writes at %d/min: default %s is under the %s pacing forces plus the base", tc.writes, tc.pace, got, min)
+		if least := d.pacedMinimum(tc.writes); got < least+baseTimeout {
+			t.Errorf("%d writes at %d/min: default %s is under the %s pacing forces plus the base", tc.writes, tc.pace, got, least)
 		}
 	}
 	// 10,000 writes at Polar's production limit take over 20 minutes: more

@@ -17,7 +17,7 @@ import (
 // What Terraform 1.11 leaves out of `providers schema -json` is written
 // too, and reads back through terraform-json as tfplugindocs reads it. (The
 // sections Terraform writes are compared with Terraform's own output in
-// internal/provider, TestAccCLI_schemaJSONIsTerraforms.)
+// internal/provider, TestAccSchemaJSON_cli_matchesTerraform.)
 func TestSchemaJSON_fromServer_writesActionsListResourcesAndIdentities(t *testing.T) {
 	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
