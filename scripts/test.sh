@@ -41,7 +41,9 @@ tool() {
 }
 
 tool gotestsum gotest.tools/gotestsum@v1.13.0
-tool tfplugindocs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0
+# tfplugindocs is pinned in GNUmakefile (docs-check runs it): make builds it.
+make --no-print-directory -q tfplugindocs-tool ||
+  step "build tfplugindocs (first run only)" build-tfplugindocs.log make --no-print-directory tfplugindocs-tool
 
 # background NAME LOG COMMAND...: runs COMMAND alongside the Go tests, with
 # its output in LOG; `report` prints its line when it has finished.
