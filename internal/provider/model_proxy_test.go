@@ -48,7 +48,6 @@ type proxyRequest struct {
 	source string
 	method string
 	path   string
-	held   bool
 }
 
 // seatView is one seat row as the emulator holds it.
@@ -142,7 +141,6 @@ func (p *modelProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.seq++
 	entry := proxyRequest{seq: p.seq, source: p.source, method: r.Method, path: r.URL.Path}
 	if rule := p.takeHoldLocked(&entry); rule != nil {
-		entry.held = true
 		p.log = append(p.log, entry)
 		detached := r.Clone(context.Background())
 		detached.Body = io.NopCloser(bytes.NewReader(body))

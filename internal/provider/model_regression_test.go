@@ -77,46 +77,46 @@ func TestModelRegression_anotherFormOfTheSamePersonIsRevoked(t *testing.T) {
 // seat is revoked).
 func TestModelRegression_personMovedBetweenResourcesIsRevoked(t *testing.T) {
 	t.Parallel() // each machine has its own emulator
-	teamToTeam := func(t *testing.T, order func(string, int) []int) {
+	aliceSeat := seatType + ".alice"
+	// move applies the people where they start, then moves alice.
+	move := func(t *testing.T, order func(string, int) []int, from, to string, start ...placement) {
 		m := newRegressionMachine(t, 4)
 		m.core.perm = order
-		m.addRecipient(teamA, modelSubA, "", byEmail(alice))
-		m.addRecipient(teamA, modelSubA, "", byEmail(carol))
-		m.addRecipient(teamB, modelSubA, "", byEmail(bob))
+		for _, p := range start {
+			m.addRecipient(p.addr, modelSubA, "", byEmail(p.person))
+		}
 		m.apply(hazard{})
-		m.movePerson(teamA, teamB, byEmail(alice))
+		m.movePerson(from, to, byEmail(alice))
 		m.apply(hazard{})
 	}
+	reversed := func(_ string, n int) []int {
+		order := identityPerm(n)
+		slices.Reverse(order)
+		return order
+	}
+	teams := []placement{{teamA, alice}, {teamA, carol}, {teamB, bob}}
 	t.Run("team to team, the team she leaves applied first", func(t *testing.T) {
 		t.Parallel()
-		teamToTeam(t, func(_ string, n int) []int { return identityPerm(n) })
+		move(t, func(_ string, n int) []int { return identityPerm(n) }, teamA, teamB, teams...)
 	})
 	t.Run("team to team, the team she joins applied first", func(t *testing.T) {
 		t.Parallel()
-		teamToTeam(t, func(_ string, n int) []int {
-			order := identityPerm(n)
-			slices.Reverse(order)
-			return order
-		})
+		move(t, reversed, teamA, teamB, teams...)
 	})
 	t.Run("seat resource to team", func(t *testing.T) {
 		t.Parallel()
-		m := newRegressionMachine(t, 4)
-		m.addRecipient(seatType+".alice", modelSubA, "", byEmail(alice))
-		m.addRecipient(teamA, modelSubA, "", byEmail(bob))
-		m.apply(hazard{})
-		m.movePerson(seatType+".alice", teamA, byEmail(alice))
-		m.apply(hazard{})
+		move(t, func(_ string, n int) []int { return identityPerm(n) }, aliceSeat, teamA, placement{aliceSeat, alice}, placement{teamA, bob})
 	})
 	t.Run("team to seat resource", func(t *testing.T) {
 		t.Parallel()
-		m := newRegressionMachine(t, 4)
-		m.addRecipient(teamA, modelSubA, "", byEmail(alice))
-		m.addRecipient(teamA, modelSubA, "", byEmail(bob))
-		m.apply(hazard{})
-		m.movePerson(teamA, seatType+".alice", byEmail(alice))
-		m.apply(hazard{})
+		move(t, func(_ string, n int) []int { return identityPerm(n) }, teamA, aliceSeat, placement{teamA, alice}, placement{teamA, bob})
 	})
+}
+
+// placement is a person in a resource, named by email.
+type placement struct {
+	addr   string
+	person int
 }
 
 // Invariant 2: a revoke that outlives request_timeout and lands after the

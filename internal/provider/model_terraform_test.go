@@ -185,6 +185,16 @@ func newTFCore(t tfT) *tfCore {
 	return c
 }
 
+// failStable fails the test with a message that names only the kind of
+// failure, after logging its details. rapid shrinks a failing sequence only
+// while the failure's message stays the same, and the details (seat ids,
+// names) change from run to run.
+func failStable(t tfT, kind, format string, args ...any) {
+	t.Helper()
+	t.Logf("%s: %s", kind, fmt.Sprintf(format, args...))
+	t.Fatalf("%s", kind)
+}
+
 func identityPerm(n int) []int {
 	out := make([]int, n)
 	for i := range out {
@@ -374,7 +384,7 @@ func (c *tfCore) refresh(ctx context.Context, server tfprotov6.ProviderServer, a
 	}
 	id := c.identityValue(obj.typeName, resp.NewIdentity)
 	if obj.identity != nil && id != nil && !obj.identity.Equal(*id) {
-		c.t.Fatalf("Provider produced different identity: %s refreshed with identity %s, was %s", addr, *id, *obj.identity)
+		failStable(c.t, "Provider produced different identity", "%s refreshed with identity %s, was %s", addr, *id, *obj.identity)
 	}
 	out := &tfObject{typeName: obj.typeName, alias: obj.alias, value: v, private: resp.Private, identity: id, tainted: obj.tainted}
 	if out.identity == nil {
@@ -444,7 +454,7 @@ func (c *tfCore) planCall(ctx context.Context, server tfprotov6.ProviderServer, 
 	}
 	planned := c.value(typ, resp.PlannedState)
 	if errs := assertPlanValid(block, prior, cfg.value, planned, ""); len(errs) > 0 {
-		c.t.Fatalf("Provider produced invalid plan for %s: %s", addr, strings.Join(errs, "; "))
+		failStable(c.t, "Provider produced invalid plan", "%s: %s", addr, strings.Join(errs, "; "))
 	}
 	var reqRep []string
 	if !prior.IsNull() {
@@ -473,7 +483,7 @@ func (c *tfCore) planDestroy(ctx context.Context, server tfprotov6.ProviderServe
 		return
 	}
 	if planned := c.value(typ, resp.PlannedState); !planned.IsNull() {
-		c.t.Fatalf("Provider produced invalid plan for %s: planned for existence but config wants absence", addr)
+		failStable(c.t, "Provider produced invalid plan", "%s: planned for existence but config wants absence", addr)
 	}
 	p.changes[addr] = &tfChange{addr: addr, action: actDelete, prior: obj, planned: tftypes.NewValue(typ, nil), private: resp.PlannedPrivate, identity: obj.identity}
 }
@@ -616,7 +626,7 @@ func (c *tfCore) applyDelete(ctx context.Context, server tfprotov6.ProviderServe
 	case hasError(resp.Diagnostics):
 		c.state[addr] = &tfObject{typeName: obj.typeName, alias: obj.alias, value: v, private: resp.Private, identity: obj.identity, tainted: obj.tainted}
 	case !v.IsNull():
-		c.t.Fatalf("Provider returned invalid result object after apply: %s was deleted but the provider returned %s", addr, v)
+		failStable(c.t, "Provider returned invalid result object after apply", "%s was deleted but the provider returned %s", addr, v)
 	default:
 		delete(c.state, addr)
 	}
@@ -657,11 +667,11 @@ func (c *tfCore) applyChange(ctx context.Context, server tfprotov6.ProviderServe
 		action = actNoOp
 	}
 	if action != ch.action {
-		c.t.Fatalf("Provider produced inconsistent final plan: when expanding the plan for %s to include new values learned so far during apply, "+
+		failStable(c.t, "Provider produced inconsistent final plan", "when expanding the plan for %s to include new values learned so far during apply, "+
 			"the planned action changed from %s to %s", addr, ch.action, action)
 	}
 	if errs := assertObjectCompatible(block, ch.planned, final, ""); len(errs) > 0 {
-		c.t.Fatalf("Provider produced inconsistent final plan: when expanding the plan for %s to include new values learned so far during apply, "+
+		failStable(c.t, "Provider produced inconsistent final plan", "when expanding the plan for %s to include new values learned so far during apply, "+
 			"the provider produced an invalid new value: %s", addr, strings.Join(errs, "; "))
 	}
 	if action == actNoOp {
@@ -677,17 +687,17 @@ func (c *tfCore) applyChange(ctx context.Context, server tfprotov6.ProviderServe
 	newID := c.identityValue(cfg.typeName, resp.NewIdentity)
 	if !hasError(resp.Diagnostics) {
 		if !v.IsFullyKnown() {
-			c.t.Fatalf("Provider returned invalid result object after apply: %s has unknown values in %s", addr, v)
+			failStable(c.t, "Provider returned invalid result object after apply", "%s has unknown values in %s", addr, v)
 		}
 		if errs := assertObjectCompatible(block, final, v, ""); len(errs) > 0 {
-			c.t.Fatalf("Provider produced inconsistent result after apply: when applying changes to %s, the provider produced an unexpected new value: %s",
+			failStable(c.t, "Provider produced inconsistent result after apply", "when applying changes to %s, the provider produced an unexpected new value: %s",
 				addr, strings.Join(errs, "; "))
 		}
 		if v.IsNull() {
-			c.t.Fatalf("Provider returned invalid result object after apply: %s was planned to exist but the provider returned null", addr)
+			failStable(c.t, "Provider returned invalid result object after apply", "%s was planned to exist but the provider returned null", addr)
 		}
 		if priorID != nil && newID != nil && !priorID.Equal(*newID) {
-			c.t.Fatalf("Provider produced an unexpected new identity for %s: %s, was %s", addr, *newID, *priorID)
+			failStable(c.t, "Provider produced an unexpected new identity", "%s: %s, was %s", addr, *newID, *priorID)
 		}
 	}
 	switch {
