@@ -85,16 +85,9 @@ func (m *customerSeatModel) recipient() map[string]*types.String {
 	}
 }
 
-func (m *customerSeatModel) container() polar.Container {
-	if !m.SubscriptionID.IsNull() && !m.SubscriptionID.IsUnknown() {
-		return polar.Container{Kind: polar.ContainerSubscription, ID: m.SubscriptionID.ValueString()}
-	}
-	return polar.Container{Kind: polar.ContainerOrder, ID: m.OrderID.ValueString()}
-}
+func (m *customerSeatModel) container() polar.Container { return containerOf(m.SubscriptionID, m.OrderID) }
 
-func (m *customerSeatModel) containerKnown() bool {
-	return !m.SubscriptionID.IsUnknown() && !m.OrderID.IsUnknown() && (!m.SubscriptionID.IsNull() || !m.OrderID.IsNull())
-}
+func (m *customerSeatModel) containerKnown() bool { return containerKnown(m.SubscriptionID, m.OrderID) }
 
 // IdentitySchema: a seat is identified by its id and its container (Polar
 // has no GET by id; the container is where it is listed). Terraform 1.12 and
@@ -424,7 +417,6 @@ func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
 
 // assignRequest builds the SeatAssign body from a planned seat.
 func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign, diag.Diagnostics) {
-	var diags diag.Diagnostics
 	opt := func(v types.String) *string {
 		if v.IsNull() || v.IsUnknown() {
 			return nil
@@ -438,16 +430,8 @@ func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign,
 		ExternalMemberID: opt(m.ExternalMemberID), MemberID: opt(m.MemberID),
 		ImmediateClaim: m.ImmediateClaim.ValueBool(),
 	}
-	if !m.Metadata.IsNull() && !m.Metadata.IsUnknown() {
-		md := map[string]string{}
-		diags.Append(m.Metadata.ElementsAs(ctx, &md, false)...)
-		if len(md) > 0 {
-			req.Metadata = map[string]any{}
-			for k, v := range md {
-				req.Metadata[k] = v
-			}
-		}
-	}
+	md, diags := seatMetadata(ctx, m.Metadata)
+	req.Metadata = md
 	return req, diags
 }
 
@@ -465,7 +449,7 @@ func applySeat(m *customerSeatModel, s *polar.CustomerSeat) {
 // email), for messages that name a person.
 func recipientName(m *customerSeatModel) string {
 	for _, name := range recipientAttrs {
-		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		if v := *m.recipient()[name]; isSet(v) {
 			return v.ValueString()
 		}
 	}
@@ -475,7 +459,7 @@ func recipientName(m *customerSeatModel) string {
 // recipientOf describes the recipient recorded in state, for messages.
 func recipientOf(m *customerSeatModel) string {
 	for _, name := range recipientAttrs {
-		if v := *m.recipient()[name]; !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		if v := *m.recipient()[name]; isSet(v) {
 			return fmt.Sprintf("%s = %q", name, v.ValueString())
 		}
 	}
