@@ -85,7 +85,9 @@ func (m *customerSeatModel) recipient() map[string]*types.String {
 	}
 }
 
-func (m *customerSeatModel) container() polar.Container { return containerOf(m.SubscriptionID, m.OrderID) }
+func (m *customerSeatModel) container() polar.Container {
+	return containerOf(m.SubscriptionID, m.OrderID)
+}
 
 func (m *customerSeatModel) containerKnown() bool { return containerKnown(m.SubscriptionID, m.OrderID) }
 
