@@ -162,7 +162,6 @@ func TestModelRegression_lateRevokeRevokesTheNextHolder(t *testing.T) {
 // apply fails saying so — while the seat it assigned is in no state.
 func TestModelRegression_lateAssignLeavesAnOrphan(t *testing.T) {
 	t.Parallel() // each machine has its own emulator
-	knownDefect(t, "an assignment landing after its timeout is an orphan (a retry's refusal is taken as the outcome)")
 	m := newRegressionMachine(t, 1)
 	m.addRecipient(seatType+".carol", modelSubA, "", byEmail(carol))
 	m.apply(hazard{kind: "hold", method: http.MethodPost, after: 0})

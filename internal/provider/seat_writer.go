@@ -92,11 +92,16 @@ func (sw *seatWriter) assignOnce(ctx context.Context, req polar.SeatAssign) (*po
 			if seat, diags, again := a.decide(ctx, nil, attempt < maxAttempts); !again {
 				return seat, diags
 			}
-		case a.lost != nil && (polar.IsSeatAlreadyAssigned(err) || polar.IsNotSent(err)):
-			// A retry after a lost answer that Polar refused as already
-			// assigned (it gives a recipient one active seat per
-			// container, so the lost attempt most likely committed), or
-			// that could not be sent: the list decides.
+		case a.lost != nil && (refusedForLostAttempt(err) || polar.IsNotSent(err)):
+			// A retry after a lost answer that Polar refused in a way the
+			// lost attempt explains if it landed in the meantime (already
+			// assigned: Polar gives a recipient one active seat per
+			// container; no seat available: it took the last one), or that
+			// could not be sent: the list decides. The lost attempt was on
+			// its way until at least this refusal.
+			if refusedForLostAttempt(err) {
+				a.window.to, a.window.clock = time.Now(), answerClock(err)
+			}
 			seat, diags, _ := a.decide(ctx, err, false)
 			return seat, diags
 		default:
@@ -107,6 +112,17 @@ func (sw *seatWriter) assignOnce(ctx context.Context, req polar.SeatAssign) (*po
 		case <-ctx.Done():
 		}
 	}
+}
+
+// refusedForLostAttempt reports a refusal of an assignment that an earlier
+// attempt of the same assignment explains, had it landed: the recipient
+// already holds a seat, or the container has no seat left.
+func refusedForLostAttempt(err error) bool {
+	if polar.IsSeatAlreadyAssigned(err) {
+		return true
+	}
+	e, ok := polar.AsError(err)
+	return ok && polar.IsSeatNotAvailable(err) && strings.HasPrefix(e.Detail, "No available seats")
 }
 
 // assignment is one assignOnce: the request, its recipient, and what is
@@ -154,6 +170,8 @@ func (a *assignment) answerLost(ctx context.Context, attempt int, sentAt time.Ti
 //   - the operation has ended: the outcome is unknown;
 //   - nothing holds the recipient and another attempt may be made
 //     (mayRetry): again is true;
+//   - a retry was refused or not sent: the outcome is unknown (the
+//     unanswered attempt may still land), and the error says why;
 //   - otherwise the outcome is unknown, and the error says why.
 //
 // refused is the retry's error when a retry after the lost answer was
@@ -190,6 +208,11 @@ func (a *assignment) decide(ctx context.Context, refused error, mayRetry bool) (
 		return nil, nil, true
 	case a.holds == nil:
 		return nil, a.outcomeUnknown("Polar's seat list cannot show a seat by external_customer_id"), false
+	case refusedForLostAttempt(refused):
+		return nil, a.outcomeUnknown("a retry was refused (" + polar.Sanitize(refused.Error()) + ") although the list shows no seat for the recipient: " +
+			"the unanswered attempt may still land"), false
+	case refused != nil:
+		return nil, a.outcomeUnknown("a retry could not be sent (" + polar.Sanitize(refused.Error()) + ")"), false
 	default:
 		return nil, a.outcomeUnknown("the retries are used up"), false
 	}

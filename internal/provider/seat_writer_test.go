@@ -53,6 +53,8 @@ func TestSeatWriter_assign_decideAfterALostAnswer(t *testing.T) {
 	// external_customer_id: Polar's list cannot show who holds a seat by it.
 	byExternalID := polar.SeatAssign{SubscriptionID: str(emulator.DemoSubscriptionID), ExternalCustomerID: str("cus_lost")}
 	alreadyAssigned := &polar.Error{StatusCode: 400, Code: polar.CodeSeatAlreadyAssigned, Detail: "already assigned"}
+	noSeatLeft := &polar.Error{StatusCode: 400, Code: polar.CodeSeatNotAvailable, Detail: "No available seats for " + emulator.DemoSubscriptionID}
+	notSent := &polar.TransportError{Method: http.MethodPost, Route: "/v1/customer-seats", Err: errors.New("connection refused")}
 	now := time.Now()
 	duringTheRequest := attemptWindow{from: now.Add(-time.Second), to: now.Add(time.Minute)}
 	anHourAgo := attemptWindow{from: now.Add(-2 * time.Hour), to: now.Add(-time.Hour)}
@@ -83,6 +85,10 @@ func TestSeatWriter_assign_decideAfterALostAnswer(t *testing.T) {
 			want: outcome{severity: "error", phrase: "cannot show a seat by external_customer_id"}},
 		{name: "nothing there, no attempt left", req: byEmail, window: duringTheRequest,
 			want: outcome{severity: "error", phrase: "the retries are used up"}},
+		{name: "a retry refused for no seat left while the list shows none: unknown, not refused", req: byEmail, window: duringTheRequest, refused: noSeatLeft,
+			want: outcome{severity: "error", phrase: "the unanswered attempt may still land"}},
+		{name: "a retry not sent", req: byEmail, window: duringTheRequest, refused: notSent,
+			want: outcome{severity: "error", phrase: "a retry could not be sent"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			emu, url := testsupport.Emulator(t, nil)
