@@ -72,7 +72,8 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	adopted, d := req.Private.GetKey(ctx, privateAdopted)
 	resp.Diagnostics.Append(d...)
-	resp.RequiresReplace = append(resp.RequiresReplace, planRecipientChange(&plan, &cfg, &state, len(adopted) > 0)...)
+	held := r.heldSeat(ctx, &state, req.Private)
+	resp.RequiresReplace = append(resp.RequiresReplace, planRecipientChange(&plan, &cfg, &state, len(adopted) > 0, held)...)
 	// metadata and immediate_claim decide their own replacement (their plan
 	// modifiers); only metadata can replace a claimed seat.
 	replacing := len(resp.RequiresReplace) > 0 || !metadataEquivalent(ctx, cfg.Metadata, state.Metadata)
@@ -91,8 +92,9 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 
 // planRecipientChange plans each recipient attribute of a seat in state,
 // as ModifyPlan says, and returns the ones whose change replaces the seat.
-// adopted: the seat came in by import.
-func planRecipientChange(plan, cfg, state *customerSeatModel, adopted bool) (replace []path.Path) {
+// adopted: the seat came in by import. held: the seat as Polar lists it
+// now, when it still holds its occupant (nil otherwise).
+func planRecipientChange(plan, cfg, state *customerSeatModel, adopted bool, held *polar.CustomerSeat) (replace []path.Path) {
 	configured, inState := cfg.recipient(), state.recipient()
 	for name, planned := range plan.recipient() {
 		c, s := *configured[name], *inState[name]
@@ -107,12 +109,50 @@ func planRecipientChange(plan, cfg, state *customerSeatModel, adopted bool) (rep
 		case s.IsNull() && adopted && !anyRecipientConflicts(cfg, state):
 			// Imported seat, value Polar never reports: recorded in place.
 			*planned = c
+		case held != nil && namesHolder(name, c.ValueString(), held):
+			// The person who holds the seat, named another way (another
+			// form, or another spelling Polar shows): recorded in place, as
+			// the assignments resource does.
+			*planned = c
 		default:
 			*planned = c
 			replace = append(replace, path.Root(name))
 		}
 	}
 	return replace
+}
+
+// namesHolder reports whether a recipient attribute's value names the
+// person who holds seat s, as Polar's list shows them (email, member_id,
+// external_member_id; never customer_id, which a member-model customer's
+// members share, or external_customer_id, which Polar never reports).
+func namesHolder(name, value string, s *polar.CustomerSeat) bool {
+	for _, f := range recipientForms {
+		if f.single == name {
+			return f.holds(s, value)
+		}
+	}
+	return false
+}
+
+// heldSeat is the seat in state as the shared list shows it, when it is
+// active and still holds its occupant; nil otherwise (and when the list
+// cannot be read: then every change of recipient replaces, as before).
+func (r *customerSeatResource) heldSeat(ctx context.Context, state *customerSeatModel, private privateGetter) *polar.CustomerSeat {
+	if r.data == nil || !state.containerKnown() {
+		return nil
+	}
+	list, err := r.data.seats.List(ctx, state.container())
+	if err != nil {
+		return nil
+	}
+	occ := readOccupant(ctx, private)
+	for _, s := range matchSeats(list, func(s *polar.CustomerSeat) bool { return s.ID == state.ID.ValueString() }) {
+		if s.Status.Active() && sameOccupant(occ, state, &s) {
+			return &s
+		}
+	}
+	return nil
 }
 
 // anyRecipientConflicts reports a configured recipient value that differs

@@ -69,6 +69,20 @@ func TestModelRegression_anotherFormOfTheSamePersonIsRevoked(t *testing.T) {
 	m.apply(hazard{})
 }
 
+// Invariant 1: a polar_customer_seat whose holder is named another way
+// (member id → email in another spelling) is updated in place. It was
+// replaced: revoked and assigned again, so that an apply stopped between
+// the two left the person without a seat (the model found it that way).
+func TestModelRegression_anotherFormOfTheSeatHolderReplacesTheSeat(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	const erin = 4
+	m := newRegressionMachine(t, 2)
+	m.addRecipient(seatType+".erin", modelSubA, "", byMember(erin))
+	m.apply(hazard{})
+	m.changeForm(seatType+".erin", mRecipient{person: erin, form: formEmail, spelling: 1})
+	m.apply(hazard{})
+}
+
 // A person moved between two resources on one subscription keeps her seat.
 // Which check fails depends on the order Terraform applies the two: the
 // resource she leaves first — Terraform's own "Provider produced

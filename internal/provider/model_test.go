@@ -1433,6 +1433,15 @@ func (m *modelMachine) exempt(p *tfPlan) map[keeper]bool {
 		own := len(ch.replacePaths) > 0 || (ch.prior != nil && ch.prior.tainted)
 		for _, a := range ch.replacePaths {
 			own = own && (a == "metadata" || a == "immediate_claim" || a == "subscription_id" || a == "order_id")
+			// A person is a person: naming the holder of the seat another
+			// way (form or spelling) is recorded in place, never a
+			// replacement (which revokes them, and leaves them without a
+			// seat if the apply stops between the two halves).
+			if was := m.applied[addr]; slices.Contains(recipientAttrs, a) && was != nil && was.seat && ch.prior != nil && !ch.prior.tainted &&
+				was.container == r.container && was.recipients[0].person == r.recipients[0].person {
+				failStable(m.t, "invariant 1: a polar_customer_seat is replaced for naming its holder another way",
+					"%s: %s → %s (replaced for %s)", addr, was.recipients[0], r.recipients[0], a)
+			}
 		}
 		if own {
 			out[keeper{r.container, r.recipients[0].person}] = true
