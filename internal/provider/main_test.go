@@ -6,9 +6,11 @@ import (
 	"testing"
 )
 
-// TestMain removes the provider binary the CLI tests built.
+// TestMain removes the provider binary the CLI tests built, and the model
+// test's sibling-claim files.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	_ = os.RemoveAll(modelSiblingsBase())
 	if !providerBuilt.Load() {
 		os.Exit(code)
 	}

@@ -180,3 +180,18 @@ func TestModelRegression_lateAssignLeavesAnOrphan(t *testing.T) {
 	m.addRecipient(seatType+".carol", modelSubA, "", byEmail(carol))
 	m.apply(hazard{kind: "hold", method: http.MethodPost, after: 0})
 }
+
+// Plans refuse a fight across two provider configurations (two processes,
+// sharing claims through files): an exclusive team on the default
+// configuration and a seat on polar.second, on one subscription. The model
+// once gave every provider of a walk one process's registry, where the
+// claims of the in-process providers never meet, so this was never tried.
+func TestModelRegression_fightAcrossProviderConfigurations(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	m := newRegressionMachine(t, 4)
+	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
+	m.toggleExclusive(teamA)
+	m.apply(hazard{})
+	m.addRecipient(seatType+".bob", modelSubA, modelSecondAlias, byEmail(bob))
+	m.apply(hazard{})
+}

@@ -3,8 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -159,6 +163,8 @@ type tfCore struct {
 	// onCall says which resource operation the next requests are for
 	// ("plan polar_customer_seat.x", "apply …").
 	onCall func(source string)
+	// walk is the walk under way (sibling claims).
+	walk *tfWalk
 }
 
 func newTFCore(t tfT) *tfCore {
@@ -254,6 +260,43 @@ func (c *tfCore) identityValue(typeName string, d *tfprotov6.ResourceIdentityDat
 	return &v
 }
 
+// modelSiblingsBase holds the sibling-claim files of every walk of every
+// model machine of this test process (removed by TestMain).
+var modelSiblingsBase = sync.OnceValue(func() string {
+	dir, err := os.MkdirTemp("", "polar-model-siblings-")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+})
+
+// modelWalks numbers the walks of every core: each is a Terraform run of
+// its own, with processes of its own, in the sibling files.
+var modelWalks atomic.Int64
+
+// tfWalk is one walk: its run directory, and the processes started in it.
+type tfWalk struct {
+	run       processIdentity
+	processes atomic.Int64
+}
+
+// newWalk starts a walk, ending the core's previous one (its files are
+// removed: Terraform ends a walk's processes before the next walk starts).
+func (c *tfCore) newWalk() *tfWalk {
+	if c.walk != nil {
+		_ = os.RemoveAll(filepath.Join(modelSiblingsBase(), c.walk.run.String()))
+	}
+	c.walk = &tfWalk{run: processIdentity{PID: int(modelWalks.Add(1)), Start: "walk"}}
+	return c.walk
+}
+
+// process is the sibling registry of a new provider process of the walk:
+// every process of the walk is alive while the walk lasts.
+func (w *tfWalk) process() siblingClaims {
+	self := processIdentity{PID: int(w.processes.Add(1)), Start: "process"}
+	return newFileSiblings(modelSiblingsBase(), w.run, self, func(processIdentity) bool { return true }, nil)
+}
+
 // start starts one provider server per alias in use, configured when
 // configure is set, as Terraform does at the start of a walk.
 func (c *tfCore) start(ctx context.Context, configure bool) map[string]tfprotov6.ProviderServer {
@@ -266,8 +309,12 @@ func (c *tfCore) start(ctx context.Context, configure bool) map[string]tfprotov6
 		aliases[o.alias] = true
 	}
 	out := map[string]tfprotov6.ProviderServer{}
+	walk := c.newWalk()
 	for alias := range aliases {
-		server, err := providerserver.NewProtocol6WithError(New("test")())()
+		// One provider process per configuration, as Terraform starts
+		// them: each shares its claims with the walk's other processes
+		// through files, never in memory.
+		server, err := providerserver.NewProtocol6WithError(&polarProvider{version: "test", siblings: walk.process()})()
 		if err != nil {
 			c.t.Fatalf("provider server: %v", err)
 		}
