@@ -226,7 +226,7 @@ resource "polar_customer_seat" "free" {
 	if err != nil {
 		t.Fatalf("plan failed: %v\n%s", err, out)
 	}
-	if !regexp.MustCompile(`This plan assigns at least (1 new seat|2 new seats) in the subscription\s+`+accFullSubID+`, which has total_seats = 0 and\s+available_seats = 0`).MatchString(out) {
+	if !regexp.MustCompile(`This plan assigns at least (1 new seat|2 new seats) in the subscription\s+` + accFullSubID + `, which has total_seats = 0 and\s+available_seats = 0`).MatchString(out) {
 		t.Errorf("no capacity warning in:\n%s", out)
 	}
 	// The two seats of the full subscription plan one after the other: one
