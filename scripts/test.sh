@@ -72,15 +72,18 @@ report() {
 step "download Go modules (quiet when cached)" modules.log go mod download
 step "build the provider and the emulator" build.log go build ./...
 
-# The examples and docs checks run alongside the Go tests (the acceptance
-# tests spend much of their time waiting on Terraform processes); their
-# lines follow the tests' own.
+# The examples, docs and sandbox-lane checks run alongside the Go tests (the
+# acceptance tests spend much of their time waiting on Terraform processes);
+# their lines follow the tests' own.
 t_bg=$SECONDS
 background "examples: terraform fmt -check and validate" examples.log ./scripts/check-examples.sh
 background "docs: generated docs up to date, tfplugindocs validate" docs.log make --no-print-directory docs-check
+# The acceptance tests' sandbox lane, against a polar-emulator process
+# standing in for the sandbox (scripts/sandbox-lane.sh).
+background "sandbox lane: acceptance tests, emulator as the sandbox" sandbox-lane.log ./scripts/sandbox-lane.sh
 
 echo "go test $GO_TEST_FLAGS: unit, emulator, acceptance (TF_ACC=1), fuzz seeds"
-echo "(examples and docs are checked at the same time; their lines follow)"
+echo "(examples, docs and the sandbox lane are checked at the same time; their lines follow)"
 t0=$SECONDS
 if ! TF_ACC=1 "$tools/gotestsum" --format pkgname --format-hide-empty-pkg --jsonfile "$logs/go-test.json" \
   -- $GO_TEST_FLAGS -count=1 -timeout 20m ./...; then

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -48,7 +49,9 @@ func (l *customerSeatListResource) ListResourceConfigSchema(_ context.Context, _
 		MarkdownDescription: "Lists the seats of one subscription or order, one result per seat: its identity (`seat_id` and the container), " +
 			"the holder's email as the display name, and with `include_resource = true` a `polar_customer_seat` block ready to import " +
 			"(active seats only: a revoked seat holds no recipient to write into a block). " +
-			"One API call per query, whatever the number of seats.",
+			"One API call per query, whatever the number of seats. " +
+			"Terraform returns at most the `list` block's `limit` results (default 100): when more seats match, the provider warns " +
+			"that the result is incomplete and lists the first `limit` by holder; raise `limit` to list them all.",
 		Attributes: map[string]listschema.Attribute{
 			"subscription_id": listschema.StringAttribute{
 				MarkdownDescription: "The subscription whose seats to list (a lowercase, hyphenated version-4 UUID). Exactly one of `subscription_id` and `order_id`.",
@@ -118,10 +121,15 @@ func (l *customerSeatListResource) List(ctx context.Context, req list.ListReques
 		return strings.Compare(a.ID, b.ID)
 	})
 	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range found {
-			if req.Limit > 0 && int64(i) >= req.Limit {
+		if req.Limit > 0 && int64(len(found)) > req.Limit {
+			// Terraform stops reading the stream once it holds limit
+			// results, so the warning comes first, where it is still read.
+			if !push(list.ListResult{Diagnostics: limitReached(container, len(found), req.Limit)}) {
 				return
 			}
+			found = found[:req.Limit]
+		}
+		for i := range found {
 			seat := &found[i]
 			result := req.NewListResult(ctx)
 			result.DisplayName = displayName(seat)
@@ -135,6 +143,17 @@ func (l *customerSeatListResource) List(ctx context.Context, req list.ListReques
 			}
 		}
 	}
+}
+
+// limitReached warns that the list block's limit cuts the result short, so
+// that a truncated list does not look complete.
+func limitReached(c polar.Container, matching int, limit int64) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddWarning(fmt.Sprintf("Only the first %d of %d seats listed", limit, matching),
+		fmt.Sprintf("The %s has %d seats that match this list block, but the block's limit (%d) lets Terraform take only the first %d "+
+			"(ordered by holder): the result is incomplete. Set limit = %d or more in the list block (Terraform's default limit is 100) to list them all.",
+			c, matching, limit, limit, matching))
+	return diags
 }
 
 // displayName is what a person recognises a seat by: its holder's email.

@@ -221,9 +221,9 @@ func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customer
 	planned := r.data.planCreate(container, plannedRecipient(cfg))
 	if planned > list.AvailableSeats {
 		resp.Diagnostics.AddAttributeWarning(containerPath(container), "More seats planned than available",
-			fmt.Sprintf("This plan assigns at least %d new seats in the %s, which has total_seats = %d and available_seats = %d. "+
+			fmt.Sprintf("This plan assigns at least %s in the %s, which has total_seats = %d and available_seats = %d. "+
 				"The assignments beyond the free seats will fail unless seats are freed earlier in the same apply (a replaced or destroyed seat) "+
-				"or more seats are bought. Pending invitations occupy seats until claimed or revoked.", planned, container, list.TotalSeats, list.AvailableSeats))
+				"or more seats are bought. Pending invitations occupy seats until claimed or revoked.", counted(planned, "new seat"), container, list.TotalSeats, list.AvailableSeats))
 	}
 }
 

@@ -240,6 +240,13 @@ func (p *protoEnv) mustValidate(ctx context.Context, what string, config tftypes
 // given statuses, and returns its results (failing on any error).
 func (p *protoEnv) listSeats(ctx context.Context, includeResource bool, statuses ...string) []tfprotov6.ListResourceResult {
 	p.t.Helper()
+	return p.listSeatsLimit(ctx, 0, includeResource, statuses...)
+}
+
+// listSeatsLimit is listSeats with the list block's limit as Terraform sends
+// it (0: none), every event of the stream in order.
+func (p *protoEnv) listSeatsLimit(ctx context.Context, limit int64, includeResource bool, statuses ...string) []tfprotov6.ListResourceResult {
+	p.t.Helper()
 	listType := p.schema.ListResourceSchemas["polar_customer_seat"].ValueType()
 	set := map[string]tftypes.Value{"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID)}
 	if statuses != nil {
@@ -253,7 +260,7 @@ func (p *protoEnv) listSeats(ctx context.Context, includeResource bool, statuses
 	if !ok {
 		p.t.Fatal("the provider server does not serve list resources")
 	}
-	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: "polar_customer_seat", Config: p.dynamic(listType, p.value(listType, set)), IncludeResource: includeResource})
+	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: "polar_customer_seat", Config: p.dynamic(listType, p.value(listType, set)), IncludeResource: includeResource, Limit: limit})
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -295,5 +302,54 @@ func TestCustomerSeat_query_revokedSeatsGenerateNoConfiguration(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "another recipient (revoked),kept@acme.io" {
 		t.Fatalf("without include_resource listed %v, want both seats, the revoked one marked", names)
+	}
+}
+
+// Terraform reads a list resource's stream only until it holds the list
+// block's limit of results (default 100), then stops reading. A container
+// with more seats than the limit must not look complete: a warning says how
+// many seats there are and how to raise the limit, and it comes before the
+// results, where Terraform still reads (internal/plugin6/grpc_provider.go,
+// ListResource, in Terraform 1.14 and 1.15).
+func TestCustomerSeat_query_limitReachedWarns(t *testing.T) {
+	t.Parallel()
+	_, url := testsupport.Emulator(t, nil)
+	ctx := context.Background()
+	seatsThenRevokeGone(t, url, "a@acme.io", "b@acme.io", "c@acme.io", "d@acme.io")
+	p := newProtoEnv(t, url, emulator.DemoToken)
+	// read is what Terraform keeps of the stream: every warning until limit
+	// results with an identity are in.
+	read := func(limit int64) (names []string, warnings []*tfprotov6.Diagnostic) {
+		for _, r := range p.listSeatsLimit(ctx, limit, true) {
+			if limit > 0 && int64(len(names)) >= limit {
+				break
+			}
+			warnings = append(warnings, r.Diagnostics...)
+			if r.Identity != nil {
+				names = append(names, r.DisplayName)
+			}
+		}
+		return names, warnings
+	}
+
+	names, warnings := read(3)
+	if strings.Join(names, ",") != "a@acme.io,b@acme.io,c@acme.io" {
+		t.Errorf("limit 3 listed %v, want the first three by holder", names)
+	}
+	if len(warnings) != 1 || warnings[0].Severity != tfprotov6.DiagnosticSeverityWarning {
+		t.Fatalf("limit 3 of 4 seats: diagnostics %v, want one warning that Terraform reads", warnings)
+	}
+	for _, want := range []string{"4 seats", "limit (3)", "limit = 4", emulator.DemoSubscriptionID} {
+		if !strings.Contains(warnings[0].Summary+" "+warnings[0].Detail, want) {
+			t.Errorf("the warning does not say %q:\n%s\n%s", want, warnings[0].Summary, warnings[0].Detail)
+		}
+	}
+
+	// At or without a limit everything is listed, and nothing warns.
+	for _, limit := range []int64{4, 0} {
+		names, warnings := read(limit)
+		if len(names) != 4 || len(warnings) != 0 {
+			t.Errorf("limit %d: listed %v with diagnostics %v, want all 4 seats and no warning", limit, names, warnings)
+		}
 	}
 }

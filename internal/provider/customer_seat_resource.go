@@ -135,8 +135,8 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Assigns one seat of a Polar seat-based subscription or order to one recipient. " +
 			"Creating the resource assigns the seat (Polar mails an invitation unless `immediate_claim` is set); destroying it revokes the seat, " +
-			"but only while the seat still holds this recipient. Polar has no update call: every change of container, recipient, " +
-			"`metadata` or `immediate_claim` replaces the seat.",
+			"but only while the seat still holds this recipient. Polar has no update call: every change of container, recipient " +
+			"or `metadata` replaces the seat, and so does turning `immediate_claim` on while the seat is pending.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The seat id. Polar keeps revoked rows and reuses their id for the next assignment in the same container, " +
@@ -170,8 +170,8 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"immediate_claim": schema.BoolAttribute{
 				MarkdownDescription: "Claim the seat at once, without an invitation email. Defaults to `false`: Polar mails an invitation valid for 24 hours, " +
-					"and the pending seat occupies capacity until claimed or revoked. Changing it replaces a pending seat; on a seat that is already claimed " +
-					"it changes nothing.",
+					"and the pending seat occupies capacity until claimed or revoked. Turning it on (`false` → `true`) replaces a pending seat; turning it off, " +
+					"or any change on a seat that is already claimed, changes nothing.",
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false), PlanModifiers: immediateClaimPlanModifiers(),
 			},
 			"resend_invitation": schema.StringAttribute{

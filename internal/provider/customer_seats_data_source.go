@@ -119,8 +119,9 @@ func (d *customerSeatsDataSource) Read(ctx context.Context, req datasource.ReadR
 		summary := "Cannot list the seats of the " + container.String()
 		if polar.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root(container.QueryParam()), "Container not found",
-				fmt.Sprintf("Polar has no %s in the organization of the access token. Check the id, the token's organization and the server (production or sandbox).\n\nPolar said: %s",
-					container, polar.Sanitize(err.Error())))
+				fmt.Sprintf("Polar has no %s in the organization of the access token. This run talks to %s with the token from %s. "+
+					"Check the id, the token's organization and the server (production or sandbox).\n\nPolar said: %s",
+					container, d.data.endpoint, d.data.tokenSource, polar.Sanitize(err.Error())))
 			return
 		}
 		resp.Diagnostics.Append(d.data.apiErrorDiag(summary, err, container, "customer_seats:read")...)

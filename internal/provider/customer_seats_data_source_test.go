@@ -143,3 +143,78 @@ data "polar_customer_seats" "test" {
 		}},
 	})
 }
+
+// A container Polar does not know is most often a token of another
+// organization or server: the error names where the token came from, as the
+// resources' errors do. Runs in the sandbox lane too (no control API).
+func TestAccCustomerSeatsDataSource_errors_containerNotFoundNamesTokenSource(t *testing.T) {
+	e := newAccEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.config(`
+data "polar_customer_seats" "test" {
+  order_id = "44444444-4444-4444-8444-444444444444"
+}`),
+			ExpectError: wrapped("Polar has no order 44444444-4444-4444-8444-444444444444 in the organization of the access token. " +
+				"This run talks to " + e.url + " with the token from " + e.tokenSource() + "."),
+		}},
+	})
+}
+
+// The data source reads a seat this test assigned outside Terraform. The
+// container may hold other people's seats (the sandbox lane shares it), so
+// only this test's seat is checked. Runs in the sandbox lane too (no control
+// API).
+func TestAccCustomerSeatsDataSource_read_seatAssignedOutside(t *testing.T) {
+	e := newAccEnv(t)
+	email := e.email("outside")
+	var seatID string
+	t.Cleanup(func() {
+		if seatID == "" {
+			return
+		}
+		if _, err := e.client.RevokeSeat(context.Background(), seatID); err != nil {
+			t.Errorf("revoking the test's seat %s: %v", seatID, err)
+		}
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// Assigned once the test runs, not before ParallelTest pauses
+			// it: in the sandbox lane an exclusive test running meanwhile
+			// would revoke it.
+			PreConfig: func() {
+				s, err := e.client.AssignSeat(context.Background(), polar.SeatAssign{SubscriptionID: &e.subscriptionID, Email: &email, Metadata: map[string]any{"team": "ops"}})
+				e.must(err)
+				seatID = s.ID
+			},
+			Config: e.config(`
+data "polar_customer_seats" "test" {
+  subscription_id = %q
+  statuses        = ["pending"]
+}
+output "mine" {
+  value = [for s in data.polar_customer_seats.test.seats : [s.id, s.status, s.seat_metadata.team] if s.email == %q]
+}`, e.subscriptionID, email),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("mine", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ListExact([]knownvalue.Check{lateString(func() string { return seatID }), knownvalue.StringExact("pending"), knownvalue.StringExact("ops")}),
+				})),
+			},
+		}},
+	})
+}
+
+// lateString is a knownvalue check for a string known only once the test
+// runs (an id Polar gives in a PreConfig).
+type lateString func() string
+
+func (f lateString) CheckValue(v any) error {
+	if s, ok := v.(string); !ok || s != f() {
+		return fmt.Errorf("expected %q, got %v", f(), v)
+	}
+	return nil
+}
+
+func (f lateString) String() string { return f() }

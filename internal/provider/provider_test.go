@@ -53,8 +53,9 @@ func accFixture() *emulator.Fixture {
 	return f
 }
 
-// accEnv is one test's Polar: an in-process emulator, or the real sandbox
-// when POLAR_ACCESS_TOKEN, POLAR_SERVER=sandbox and the fixture ids are set.
+// accEnv is one test's Polar: an in-process emulator, or the sandbox lane
+// when POLAR_ACCESS_TOKEN, POLAR_SERVER=sandbox and the fixture ids are set
+// (see sandboxMode).
 type accEnv struct {
 	t              *testing.T
 	emu            *emulator.Server
@@ -73,7 +74,12 @@ type accEnv struct {
 // for the rest of the test.
 func (e *accEnv) onRequest(hook testsupport.Hook) { e.proxy.OnRequest(hook) }
 
-// sandboxMode reports whether acceptance tests target the real sandbox.
+// sandboxMode reports whether acceptance tests run in the sandbox lane:
+// against an outside Polar — the real sandbox, or whatever POLAR_SERVER_URL
+// names (make test points it at a separately started polar-emulator that
+// stands in for the sandbox, so that this lane's code runs on every change).
+// The lane reaches that server only through its API, as Polar: tests that
+// need the emulator's control API skip.
 func sandboxMode() bool {
 	return os.Getenv(EnvAccessToken) != "" && os.Getenv(EnvServer) == "sandbox" &&
 		os.Getenv("POLAR_TEST_SUBSCRIPTION_ID") != "" && os.Getenv("POLAR_TEST_ORDER_ID") != ""
@@ -86,7 +92,9 @@ func newAccEnv(t *testing.T) *accEnv {
 	}
 	e := &accEnv{t: t}
 	if sandboxMode() {
-		e.url, e.token = polar.SandboxURL, os.Getenv(EnvAccessToken)
+		// The provider reads the same POLAR_SERVER_URL (over server =
+		// "sandbox" in providerBlock), so both talk to one server.
+		e.url, e.token = envOr(EnvServerURL, polar.SandboxURL), os.Getenv(EnvAccessToken)
 		e.subscriptionID, e.orderID = os.Getenv("POLAR_TEST_SUBSCRIPTION_ID"), os.Getenv("POLAR_TEST_ORDER_ID")
 		e.emailDomain = envOr("POLAR_TEST_EMAIL_DOMAIN", "polar.sh")
 	} else {
@@ -116,7 +124,7 @@ func envOr(k, def string) string {
 // emulatorOnly skips tests that need the emulator's control API.
 func (e *accEnv) emulatorOnly() {
 	if e.emu == nil {
-		e.t.Skip("needs the emulator's control API; not run against the real sandbox")
+		e.t.Skip("needs the emulator's control API; not run in the sandbox lane (POLAR_SERVER=sandbox)")
 	}
 }
 
@@ -131,6 +139,15 @@ func (e *accEnv) providerBlock() string {
 		return "provider \"polar\" {\n  server = \"sandbox\"\n}\n"
 	}
 	return fmt.Sprintf("provider \"polar\" {\n  server_url   = %q\n  access_token = %q\n}\n", e.url, e.token)
+}
+
+// tokenSource is how diagnostics name where this environment's token comes
+// from: the provider block here, the environment in the sandbox lane.
+func (e *accEnv) tokenSource() string {
+	if e.emu == nil {
+		return "the " + EnvAccessToken + " environment variable"
+	}
+	return "access_token in the provider block"
 }
 
 // config prepends the provider block.
