@@ -606,15 +606,15 @@ func (p *seatsPlan) warnings(c polar.Container, list *polar.SeatsList, freed int
 		adopted = append(adopted, fmt.Sprintf("%s (seat %s)", h.value, h.id))
 	}
 	if len(adopted) > 0 {
-		diags.AddWarning(fmt.Sprintf("%d seats assigned outside this resource will be managed by it", len(adopted)),
+		diags.AddWarning(counted(len(adopted), "seat")+" assigned outside this resource will be managed by it",
 			fmt.Sprintf("These recipients were added to the configuration and already hold seats of the %s, assigned outside this resource: %s. "+
 				"They are recorded as this resource's seats (no new assignment), and removing them later revokes them.", c, listed(adopted)))
 	}
 	if list != nil && p.assigning > list.AvailableSeats+activeRemoved {
 		diags.AddAttributeWarning(containerPath(c), "More seats planned than available",
-			fmt.Sprintf("This plan assigns %d new seats in the %s, which has total_seats = %d and available_seats = %d (%d more are freed by this plan). "+
+			fmt.Sprintf("This plan assigns %s in the %s, which has total_seats = %d and available_seats = %d (%d more are freed by this plan). "+
 				"The assignments beyond the free seats will fail unless more seats are bought. Pending invitations occupy seats until claimed or revoked.",
-				p.assigning, c, list.TotalSeats, list.AvailableSeats, activeRemoved))
+				counted(p.assigning, "new seat"), c, list.TotalSeats, list.AvailableSeats, activeRemoved))
 	}
 	return diags
 }

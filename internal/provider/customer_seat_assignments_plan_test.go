@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
 // Two resources that would fight over one container fail the plan, before
@@ -115,4 +117,26 @@ resource "polar_customer_seat_assignments" "team" {
 			},
 		}},
 	})
+}
+
+// The plan's warnings count in words: "1 new seat", "1 seat assigned
+// outside", never "1 new seats".
+func TestCustomerSeatAssignments_plan_warningsCountInWords(t *testing.T) {
+	t.Parallel()
+	list := &polar.SeatsList{TotalSeats: 1, AvailableSeats: 0}
+	for n, want := range map[int][]string{
+		1: {"1 seat assigned outside this resource will be managed by it", "This plan assigns 1 new seat in the"},
+		2: {"2 seats assigned outside this resource will be managed by it", "This plan assigns 2 new seats in the"},
+	} {
+		p := &seatsPlan{assigning: n}
+		for i := range n {
+			p.adopted = append(p.adopted, heldSeat{recipient: recipient{form: emailForm, value: fmt.Sprintf("p%d@acme.io", i)}, id: fmt.Sprint(i)})
+		}
+		text := diagsText(p.warnings(claimsContainer, list, 0))
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%d: the warnings do not say %q:\n%s", n, w, text)
+			}
+		}
+	}
 }
