@@ -1291,9 +1291,17 @@ func (m *modelMachine) settle(out outcome) {
 func (m *modelMachine) afterRefusal(out outcome) {
 	m.t.Helper()
 	fights := m.cfg.fights()
-	d := out.diags[0]
-	state := m.core.state[d.addr]
 	moving := m.moving()
+	// A plan may refuse several things at once: the move recipe first (a
+	// move is undone as a whole), else the first error.
+	d := out.diags[0]
+	for _, e := range out.diags {
+		if len(moving) > 0 && isMoveRecipe(e) {
+			d = e
+			break
+		}
+	}
+	state := m.core.state[d.addr]
 	switch {
 	case out.h.kind == "planfault":
 		m.refused("the list call failed at plan (" + d.Summary + ")")
@@ -1305,13 +1313,13 @@ func (m *modelMachine) afterRefusal(out outcome) {
 		m.refused("replacement of a tainted resource")
 		m.logf("terraform untaint %s", d.addr)
 		state.tainted = false
-	case len(moving) > 0 && strings.Contains(d.Detail, "import") && strings.Contains(d.Detail, "removed {"):
+	case len(moving) > 0 && isMoveRecipe(d):
 		// The issue allows refusing a move whose safety cannot be proven,
 		// with the recipe that works: a removed block and an import.
 		m.refused("a move, with the recipe: " + d.Summary)
 		m.logf("the user undoes the move of %s", strings.Join(moving, ", "))
 		m.cfg = m.good.clone()
-	case strings.HasPrefix(d.Summary, "Recipients already hold seats") && state == nil && len(moving) == 0:
+	case strings.HasPrefix(d.Summary, "Recipients already hold seats") && state == nil:
 		m.refused("a create over seats assigned outside Terraform")
 		// The message's recipes: import the container (when the resource
 		// is alone on it), or leave out the recipients that hold seats.
@@ -1321,6 +1329,12 @@ func (m *modelMachine) afterRefusal(out outcome) {
 	default:
 		failStable(m.t, "an ordinary edit was refused at plan", "%s (no fight in %s; moving: %v): %s", out.stage, m.cfg, moving, d)
 	}
+}
+
+// isMoveRecipe reports a plan refusing a move with the recipe that works:
+// a removed block and an import.
+func isMoveRecipe(d tfDiag) bool {
+	return strings.Contains(d.Detail, "import") && strings.Contains(d.Detail, "removed {")
 }
 
 var uuidText = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
@@ -1365,13 +1379,26 @@ func (m *modelMachine) afterFailure(out outcome) {
 	}
 }
 
-// moving are the people that the last apply configured in one resource and
-// this configuration in another.
+// moving are the people whose seat a resource in state holds (whatever
+// form or spelling names them there) and whom the configuration names in
+// another resource on the same subscription: a person is a person.
 func (m *modelMachine) moving() []string {
+	truth := m.truth()
+	holders := map[keeper][]string{}
+	for _, addr := range sortedKeys(m.core.state) {
+		for _, s := range seatsIn(m.core.state[addr]) {
+			if v, ok := truth[s.id]; ok && v.active() {
+				if p := personOfValue(s.value); p >= 0 && v.memberID == modelPeople[p].memberID {
+					k := keeper{v.container, p}
+					holders[k] = append(holders[k], addr)
+				}
+			}
+		}
+	}
 	var out []string
 	for _, r := range m.cfg {
 		for _, rc := range r.recipients {
-			for _, was := range m.applied.resourcesOf(r.container, rc.person) {
+			for _, was := range holders[keeper{r.container, rc.person}] {
 				if was != r.addr {
 					out = append(out, fmt.Sprintf("%s (%s → %s)", modelPeople[rc.person].name, was, r.addr))
 				}
