@@ -60,7 +60,8 @@ package provider
 //  0. Terraform's own checks (model_terraform_test.go): a planned value
 //     agrees with the configuration or the prior state; the final plan
 //     keeps every value the first one knew; the new state keeps every value
-//     the final plan knew and has no unknowns; identities do not change.
+//     the final plan knew and has no unknowns; identities do not change (a
+//     seat's may follow it to a reissued seat: it names the seat's id).
 //  1. A person configured in a resource whose seat state records keeps that
 //     seat through the apply — whatever form or resource names them now —
 //     unless the plan replaces their polar_customer_seat for a change of
