@@ -250,7 +250,11 @@ func (r *customerSeatResource) claimKept(cfg *customerSeatModel, c polar.Contain
 	}
 	rec := r.seatRecord(cfg, token)
 	if replacing {
-		rec.Removed = []string{id}
+		// The first call of a replacement only revokes the seat: what
+		// replaces it is claimed by the second call (a create, wherever
+		// it goes), so that a seat leaving a container fights nothing
+		// there but a resource that keeps it (a move).
+		rec.Keys, rec.Removed = []string{}, []string{id}
 	} else {
 		rec.Held = []string{id}
 	}

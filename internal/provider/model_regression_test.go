@@ -195,3 +195,18 @@ func TestModelRegression_fightAcrossProviderConfigurations(t *testing.T) {
 	m.addRecipient(seatType+".bob", modelSubA, modelSecondAlias, byEmail(bob))
 	m.apply(hazard{})
 }
+
+// A seat leaving a subscription (a polar_customer_seat replaced to another
+// one) fights nothing there: the plan refused it beside an exclusive team,
+// as if the seat stayed, because the first half of the replacement claimed
+// its recipient on the subscription it leaves.
+func TestModelRegression_seatLeavingBesideAnExclusiveTeamIsRefused(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	m := newRegressionMachine(t, 4)
+	m.addRecipient(teamB, modelSubA, "", byEmail(alice))
+	m.addRecipient(seatType+".bob", modelSubA, "", byEmail(bob))
+	m.apply(hazard{})
+	m.toggleExclusive(teamB)
+	m.cfg[seatType+".bob"].container = modelSubB
+	m.apply(hazard{})
+}

@@ -399,7 +399,8 @@ func (c mConfig) fights() []mFight {
 			if ra.container != rb.container {
 				continue
 			}
-			if ra.exclusive || rb.exclusive {
+			// (An empty resource beside an exclusive one manages no seat.)
+			if (ra.exclusive || rb.exclusive) && !(!ra.exclusive && len(ra.recipients) == 0) && !(!rb.exclusive && len(rb.recipients) == 0) {
 				out = append(out, mFight{fmt.Sprintf("%s and %s share a subscription and one is exclusive", a, b), ra.container, -1, false})
 			}
 			for p, rc := range seen {
@@ -410,6 +411,31 @@ func (c mConfig) fights() []mFight {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].text < out[j].text })
+	return out
+}
+
+// fights are the configuration's fights, and an exclusive resource
+// (exclusive in state too) on a subscription that another resource in
+// state is leaving
+// (destroyed, or replaced to the other subscription): both would act on
+// the seats it leaves behind.
+func (m *modelMachine) fights() []mFight {
+	out := m.cfg.fights()
+	for _, addr := range sortedKeys(m.core.state) {
+		obj := m.core.state[addr]
+		from := stringAttr(obj.value, "subscription_id")
+		if r := m.cfg[addr]; from == "" || (r != nil && r.container == from) {
+			continue
+		}
+		for _, other := range sortedKeys(m.cfg) {
+			// Only an exclusive resource exclusive in state as well revokes
+			// what it finds in this apply.
+			if o, st := m.cfg[other], m.core.state[other]; other != addr && o.exclusive && o.container == from &&
+				st != nil && stringAttr(st.value, "subscription_id") == from && boolAttr(st.value, "exclusive") {
+				out = append(out, mFight{fmt.Sprintf("%s is exclusive on the subscription %s leaves", other, addr), from, -1, false})
+			}
+		}
+	}
 	return out
 }
 
@@ -1198,7 +1224,7 @@ func (m *modelMachine) step(h hazard) outcome {
 	m.logPlan(p, ann)
 	m.logDiags(p.diags)
 	unseen := 0
-	for _, f := range m.cfg.fights() {
+	for _, f := range m.fights() {
 		if !m.unknowable(f) {
 			// Plans refuse every fight they can see, across provider
 			// configurations too.
@@ -1291,7 +1317,7 @@ func (m *modelMachine) settle(out outcome) {
 // undone); anything else is an ordinary edit refused, which fails the test.
 func (m *modelMachine) afterRefusal(out outcome) {
 	m.t.Helper()
-	fights := m.cfg.fights()
+	fights := m.fights()
 	moving := m.moving()
 	// A plan may refuse several things at once: the move recipe first (a
 	// move is undone as a whole), else the first error.
@@ -1320,11 +1346,17 @@ func (m *modelMachine) afterRefusal(out outcome) {
 		m.refused("a move, with the recipe: " + d.Summary)
 		m.logf("the user undoes the move of %s", strings.Join(moving, ", "))
 		m.cfg = m.good.clone()
-	case strings.HasPrefix(d.Summary, "Recipients already hold seats") && state == nil:
+	case strings.HasPrefix(d.Summary, "Recipients already hold seats"):
+		// A create (or the create of a replacement to another
+		// subscription) over seats assigned outside Terraform.
 		m.refused("a create over seats assigned outside Terraform")
 		// The message's recipes: import the container (when the resource
-		// is alone on it), or leave out the recipients that hold seats.
-		if m.importContainer(d.addr, false); m.core.state[d.addr] == nil {
+		// is alone on it and not in state), or leave out the recipients
+		// that hold seats.
+		if state == nil {
+			m.importContainer(d.addr, false)
+		}
+		if m.core.state[d.addr] == nil || state != nil {
 			m.dropHolders(d.addr)
 		}
 	default:
