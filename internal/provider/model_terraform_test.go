@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -260,6 +261,13 @@ func (c *tfCore) identityValue(typeName string, d *tfprotov6.ResourceIdentityDat
 	return &v
 }
 
+// modelTiming is the write timing of the model's providers: the waits of
+// a real provider (a 2-minute settle window for an unanswered revoke, polls
+// from half a second) scaled down, so that a sequence takes seconds. The
+// settle window still outlasts request_timeout (holdTimeout) and the
+// proxy's holds, which release at the latest when an apply ends.
+var modelTiming = writeTiming{settleWindow: 300 * time.Millisecond, pollInterval: 5 * time.Millisecond, pollMax: 20 * time.Millisecond, assignStep: 10 * time.Millisecond}
+
 // stringAttr is a string attribute of an object value ("" when absent,
 // null or unknown).
 func stringAttr(obj tftypes.Value, name string) string {
@@ -342,7 +350,7 @@ func (c *tfCore) start(ctx context.Context, configure bool) map[string]tfprotov6
 		// One provider process per configuration, as Terraform starts
 		// them: each shares its claims with the walk's other processes
 		// through files, never in memory.
-		server, err := providerserver.NewProtocol6WithError(&polarProvider{version: "test", siblings: walk.process()})()
+		server, err := providerserver.NewProtocol6WithError(&polarProvider{version: "test", siblings: walk.process(), timing: &modelTiming})()
 		if err != nil {
 			c.t.Fatalf("provider server: %v", err)
 		}

@@ -47,6 +47,9 @@ type polarProvider struct {
 	// give two providers of one process registries of their own, so that
 	// they act as two processes.
 	siblings siblingClaims
+	// timing, when set, is the write timing of the providers it configures
+	// (tests; nil: the package's).
+	timing *writeTiming
 }
 
 // New returns the provider factory for a build version.
@@ -137,7 +140,7 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	tflog.Debug(ctx, "Polar provider configured", map[string]any{"base_url": config.BaseURL, "requests_per_minute": config.RequestsPerMinute, "max_retries": cfg.MaxRetries.String()})
-	data := &providerData{client: client, seats: newSeatCache(client), endpoint: config.BaseURL, tokenSource: tokenSource, siblings: p.claimSiblings(ctx), pace: applyPace(config.RequestsPerMinute, config.BaseURL)}
+	data := &providerData{client: client, seats: newSeatCache(client), endpoint: config.BaseURL, tokenSource: tokenSource, siblings: p.claimSiblings(ctx), pace: applyPace(config.RequestsPerMinute, config.BaseURL), timing: p.timing}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -37,6 +37,8 @@ type providerData struct {
 	// siblings, when set, shares claims with the other provider processes
 	// (provider configurations) of the same Terraform run.
 	siblings siblingClaims
+	// timing, when set, replaces the package's write timing (tests).
+	timing *writeTiming
 }
 
 // providerDataFrom converts provider data, with "this is always a bug" wording.

@@ -108,7 +108,7 @@ func (sw *seatWriter) assignOnce(ctx context.Context, req polar.SeatAssign) (*po
 			return nil, a.refused(ctx, err)
 		}
 		select {
-		case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
+		case <-time.After(time.Duration(attempt) * sw.timing().assignStep):
 		case <-ctx.Done():
 		}
 	}
@@ -393,6 +393,25 @@ var (
 	revokePollMax      = 10 * time.Second
 )
 
+// assignRetryStep is the wait before another attempt of an assignment
+// whose answer was lost, times the attempts made.
+const assignRetryStep = 500 * time.Millisecond
+
+// writeTiming is how long a provider waits between the attempts and looks
+// of its writes: the package's values unless a test gives a provider its
+// own (so that tests running side by side need not share them).
+type writeTiming struct {
+	settleWindow, pollInterval, pollMax, assignStep time.Duration
+}
+
+// timing is the provider's write timing.
+func (sw *seatWriter) timing() writeTiming {
+	if sw.providerData != nil && sw.providerData.timing != nil {
+		return *sw.providerData.timing
+	}
+	return writeTiming{settleWindow: revokeSettleWindow, pollInterval: revokePollInterval, pollMax: revokePollMax, assignStep: assignRetryStep}
+}
+
 // revokeSends bounds the DELETEs one revoke sends, each after the previous
 // one's settle window.
 const revokeSends = 3
@@ -418,7 +437,8 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.
 	var diags diag.Diagnostics
 	container, id := ref.container, ref.id
 	unanswered, lastErr := ref.unanswered, error(nil)
-	wait := revokePollInterval
+	tm := sw.timing()
+	wait := tm.pollInterval
 	looked := false // since the last unanswered revoke
 	for sends, looks := 0, 0; ; looks++ {
 		seat, found, err := sw.lookAt(ctx, container, id, !looked && lastErr != nil, looks == 0)
@@ -445,14 +465,14 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.
 			return time.Time{}, diags
 		}
 		// A list taken just now shows the seat still ours.
-		if settles := unanswered.Add(revokeSettleWindow); !unanswered.IsZero() && time.Now().Before(settles) {
+		if settles := unanswered.Add(tm.settleWindow); !unanswered.IsZero() && time.Now().Before(settles) {
 			// An earlier revoke may still land: wait for it, never send
 			// another, which could free the row for the next person first.
 			if ctx.Err() != nil || !sleepCtx(ctx, min(wait, time.Until(settles))) {
 				diags.Append(sw.unansweredRevokeDiag(ref, unanswered, lastErr, "the operation was interrupted or its time ran out before it settled")...)
 				return unanswered, diags
 			}
-			wait = min(2*wait, revokePollMax)
+			wait = min(2*wait, tm.pollMax)
 			continue
 		}
 		switch {
@@ -466,7 +486,7 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.
 		case sends >= revokeSends:
 			diags.AddError("Seat "+id+" not revoked",
 				fmt.Sprintf("Polar did not answer %d revokes of seat %s of the %s, and after waiting %s for each the seat still holds %s: none was carried out. "+
-					"Run terraform apply (or destroy) again later.", sends, id, container, revokeSettleWindow, ref.who))
+					"Run terraform apply (or destroy) again later.", sends, id, container, tm.settleWindow, ref.who))
 			return unanswered, diags
 		case ctx.Err() != nil:
 			diags.AddError("Seat "+id+" not revoked",
@@ -485,7 +505,7 @@ func (sw *seatWriter) revoke(ctx context.Context, ref seatRef) (time.Time, diag.
 			return time.Time{}, diags
 		case polar.IsOutcomeUnknown(err):
 			tflog.Warn(ctx, "Seat revoke outcome unknown; looking at the seat until it settles", map[string]any{"seat_id": id, "error": polar.Sanitize(err.Error())})
-			unanswered, lastErr, looked, wait = time.Now(), err, false, revokePollInterval
+			unanswered, lastErr, looked, wait = time.Now(), err, false, tm.pollInterval
 			continue
 		case polar.IsNotSent(err):
 			diags.AddError("Seat "+id+" not revoked",
@@ -536,7 +556,7 @@ func (sw *seatWriter) unansweredRevokeDiag(ref seatRef, at time.Time, err error,
 			"Polar may still carry the revoke out, so the seat is kept in state and no second revoke was sent (Polar reuses a revoked seat's row for the next "+
 			"person, whom a late first revoke would then hit). Run terraform apply again later: the next apply looks at the seat first, and sends a new revoke "+
 			"only if the seat still holds %s after %s UTC (%s after the unanswered one).",
-			ref.id, ref.container, ref.who, answer, why, ref.who, ref.who, at.Add(revokeSettleWindow).UTC().Format(time.DateTime), revokeSettleWindow))
+			ref.id, ref.container, ref.who, answer, why, ref.who, ref.who, at.Add(sw.timing().settleWindow).UTC().Format(time.DateTime), sw.timing().settleWindow))
 	return diags
 }
 
