@@ -2,10 +2,8 @@ package provider
 
 import (
 	"net/http"
-	"os"
 	"slices"
 	"testing"
-	"time"
 )
 
 // The defects the model test (TestModel) found, each as the short sequence
@@ -13,16 +11,6 @@ import (
 // same invariants. Resources are applied in address order here (the model
 // draws the order); each test names the invariant that fails without the
 // fix.
-
-// knownDefect skips a regression test of a defect not fixed yet: the lead
-// removes the skip with the fix. POLAR_MODEL_KNOWN_DEFECTS=1 runs it anyway
-// (it must fail until then).
-func knownDefect(t *testing.T, which string) {
-	t.Helper()
-	if os.Getenv("POLAR_MODEL_KNOWN_DEFECTS") == "" {
-		t.Skip("issue 19 defect not fixed yet: " + which + " — the lead removes this skip with the fix")
-	}
-}
 
 func newRegressionMachine(t *testing.T, seats int) *modelMachine {
 	t.Helper()
@@ -140,9 +128,7 @@ type placement struct {
 // then the first DELETE landed on its next holder; now it sends no second
 // revoke while the first may land, and says so.
 func TestModelRegression_lateRevokeRevokesTheNextHolder(t *testing.T) {
-	// Not parallel: it shortens the package's revoke poll pace and settle
-	// window for its subtests (a held DELETE never lands within them).
-	fastRevokePolls(t, 500*time.Millisecond)
+	t.Parallel() // the machines' providers have short write timing of their own (modelTiming)
 	held := hazard{kind: "hold", method: http.MethodDelete, after: -1}
 	// [alice, bob] → [bob, dave] on a full subscription: dave gets alice's
 	// row, and loses it.
