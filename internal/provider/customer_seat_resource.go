@@ -122,7 +122,7 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	recipient := func(desc string, v ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: desc + " Set exactly one recipient form (or `external_member_id` together with `email`). " +
-				"Changing the recipient replaces the seat (revoke, then assign).",
+				"Naming another person replaces the seat (revoke, then assign); naming the seat's holder another way (another form or spelling) is recorded in place.",
 			Optional: true, Computed: true,
 			Validators: append(v, noNULValidator{}),
 		}
@@ -135,8 +135,9 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Assigns one seat of a Polar seat-based subscription or order to one recipient. " +
 			"Creating the resource assigns the seat (Polar mails an invitation unless `immediate_claim` is set); destroying it revokes the seat, " +
-			"but only while the seat still holds this recipient. Polar has no update call: every change of container, recipient " +
-			"or `metadata` replaces the seat, and so does turning `immediate_claim` on while the seat is pending.",
+			"but only while the seat still holds this recipient. Polar has no update call: a change of container, of recipient to another person, " +
+			"or of `metadata` replaces the seat, and so does turning `immediate_claim` on while the seat is pending; the same person named another way " +
+			"is recorded in place.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The seat id. Polar keeps revoked rows and reuses their id for the next assignment in the same container, " +
