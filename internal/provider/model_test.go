@@ -1356,28 +1356,29 @@ func (m *modelMachine) afterRefusal(out outcome) {
 	switch {
 	case out.h.kind == "planfault":
 		m.refused("the list call failed at plan (" + d.Summary + ")")
-	case len(fights) > 0:
-		m.refused("fight: " + fights[0].kind())
-		m.logf("the user undoes the edit (%v)", fights)
-		m.cfg = m.good.clone()
-	case strings.HasPrefix(d.Summary, "Recipients already hold seats") && state != nil && state.tainted:
-		m.refused("replacement of a tainted resource")
-		m.logf("terraform untaint %s", d.addr)
-		state.tainted = false
 	case len(moving) > 0 && isMoveRecipe(d):
 		// The issue allows refusing a move whose safety cannot be proven,
 		// with the recipe that works: a removed block and an import.
 		m.refused("a move, with the recipe: " + d.Summary)
 		m.logf("the user undoes the move of %s", strings.Join(moving, ", "))
-		m.cfg = m.good.clone()
-		// A resource in state that the configuration no longer has (one
-		// imported for the move) still holds the seat: the recipe forgets
-		// it rather than destroying it.
-		for _, addr := range sortedKeys(m.core.state) {
-			if m.cfg[addr] == nil && slices.ContainsFunc(m.moving(), func(mv string) bool { return strings.Contains(mv, "("+addr+" → ") }) {
-				m.forget(addr)
-			}
+		m.undo()
+	case len(fights) > 0 && !slices.ContainsFunc(fights, func(f mFight) bool { return f.person < 0 }):
+		// One person in two resources, or twice in one: the error's own
+		// recipe, "manage each recipient in one resource" (an apply may
+		// already have given them a seat, when the plan could not see the
+		// fight: undoing the edit would then be a move).
+		m.refused("fight: " + fights[0].kind())
+		for _, f := range fights {
+			m.keepOnce(f)
 		}
+	case len(fights) > 0:
+		m.refused("fight: " + fights[0].kind())
+		m.logf("the user undoes the edit (%v)", fights)
+		m.undo()
+	case strings.HasPrefix(d.Summary, "Recipients already hold seats") && state != nil && state.tainted:
+		m.refused("replacement of a tainted resource")
+		m.logf("terraform untaint %s", d.addr)
+		state.tainted = false
 	case strings.HasPrefix(d.Summary, "Recipients already hold seats"):
 		// A create (or the create of a replacement to another
 		// subscription) over seats assigned outside Terraform.
@@ -1393,6 +1394,66 @@ func (m *modelMachine) afterRefusal(out outcome) {
 		}
 	default:
 		failStable(m.t, "an ordinary edit was refused at plan", "%s (no fight in %s; moving: %v): %s", out.stage, m.cfg, moving, d)
+	}
+}
+
+// keepOnce resolves one person named in two resources (or twice in one):
+// they stay in the resource whose state records the seat they hold (else
+// in the first one), and leave the other.
+func (m *modelMachine) keepOnce(f mFight) {
+	var holders []string
+	truth := m.truth()
+	for _, addr := range sortedKeys(m.core.state) {
+		for _, st := range seatsIn(m.core.state[addr]) {
+			v, ok := truth[st.id]
+			if ok && v.active() && v.container == f.container && v.memberID == modelPeople[f.person].memberID && m.cfg[addr] != nil && !slices.Contains(holders, addr) {
+				holders = append(holders, addr)
+			}
+		}
+	}
+	keep := ""
+	if len(holders) > 0 {
+		keep = holders[0]
+	}
+	// Two states holding the seat (an apply gave it to both, when the plan
+	// could not see the fight): taking the person out of one would revoke
+	// it, so the user forgets the other resource (removed, destroy =
+	// false), as the move recipe says.
+	for _, addr := range holders[min(1, len(holders)):] {
+		m.forget(addr)
+	}
+	for _, addr := range m.cfg.resourcesOf(f.container, f.person) {
+		if keep == "" {
+			keep = addr
+		}
+		for r := m.cfg[addr]; r != nil && countPerson(r, f.person) > 0 && (addr != keep || countPerson(r, f.person) > 1); r = m.cfg[addr] {
+			m.logf("the user names %s once, in %s only (%s)", modelPeople[f.person].name, keep, f)
+			m.removeRecipient(addr, f.person)
+		}
+	}
+}
+
+// countPerson is how many times a resource names a person.
+func countPerson(r *mResource, p int) int {
+	n := 0
+	for _, rc := range r.recipients {
+		if rc.person == p {
+			n++
+		}
+	}
+	return n
+}
+
+// undo takes the configuration back to the last one applied successfully.
+// A resource in state that it does not have (one imported for the edit)
+// may still hold a seat that a configured resource keeps: the user forgets
+// it, as the move recipe says, rather than destroying it.
+func (m *modelMachine) undo() {
+	m.cfg = m.good.clone()
+	for _, addr := range sortedKeys(m.core.state) {
+		if m.cfg[addr] == nil && slices.ContainsFunc(m.moving(), func(mv string) bool { return strings.Contains(mv, "("+addr+" → ") }) {
+			m.forget(addr)
+		}
 	}
 }
 
