@@ -1347,7 +1347,7 @@ func (m *modelMachine) afterRefusal(out outcome) {
 	// move is undone as a whole), else the first error.
 	d := out.diags[0]
 	for _, e := range out.diags {
-		if len(moving) > 0 && isMoveRecipe(e) {
+		if isMoveRecipe(e) && (len(moving) > 0 || m.gainsSeat(e)) {
 			d = e
 			break
 		}
@@ -1356,7 +1356,7 @@ func (m *modelMachine) afterRefusal(out outcome) {
 	switch {
 	case out.h.kind == "planfault":
 		m.refused("the list call failed at plan (" + d.Summary + ")")
-	case len(moving) > 0 && isMoveRecipe(d):
+	case isMoveRecipe(d) && (len(moving) > 0 || m.gainsSeat(d)):
 		// The issue allows refusing a move whose safety cannot be proven,
 		// with the recipe that works: a removed block and an import.
 		m.refused("a move, with the recipe: " + d.Summary)
@@ -1442,6 +1442,27 @@ func countPerson(r *mResource, p int) int {
 		}
 	}
 	return n
+}
+
+// gainsSeat reports a refused move whose seat (the first id its message
+// names) is active and held by someone a configured resource names on its
+// subscription: a move the model's state-based view cannot see, because
+// the refresh that found it (an exclusive resource reading a seat assigned
+// outside Terraform) is not kept when the plan fails.
+func (m *modelMachine) gainsSeat(d tfDiag) bool {
+	id := uuidText.FindString(d.Detail)
+	v, ok := m.truth()[id]
+	if !ok || !v.active() {
+		return false
+	}
+	for _, r := range m.cfg {
+		for _, rc := range r.recipients {
+			if r.container == v.container && modelPeople[rc.person].memberID == v.memberID {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // undo takes the configuration back to the last one applied successfully.
