@@ -1781,8 +1781,35 @@ func (m *modelMachine) manages(p *tfPlan, addr, seatID string) bool {
 	}
 	names := func(c mConfig, person int) bool { r := c[addr]; return r != nil && r.index(person) >= 0 }
 	for _, s := range seatsIn(ch.prior) {
-		if p := personOfValue(s.value); s.id == seatID && (names(m.cfg, p) || names(m.applied, p)) {
+		if p := personOfValue(s.value); s.id == seatID && (names(m.cfg, p) || names(m.applied, p) || stateNames(ch.prior, p)) {
 			return true
+		}
+	}
+	return false
+}
+
+// stateNames reports whether a resource's state names a person among its
+// recipients (not only among the seats an exclusive resource found): a
+// resource being destroyed manages the seats of the people it names, even
+// when Polar gave one of them their seat again (a reissue it follows).
+func stateNames(obj *tfObject, person int) bool {
+	if obj == nil {
+		return false
+	}
+	var attrs map[string]tftypes.Value
+	if obj.value.IsNull() || !obj.value.IsKnown() || obj.value.As(&attrs) != nil {
+		return false
+	}
+	for _, name := range []string{"emails", "member_ids", "external_member_ids"} {
+		var elems []tftypes.Value
+		if v, ok := attrs[name]; !ok || v.IsNull() || !v.IsKnown() || v.As(&elems) != nil {
+			continue
+		}
+		for _, e := range elems {
+			var str string
+			if e.As(&str) == nil && personOfValue(str) == person {
+				return true
+			}
 		}
 	}
 	return false
