@@ -418,30 +418,11 @@ func (c mConfig) fights() []mFight {
 	return out
 }
 
-// fights are the configuration's fights, and an exclusive resource
-// (exclusive in state too) on a subscription that another resource in
-// state is leaving
-// (destroyed, or replaced to the other subscription): both would act on
-// the seats it leaves behind.
-func (m *modelMachine) fights() []mFight {
-	out := m.cfg.fights()
-	for _, addr := range sortedKeys(m.core.state) {
-		obj := m.core.state[addr]
-		from := stringAttr(obj.value, "subscription_id")
-		if r := m.cfg[addr]; from == "" || (r != nil && r.container == from) {
-			continue
-		}
-		for _, other := range sortedKeys(m.cfg) {
-			// Only an exclusive resource exclusive in state as well revokes
-			// what it finds in this apply.
-			if o, st := m.cfg[other], m.core.state[other]; other != addr && o.exclusive && o.container == from &&
-				st != nil && stringAttr(st.value, "subscription_id") == from && boolAttr(st.value, "exclusive") {
-				out = append(out, mFight{fmt.Sprintf("%s is exclusive on the subscription %s leaves", other, addr), from, -1, false})
-			}
-		}
-	}
-	return out
-}
+// fights are the configuration's fights. (A resource leaving a
+// subscription where another is exclusive does not fight it: both may
+// revoke a seat the leaving one held, and the second revoke finds it
+// revoked, or another person's, and sends nothing.)
+func (m *modelMachine) fights() []mFight { return m.cfg.fights() }
 
 // unknowable reports a fight no plan can see: one person named in two
 // forms while they hold no seat of the subscription (nothing Polar lists
@@ -1799,6 +1780,12 @@ func stateNames(obj *tfObject, person int) bool {
 	var attrs map[string]tftypes.Value
 	if obj.value.IsNull() || !obj.value.IsKnown() || obj.value.As(&attrs) != nil {
 		return false
+	}
+	for _, name := range []string{"email", "member_id", "external_member_id"} {
+		// A polar_customer_seat names its one person.
+		if v := stringAttr(obj.value, name); v != "" && personOfValue(v) == person {
+			return true
+		}
 	}
 	for _, name := range []string{"emails", "member_ids", "external_member_ids"} {
 		var elems []tftypes.Value
