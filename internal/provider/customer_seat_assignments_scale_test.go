@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +64,44 @@ func TestCustomerSeatAssignments_scale_refreshIsLinear(t *testing.T) {
 	t.Logf("%d seats against their own list: %v; after %d revoked rows: %v (%.1f×)", team, own, revoked, long, ratio)
 	if ratio > 8 {
 		t.Fatalf("refreshing %d seats took %v against their own list and %v after %d revoked rows (%.0f×): the refresh scans the list for each seat", team, own, long, revoked, ratio)
+	}
+}
+
+// A team split across several non-exclusive assignments resources on one
+// subscription, each naming different people (the large-teams guide's
+// smaller blast radius): the plan accepts it, the apply assigns each
+// person once, and a plan afterwards is empty and still lists the
+// subscription once, whatever the number of resources. Driven by the CLI
+// so that exactly one plan is counted.
+func TestAccCustomerSeatAssignments_scale_splitTeamSharesOneList(t *testing.T) {
+	t.Parallel()
+	e := newAccEnv(t)
+	e.emulatorOnly()
+	const parts, perPart = 3, 4
+	e.must(e.emulator().SetSeats("subscription", e.subscriptionID, parts*perPart))
+	var cfg string
+	for p := range parts {
+		var emails []string
+		for i := range perPart {
+			emails = append(emails, fmt.Sprintf("%q", e.email(fmt.Sprintf("p%d-%d", p, i))))
+		}
+		cfg += fmt.Sprintf("resource \"polar_customer_seat_assignments\" \"part%d\" {\n  subscription_id = %q\n  emails = [%s]\n}\n", p, e.subscriptionID, strings.Join(emails, ", "))
+	}
+	_, tf := e.cliWorkspace(cfg)
+	if out, err := tf("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply of a team split in %d parts: %v\n%s", parts, err, out)
+	}
+	if _, by := e.requests(); by["POST /v1/customer-seats"] != parts*perPart {
+		t.Fatalf("apply: %v, want %d assignments", by, parts*perPart)
+	}
+	if n := len(e.activeSeats(e.sub())); n != parts*perPart {
+		t.Fatalf("%d active seats, want %d", n, parts*perPart)
+	}
+	e.resetRequests()
+	if out, err := tf("plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("plan after apply not empty: %v\n%s", err, out)
+	}
+	if total, by := e.requests(); total != 1 || by["GET /v1/customer-seats"] != 1 {
+		t.Fatalf("a plan of %d resources on one subscription cost %d calls: %v", parts, total, by)
 	}
 }
