@@ -104,14 +104,9 @@ func runLargeOnly(out string, quick bool) error {
 		return err
 	}
 	defer cleanup()
-	var teams []largeRow
-	for _, n := range largeSizes(quick, large) {
-		fmt.Printf("team %d: apply, then plans beside the floors…\n", n)
-		row, err := b.largeTeam(n)
-		if err != nil {
-			return fmt.Errorf("team %d: %w", n, err)
-		}
-		teams = append(teams, row)
+	teams, err := b.largeTeams(quick)
+	if err != nil {
+		return err
 	}
 	section := renderLarge(teams)
 	fmt.Print(section)
@@ -184,18 +179,9 @@ func run(out string, quick bool) error {
 		}
 		applies = append(applies, rows...)
 	}
-	var teams []largeRow
-	for _, n := range largeSizes(quick, large) {
-		name := fmt.Sprintf("team %d", n)
-		if only != "" && !strings.Contains(name, only) {
-			continue
-		}
-		fmt.Printf("%s: apply, then plans beside the floors…\n", name)
-		row, err := b.largeTeam(n)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		teams = append(teams, row)
+	teams, err := b.largeTeams(quick)
+	if err != nil {
+		return err
 	}
 	var assignRate, listRate float64
 	if only == "" {
