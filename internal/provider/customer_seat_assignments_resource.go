@@ -283,13 +283,14 @@ func (r *customerSeatAssignmentsResource) Read(ctx context.Context, req resource
 func refreshHeld(state *customerSeatAssignmentsModel, list *polar.SeatsList, pending unansweredRevokes) (held []heldSeat, drifted, landed []string) {
 	rs, _ := state.recipients()
 	inState := state.held()
+	find := list.Finder()
 	for _, rc := range rs {
 		h, ok := inState[rc.key()]
 		if !ok {
 			drifted = append(drifted, rc.String()+" (no seat)")
 			continue
 		}
-		seat, found := list.Find(h.id)
+		seat, found := find(h.id)
 		if !found || !rc.holds(&seat) {
 			if _, ours := pending[h.id]; ours {
 				landed = append(landed, fmt.Sprintf("%s (seat %s)", rc, h.id))

@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
@@ -57,29 +58,71 @@ func main() {
 	quick := flag.Bool("quick", false, "smaller sizes (a smoke run)")
 	flag.StringVar(&only, "only", "", "run only the scenarios whose name contains this (and skip the throughput); for exploring, not for BENCHMARKS.md")
 	flag.IntVar(&reps, "reps", 5, "interleaved plan runs per scenario; the median is reported")
+	flag.BoolVar(&large, "large", false, "also measure a team of 50,000 (some 10 minutes, and a plan that needs about 20 GB of memory)")
+	flag.IntVar(&largeReps, "large-reps", largeReps, "plans of a team larger than 10,000 (minutes each)")
+	largeOnly := flag.Bool("large-only", false, "run only the large-team rows and rewrite their section of -out in place")
 	flag.Parse()
-	if err := run(*out, *quick); err != nil {
+	var err error
+	if *largeOnly {
+		err = runLargeOnly(*out, *quick)
+	} else {
+		err = run(*out, *quick)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string, quick bool) error {
+// newBench builds the provider into a new work directory, with a CLI
+// configuration that overrides polarsource/polar with it.
+func newBench() (*bench, func(), error) {
 	work, err := os.MkdirTemp("", "polar-bench-")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer func() { _ = os.RemoveAll(work) }()
+	cleanup := func() { _ = os.RemoveAll(work) }
 	bin := filepath.Join(work, "bin")
 	fmt.Println("building the provider…")
 	if err := runCmd("", nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-polar"), "."); err != nil {
-		return err
+		cleanup()
+		return nil, nil, err
 	}
 	rc := filepath.Join(work, "terraformrc")
 	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"polarsource/polar\" = %q\n  }\n  direct {}\n}\n", bin)), 0o600); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return &bench{work: work, rc: rc}, cleanup, nil
+}
+
+// runLargeOnly measures the large-team rows and rewrites their section of
+// out, leaving the rest of the file as it is.
+func runLargeOnly(out string, quick bool) error {
+	b, cleanup, err := newBench()
+	if err != nil {
 		return err
 	}
-	b := &bench{work: work, rc: rc}
+	defer cleanup()
+	teams, err := b.largeTeams(quick)
+	if err != nil {
+		return err
+	}
+	section := renderLarge(teams)
+	fmt.Print(section)
+	doc, err := os.ReadFile(out)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return os.WriteFile(out, []byte(replaceSection(string(doc), section)), 0o600)
+}
+
+func run(out string, quick bool) error {
+	b, cleanup, err := newBench()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 
 	sizes := []struct {
 		name              string
@@ -136,6 +179,10 @@ func run(out string, quick bool) error {
 		}
 		applies = append(applies, rows...)
 	}
+	teams, err := b.largeTeams(quick)
+	if err != nil {
+		return err
+	}
 	var assignRate, listRate float64
 	if only == "" {
 		fmt.Println("emulator throughput…")
@@ -143,15 +190,16 @@ func run(out string, quick bool) error {
 			return err
 		}
 	}
-	report := render(rows, paces, applies, assignRate, listRate)
+	report := render(rows, paces, applies, teams, assignRate, listRate)
 	fmt.Println()
 	fmt.Print(report)
 	return os.WriteFile(out, []byte(report), 0o600)
 }
 
 var (
-	reps int
-	only string
+	reps  int
+	only  string
+	large bool
 )
 
 type bench struct {
@@ -538,6 +586,13 @@ func runCmd(dir string, env []string, name string, args ...string) error {
 // runCmdUsage is runCmd, also returning the CPU time the command and the
 // children it waited for used (Terraform waits for its provider processes).
 func runCmdUsage(dir string, env []string, name string, args ...string) (time.Duration, error) {
+	cpu, _, err := runCmdRusage(dir, env, name, args...)
+	return cpu, err
+}
+
+// runCmdRusage is runCmdUsage, also returning the largest resident set of
+// the command and the children it waited for, in bytes.
+func runCmdRusage(dir string, env []string, name string, args ...string) (cpu time.Duration, peakRSS int64, err error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
@@ -548,9 +603,12 @@ func runCmdUsage(dir string, env []string, name string, args ...string) (time.Du
 		if len(tail) > 3000 {
 			tail = tail[len(tail)-3000:]
 		}
-		return 0, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, tail)
+		return 0, 0, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, tail)
 	}
-	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peakRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), peakRSS, nil
 }
 
 // attributeCosts records how the resources' schemas were chosen: measured
@@ -581,7 +639,7 @@ as a map of plain objects rather than nested attributes avoids a per-element pla
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
-func render(rows []planRow, paces []pacedResult, applies []applyRow, assign, list float64) string {
+func render(rows []planRow, paces []pacedResult, applies []applyRow, teams []largeRow, assign, list float64) string {
 	var b strings.Builder
 	tfv, _ := exec.Command("terraform", "version").Output()
 	fmt.Fprintf(&b, "# Benchmarks\n\nGenerated by `make bench` on %s (%s, %d CPUs, %s; %s).\n",
@@ -611,6 +669,9 @@ func render(rows []planRow, paces []pacedResult, applies []applyRow, assign, lis
 	}
 	b.WriteString("\nThe lower bound is the time the server's fixed window forces for that many answered requests: (⌈requests / limit⌉ − 1) windows.\n\n")
 	renderApplies(&b, applies)
+	if len(teams) > 0 {
+		b.WriteString(renderLarge(teams) + "\n")
+	}
 	b.WriteString("## Emulator throughput (loopback)\n\n| Call | Requests/s |\n|---|---:|\n")
 	fmt.Fprintf(&b, "| `POST /v1/customer-seats` (assign) | %.0f |\n| `GET /v1/customer-seats` (list of 100 seats) | %.0f |\n", assign, list)
 	return b.String()
