@@ -98,6 +98,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -121,7 +122,8 @@ import (
 var (
 	modelSkip = flag.String("model.skip", "", "model test: comma-separated actions or hazards to leave out "+
 		"(e.g. ChangeForm,MovePerson,hold,holdDELETE,interrupt,fault,faultPOST,planfault,second for the second provider configuration)")
-	modelForms = flag.String("model.forms", "email,member_id,external_member_id", "model test: the recipient forms drawn")
+	modelForms   = flag.String("model.forms", "email,member_id,external_member_id", "model test: the recipient forms drawn")
+	modelFailLog = flag.String("model.faillog", "", "model test: a file to append the story of every failing sequence to (also those rapid cannot reproduce)")
 )
 
 // skipped reports whether -model.skip names an action or hazard.
@@ -461,8 +463,45 @@ type modelMachine struct {
 	steps       int
 }
 
+// storyT records what a sequence logs, so that a failure that rapid cannot
+// reproduce (a flaky one: it prints only a traceback) can still be told:
+// with -model.faillog, the story of every failing sequence is appended to
+// that file as it fails.
+type storyT struct {
+	tfT
+	lines []string
+}
+
+func (s *storyT) Logf(format string, args ...any) {
+	s.tfT.Helper()
+	if *modelFailLog != "" {
+		s.lines = append(s.lines, fmt.Sprintf(format, args...))
+	}
+	s.tfT.Logf(format, args...)
+}
+
+// Cleanup passes on to the test's Cleanup (both testing.T and rapid.T
+// have one).
+func (s *storyT) Cleanup(f func()) {
+	if c, ok := s.tfT.(interface{ Cleanup(func()) }); ok {
+		c.Cleanup(f)
+	}
+}
+
+func (s *storyT) Fatalf(format string, args ...any) {
+	s.tfT.Helper()
+	if *modelFailLog != "" {
+		if f, err := os.OpenFile(*modelFailLog, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fmt.Fprintf(f, "=== failing sequence: %s\n%s\n\n", fmt.Sprintf(format, args...), strings.Join(s.lines, "\n"))
+			_ = f.Close()
+		}
+	}
+	s.tfT.Fatalf(format, args...)
+}
+
 func newModelMachine(t tfT, stats *modelStats, seatsA int) *modelMachine {
 	t.Helper()
+	t = &storyT{tfT: t}
 	emu, err := emulator.New(modelFixture(seatsA))
 	if err != nil {
 		t.Fatalf("emulator: %v", err)
