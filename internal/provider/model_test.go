@@ -1253,6 +1253,12 @@ func (m *modelMachine) step(h hazard) outcome {
 	rm, cm := m.proxy.mark()
 	before := m.truth()
 	keepers := m.keepers(before)
+	// How many times each keeper's row was assigned so far: a row assigned
+	// again in this step was revoked and its person invited again.
+	assigned := map[string]int{}
+	for _, id := range keepers {
+		assigned[id] = m.assignments[id]
+	}
 	if h.kind == "planfault" {
 		m.fault(emulator.Fault{Method: http.MethodGet, Path: "/v1/customer-seats", Kind: "status", Status: http.StatusServiceUnavailable, Times: 1})
 	}
@@ -1311,7 +1317,7 @@ func (m *modelMachine) step(h hazard) outcome {
 	}
 	m.logDiags(res.diags)
 	m.checkWrites(reqs, changes, p, ann)
-	m.checkKeepers(keepers, exempt)
+	m.checkKeepers(keepers, exempt, assigned)
 	m.adoptFromState()
 	m.applied = m.cfg.clone()
 	if res.errored() {
@@ -1853,7 +1859,7 @@ func (m *modelMachine) exclusiveMayRevoke(p *tfPlan, addr string) bool {
 }
 
 // checkKeepers is invariant 1.
-func (m *modelMachine) checkKeepers(keepers map[keeper]string, exempt map[keeper]bool) {
+func (m *modelMachine) checkKeepers(keepers map[keeper]string, exempt map[keeper]bool, assigned map[string]int) {
 	m.t.Helper()
 	truth := m.truth()
 	for k, id := range keepers {
@@ -1864,6 +1870,13 @@ func (m *modelMachine) checkKeepers(keepers map[keeper]string, exempt map[keeper
 		if v := truth[id]; !v.active() || v.memberID != p.memberID {
 			failStable(m.t, "invariant 1: a person configured before and after an apply lost their seat", "%s lost seat %s of subscription %s (now %s, held by %s)",
 				p.name, id, subName(k.container), v.status, m.personName(v.memberID))
+		}
+		// Polar gives a revoked row back to the next person assigned, so
+		// a revoke and a new invitation can leave the same person on the
+		// same row: the row's assignment count tells.
+		if m.assignments[id] != assigned[id] {
+			failStable(m.t, "invariant 1: a person configured before and after an apply was revoked and invited again", "%s's seat %s of subscription %s was assigned again in this apply",
+				p.name, id, subName(k.container))
 		}
 	}
 }
@@ -1956,19 +1969,22 @@ func (m *modelMachine) exclusiveFound(addr string, ch *tfChange) bool {
 	if r == nil || !r.exclusive || ch.action != actUpdate || ch.prior == nil {
 		return false
 	}
+	// By person and seat: the plan may also spell a kept person as the
+	// configuration does now.
 	planned := map[string]bool{}
 	for _, s := range seatsIn(&tfObject{typeName: ch.prior.typeName, value: ch.planned}) {
-		planned[s.value] = true
+		planned[fmt.Sprint(personOfValue(s.value), s.id)] = true
 	}
 	prior := map[string]bool{}
 	for _, s := range seatsIn(ch.prior) {
-		prior[s.value] = true
-		if !planned[s.value] && r.index(personOfValue(s.value)) >= 0 {
+		k := fmt.Sprint(personOfValue(s.value), s.id)
+		prior[k] = true
+		if !planned[k] && r.index(personOfValue(s.value)) >= 0 {
 			return false
 		}
 	}
-	for v := range planned {
-		if !prior[v] {
+	for k := range planned {
+		if !prior[k] {
 			return false
 		}
 	}
