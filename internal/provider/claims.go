@@ -204,7 +204,7 @@ func (ix *claimIndex) other(mine *claimRecord, token string) (*claimRecord, bool
 // when it fights none: an exclusive resource and any other live one first,
 // then a move, then one person in two resources.
 func (ix *claimIndex) conflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
-	for _, check := range []func(polar.Container, *claimRecord, claimNames) (string, string){ix.exclusiveConflict, ix.moveConflict, ix.samePersonConflict} {
+	for _, check := range []func(polar.Container, *claimRecord, claimNames) (string, string){ix.exclusiveConflict, ix.moveConflict, ix.doubleRevokeConflict, ix.samePersonConflict} {
 		if summary, detail = check(c, mine, names); summary != "" {
 			return summary, detail
 		}
@@ -249,6 +249,34 @@ func (ix *claimIndex) moveConflict(c polar.Container, mine *claimRecord, names c
 		for _, t := range ix.byRemoved[id] {
 			if o, ok := ix.other(mine, t); ok {
 				return "A seat moves between two resources", moveDetail(c, id, names[id], mine, o, o.Resource+" revokes it and this resource keeps it")
+			}
+		}
+	}
+	return "", ""
+}
+
+// doubleRevokeConflict: one seat revoked by two resources (both record it:
+// a seat imported into one while the other still holds it), one of which
+// goes on managing people in the container (a replacement in place, an
+// update). That one may assign the seat's person again first, Polar gives
+// the same row back, and the other's revoke, finding the same person on
+// it, would take the new seat. Two destroys of one seat assign nobody; an
+// exclusive resource revoking a seat it found never assigns that person.
+func (ix *claimIndex) doubleRevokeConflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
+	if mine.Exclusive {
+		return "", ""
+	}
+	for _, id := range mine.Removed {
+		for _, t := range ix.byRemoved[id] {
+			if o, ok := ix.other(mine, t); ok && !o.Exclusive && (mine.live() || o.live()) {
+				who := orDefault(names[id], "its holder")
+				return "One seat revoked by two resources",
+					fmt.Sprintf("Seat %s of the %s (%s) is in the state of two resources of this plan, %s and %s, and both revoke it. "+
+						"Terraform may apply the two in either order: if one assigns %s again first, Polar gives back the same row and the other's revoke "+
+						"takes the new seat. Nothing has been sent. Keep the seat in one resource: forget the other without revoking anyone — in place of "+
+						"its resource block write\n\n  removed {\n    from = <address>\n    lifecycle {\n      destroy = false\n    }\n  }\n\n"+
+						"and apply once; then, if it should stay in the configuration, bring it back with an import block.",
+						id, c, who, mine.Resource, o.Resource, who)
 			}
 		}
 	}

@@ -196,3 +196,23 @@ func TestModelRegression_seatLeavingBesideAnExclusiveTeamIsRefused(t *testing.T)
 	m.cfg[seatType+".bob"].container = modelSubB
 	m.apply(hazard{})
 }
+
+// Invariant 2: one seat in the state of two resources (a seat imported into
+// a polar_customer_seat while the team still records it) must not be
+// revoked by one of them after the other, replacing it in place, gave the
+// row back to the same person. Both plans showed the seat's removal; the
+// polar_customer_seat's replacement revoked it and assigned the person
+// again (Polar gave back the same row), then the team's revoke, finding
+// the same person on the row, revoked the new seat.
+func TestModelRegression_seatInTwoStatesRevokedAfterItsReplacement(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	m := newRegressionMachine(t, 2)
+	m.addRecipient(teamA, modelSubA, "", byEmail(dave))
+	m.apply(hazard{})
+	seat := m.activeSeats(func(v seatView) bool { return v.memberID == modelPeople[dave].memberID })[0]
+	m.removeRecipient(teamA, dave)
+	m.addRecipient(seatType+".dave", modelSubA, "", byMember(dave))
+	m.cfg[seatType+".dave"].metadata = "x"
+	m.importSeat(seatType+".dave", seat, "id", 0)
+	m.apply(hazard{})
+}
