@@ -1382,6 +1382,10 @@ func (m *modelMachine) afterRefusal(out outcome) {
 	switch {
 	case out.h.kind == "planfault":
 		m.refused("the list call failed at plan (" + d.Summary + ")")
+	case out.h.kind == "hold" && strings.Contains(d.Detail, "context deadline exceeded"):
+		// The short request_timeout of a hold ran out on a request that
+		// was not held (a busy machine): the plan says so, truthfully.
+		m.refused("a plan request outlived the hold's request_timeout")
 	case isMoveRecipe(d) && (len(moving) > 0 || m.gainsSeat(d)):
 		// The issue allows refusing a move whose safety cannot be proven,
 		// with the recipe that works: a removed block and an import.
