@@ -282,20 +282,6 @@ func stringAttr(obj tftypes.Value, name string) string {
 	return out
 }
 
-// boolAttr is a bool attribute of an object value (false when absent,
-// null or unknown).
-func boolAttr(obj tftypes.Value, name string) bool {
-	var attrs map[string]tftypes.Value
-	if obj.IsNull() || !obj.IsKnown() || obj.As(&attrs) != nil {
-		return false
-	}
-	var out bool
-	if a, ok := attrs[name]; ok && a.IsKnown() && !a.IsNull() {
-		_ = a.As(&out)
-	}
-	return out
-}
-
 // modelSiblingsBase holds the sibling-claim files of every walk of every
 // model machine of this test process (removed by TestMain).
 var modelSiblingsBase = sync.OnceValue(func() string {

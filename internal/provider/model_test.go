@@ -406,7 +406,7 @@ func (c mConfig) fights() []mFight {
 				continue
 			}
 			// (An empty resource beside an exclusive one manages no seat.)
-			if (ra.exclusive || rb.exclusive) && !(!ra.exclusive && len(ra.recipients) == 0) && !(!rb.exclusive && len(rb.recipients) == 0) {
+			if (ra.exclusive || rb.exclusive) && (ra.exclusive || len(ra.recipients) > 0) && (rb.exclusive || len(rb.recipients) > 0) {
 				out = append(out, mFight{fmt.Sprintf("%s and %s share a subscription and one is exclusive", a, b), ra.container, -1, false})
 			}
 			for p, rc := range seen {
@@ -473,7 +473,7 @@ type storyT struct {
 }
 
 func (s *storyT) Logf(format string, args ...any) {
-	s.tfT.Helper()
+	s.Helper()
 	if *modelFailLog != "" {
 		s.lines = append(s.lines, fmt.Sprintf(format, args...))
 	}
@@ -489,10 +489,10 @@ func (s *storyT) Cleanup(f func()) {
 }
 
 func (s *storyT) Fatalf(format string, args ...any) {
-	s.tfT.Helper()
+	s.Helper()
 	if *modelFailLog != "" {
 		if f, err := os.OpenFile(*modelFailLog, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
-			fmt.Fprintf(f, "=== failing sequence: %s\n%s\n\n", fmt.Sprintf(format, args...), strings.Join(s.lines, "\n"))
+			_, _ = fmt.Fprintf(f, "=== failing sequence: %s\n%s\n\n", fmt.Sprintf(format, args...), strings.Join(s.lines, "\n"))
 			_ = f.Close()
 		}
 	}
