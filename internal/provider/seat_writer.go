@@ -55,9 +55,23 @@ func recipientMatcher(req polar.SeatAssign) func(*polar.CustomerSeat) bool {
 	case req.Email != nil:
 		return func(s *polar.CustomerSeat) bool { return s.Email != nil && emailaddr.Equal(*s.Email, *req.Email) }
 	case req.CustomerID != nil:
-		return func(s *polar.CustomerSeat) bool { return s.CustomerID != nil && *s.CustomerID == *req.CustomerID }
+		return func(s *polar.CustomerSeat) bool {
+			return s.CustomerID != nil && *s.CustomerID == *req.CustomerID && !memberPathSeat(s)
+		}
 	}
 	return nil
+}
+
+// memberPathSeat reports a seat Polar assigned through its member path (a
+// member-model organization, or a seat assigned by member): its
+// customer_id is the billing customer, shared by every member's seat, so it
+// does not tell who holds the seat. A seat of the legacy path has the
+// person's own customer, and a member under the billing customer (none
+// when the customer has no email). The billing customer's own legacy seat
+// looks the same and is not told apart either: better unknown than another
+// person's seat.
+func memberPathSeat(s *polar.CustomerSeat) bool {
+	return s.MemberID != nil && (s.Member == nil || s.CustomerID == nil || s.Member.CustomerID == *s.CustomerID)
 }
 
 func recipientDescription(req polar.SeatAssign) string {
