@@ -96,3 +96,35 @@ func TestCustomerSeat_adopt_lostAssignNeverAdoptsAnotherMembersSeat(t *testing.T
 		}
 	}
 }
+
+// In a member-model organization, a polar_customer_seat for the billing
+// customer by customer_id beside a polar_customer_seat for a member by
+// external_member_id: every seat's customer_id is the billing customer
+// there, but the two are two people (Polar gives each a seat). The plan
+// must not refuse them as a fight over the member's seat, and the apply
+// assigns both.
+func TestCustomerSeat_adopt_billingCustomerByIDFightsNoMembersSeat(t *testing.T) {
+	t.Parallel() // its own emulator
+	e := newTrEnv(t)
+	f := accFixture()
+	f.Organizations[0].MemberModelEnabled = true
+	if err := e.emu.Load(f); err != nil {
+		t.Fatal(err)
+	}
+	p := e.process()
+	null := tftypes.NewValue(p.resourceType(trSeat), nil)
+	erin := &trObj{typeName: trSeat, config: p.seatConfig(trOrder, "external_member_id", "emp_erin"), state: null}
+	e.up(erin)
+	billing := &trObj{typeName: trSeat, config: p.seatConfig(trOrder, "customer_id", emulator.DemoCustomerID), state: null}
+	plans, diags := e.planAll(erin, billing)
+	if hasError(diags) {
+		t.Fatalf("the plan refuses two resources for two people:\n%s", diagText(diags))
+	}
+	if applied := e.applyAll(plans...); hasError(applied) {
+		t.Fatalf("apply: %s", diagText(applied))
+	}
+	mine, theirs := attrOf(billing.state, "id"), attrOf(erin.state, "id")
+	if mine == "" || mine == theirs || e.seat(trOrder, mine).Email == nil || *e.seat(trOrder, mine).Email != "billing@acme.io" {
+		t.Fatalf("the billing customer's seat %q (erin's %q): %+v", mine, theirs, e.seat(trOrder, mine))
+	}
+}
