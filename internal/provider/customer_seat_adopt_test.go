@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
@@ -25,65 +26,29 @@ import (
 // contractor's seat).
 func TestCustomerSeat_adopt_lostAssignNeverAdoptsAnotherMembersSeat(t *testing.T) {
 	t.Parallel() // its own emulator
-	emu, err := emulator.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testsupport.Intercept(t, emu)
-	direct, err := polar.NewClient(polar.Config{BaseURL: proxy.URL, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	order := polar.Container{Kind: polar.ContainerOrder, ID: emulator.DemoOrderID}
-	// The order has 3 seats: two are taken, one is left.
-	for _, email := range []string{"one@acme.io", "two@acme.io"} {
-		if _, err := direct.AssignSeat(context.Background(), polar.SeatAssign{OrderID: str(emulator.DemoOrderID), Email: str(email)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var posts atomic.Int32
 	var contractorSeat atomic.Pointer[string]
-	proxy.OnRequest(func(w http.ResponseWriter, r *http.Request) bool {
-		if r.Method != http.MethodPost || r.URL.Path != "/v1/customer-seats" {
-			return false
+	lost := newLostAssignEnv(t, func(direct *polar.Client) {
+		s, err := direct.AssignSeat(context.Background(), polar.SeatAssign{OrderID: str(emulator.DemoOrderID), ExternalMemberID: str("emp_4711")})
+		if err != nil {
+			t.Error(err)
+			return
 		}
-		switch posts.Add(1) {
-		case 1:
-			// Lost on its way: Polar never saw it.
-			w.WriteHeader(http.StatusBadGateway)
-			return true
-		case 2:
-			// Before the retry arrives, someone else takes the last seat.
-			s, err := direct.AssignSeat(context.Background(), polar.SeatAssign{OrderID: str(emulator.DemoOrderID), ExternalMemberID: str("emp_4711")})
-			if err != nil {
-				t.Error(err)
-				return false
-			}
-			contractorSeat.Store(&s.ID)
-		}
-		return false
+		contractorSeat.Store(&s.ID)
 	})
-	p := newProtoEnv(t, proxy.URL, emulator.DemoToken)
-	typ := p.resourceType("polar_customer_seat")
-	cfg := p.value(typ, map[string]tftypes.Value{
-		"order_id":        tftypes.NewValue(tftypes.String, emulator.DemoOrderID),
-		"customer_id":     tftypes.NewValue(tftypes.String, emulator.DemoCustomerID),
-		"immediate_claim": tftypes.NewValue(tftypes.Bool, false),
-	})
-	resp := p.create(context.Background(), "polar_customer_seat", cfg)
+	resp := lost.create("customer_id", emulator.DemoCustomerID)
 	theirs := contractorSeat.Load()
 	if theirs == nil {
-		t.Fatalf("the staging did not run (%d assignments sent): %v", posts.Load(), resp.Diagnostics)
+		t.Fatalf("the staging did not run (%d assignments sent): %v", lost.posts.Load(), resp.Diagnostics)
 	}
 	if resp.NewState != nil {
-		if id := stringOf(p.attrs(typ, resp.NewState)["id"]); id == *theirs {
+		if id := stringOf(lost.p.attrs(lost.typ, resp.NewState)["id"]); id == *theirs {
 			t.Fatalf("state records seat %s, the contractor's (emp_4711), as the billing customer's seat; diagnostics %v", id, resp.Diagnostics)
 		}
 	}
 	if !hasError(resp.Diagnostics) {
 		t.Fatalf("no error although no seat was assigned to the billing customer: %v", resp.Diagnostics)
 	}
-	list, err := direct.ListSeats(context.Background(), order)
+	list, err := lost.direct.ListSeats(context.Background(), lostAssignOrder)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +59,92 @@ func TestCustomerSeat_adopt_lostAssignNeverAdoptsAnotherMembersSeat(t *testing.T
 		if strings.Contains(d.Detail, *theirs) && strings.Contains(d.Summary, "adopted") {
 			t.Fatalf("the contractor's seat was reported adopted: %s: %s", d.Summary, d.Detail)
 		}
+	}
+}
+
+// lostAssignOrder is the order of newLostAssignEnv: 3 seats, 2 taken.
+var lostAssignOrder = polar.Container{Kind: polar.ContainerOrder, ID: emulator.DemoOrderID}
+
+// lostAssignStaging is the user agent of the staging's own requests.
+const lostAssignStaging = "staging"
+
+// lostAssignEnv is a provider whose first assignment gets a 502 that
+// Polar never applied, on an order with one seat left; beforeRetry runs
+// when the retry arrives, before Polar sees it.
+type lostAssignEnv struct {
+	p      *protoEnv
+	typ    tftypes.Type
+	direct *polar.Client
+	posts  atomic.Int32 // the provider's assignments
+}
+
+func newLostAssignEnv(t *testing.T, beforeRetry func(direct *polar.Client)) *lostAssignEnv {
+	t.Helper()
+	emu, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := testsupport.Intercept(t, emu)
+	e := &lostAssignEnv{}
+	if e.direct, err = polar.NewClient(polar.Config{BaseURL: proxy.URL, Token: emulator.DemoToken, MaxRetries: polar.Retries(0), UserAgent: lostAssignStaging}); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"one@acme.io", "two@acme.io"} {
+		if _, err := e.direct.AssignSeat(context.Background(), polar.SeatAssign{OrderID: str(lostAssignOrder.ID), Email: str(email)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proxy.OnRequest(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost || r.URL.Path != "/v1/customer-seats" || r.UserAgent() == lostAssignStaging {
+			return false
+		}
+		switch e.posts.Add(1) {
+		case 1:
+			// Lost on its way: Polar never saw it.
+			w.WriteHeader(http.StatusBadGateway)
+			return true
+		case 2:
+			beforeRetry(e.direct)
+		}
+		return false
+	})
+	e.p = newProtoEnv(t, proxy.URL, emulator.DemoToken)
+	e.typ = e.p.resourceType("polar_customer_seat")
+	return e
+}
+
+// create plans and applies a polar_customer_seat of the order for the
+// recipient attribute given.
+func (e *lostAssignEnv) create(attr, value string) *tfprotov6.ApplyResourceChangeResponse {
+	return e.p.create(context.Background(), "polar_customer_seat", e.p.value(e.typ, map[string]tftypes.Value{
+		"order_id":        tftypes.NewValue(tftypes.String, lostAssignOrder.ID),
+		attr:              tftypes.NewValue(tftypes.String, value),
+		"immediate_claim": tftypes.NewValue(tftypes.Bool, false),
+	}))
+}
+
+// After a 502 that Polar never applied, someone else takes the order's
+// last seat, and the retry is refused for no seat left; the list shows no
+// seat for the recipient and none available. The error says what is true —
+// the order is full, the lost attempt assigned nothing that the list shows —
+// and what to do: free a seat or buy more (not only "import it if it
+// exists").
+func TestCustomerSeat_adopt_fullAfterALostAnswerSaysSo(t *testing.T) {
+	t.Parallel() // its own emulator
+	lost := newLostAssignEnv(t, func(direct *polar.Client) {
+		if _, err := direct.AssignSeat(context.Background(), polar.SeatAssign{OrderID: str(lostAssignOrder.ID), Email: str("last@acme.io")}); err != nil {
+			t.Error(err)
+		}
+	})
+	resp := lost.create("email", "late@acme.io")
+	if n := lost.posts.Load(); n != 2 {
+		t.Fatalf("%d assignments sent, want the lost one and one retry: %s", n, diagText(resp.Diagnostics))
+	}
+	if id := stringOf(lost.p.attrs(lost.typ, resp.NewState)["id"]); id != "" {
+		t.Fatalf("state records seat %s, but none was assigned", id)
+	}
+	if !diagWith(resp.Diagnostics, tfprotov6.DiagnosticSeverityError, "available_seats = 0", "Free a seat") {
+		t.Fatalf("the error does not say the order is full and what to do:\n%s", diagText(resp.Diagnostics))
 	}
 }
 
