@@ -27,14 +27,14 @@ import (
 func TestCustomerSeat_adopt_lostAssignNeverAdoptsAnotherMembersSeat(t *testing.T) {
 	t.Parallel() // its own emulator
 	var contractorSeat atomic.Pointer[string]
-	lost := newLostAssignEnv(t, func(direct *polar.Client) {
+	lost := newLostAssignEnv(t, lostAssignStage{beforeRetry: func(direct *polar.Client) {
 		s, err := direct.AssignSeat(context.Background(), polar.SeatAssign{OrderID: str(emulator.DemoOrderID), ExternalMemberID: str("emp_4711")})
 		if err != nil {
 			t.Error(err)
 			return
 		}
 		contractorSeat.Store(&s.ID)
-	})
+	}})
 	resp := lost.create("customer_id", emulator.DemoCustomerID)
 	theirs := contractorSeat.Load()
 	if theirs == nil {
@@ -68,9 +68,8 @@ var lostAssignOrder = polar.Container{Kind: polar.ContainerOrder, ID: emulator.D
 // lostAssignStaging is the user agent of the staging's own requests.
 const lostAssignStaging = "staging"
 
-// lostAssignEnv is a provider whose first assignment gets a 502 that
-// Polar never applied, on an order with one seat left; beforeRetry runs
-// when the retry arrives, before Polar sees it.
+// lostAssignEnv is a provider whose first assignment gets no answer, on an
+// order with one seat left.
 type lostAssignEnv struct {
 	p      *protoEnv
 	typ    tftypes.Type
@@ -78,9 +77,19 @@ type lostAssignEnv struct {
 	posts  atomic.Int32 // the provider's assignments
 }
 
-func newLostAssignEnv(t *testing.T, beforeRetry func(direct *polar.Client)) *lostAssignEnv {
+// lostAssignStage says how: the organization's model, whether Polar
+// applied the first assignment (its answer lost) or never saw it (a 502),
+// and what happens when the retry arrives, before Polar sees it.
+type lostAssignStage struct {
+	memberModel, firstLands bool
+	beforeRetry             func(direct *polar.Client)
+}
+
+func newLostAssignEnv(t *testing.T, stage lostAssignStage) *lostAssignEnv {
 	t.Helper()
-	emu, err := emulator.New(nil)
+	f := emulator.DemoFixture()
+	f.Organizations[0].MemberModelEnabled = stage.memberModel
+	emu, err := emulator.New(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,11 +109,16 @@ func newLostAssignEnv(t *testing.T, beforeRetry func(direct *polar.Client)) *los
 		}
 		switch e.posts.Add(1) {
 		case 1:
-			// Lost on its way: Polar never saw it.
-			w.WriteHeader(http.StatusBadGateway)
+			if stage.firstLands {
+				proxy.Record(r).Drop(w)
+			} else {
+				w.WriteHeader(http.StatusBadGateway) // Polar never saw it
+			}
 			return true
 		case 2:
-			beforeRetry(e.direct)
+			if stage.beforeRetry != nil {
+				stage.beforeRetry(e.direct)
+			}
 		}
 		return false
 	})
@@ -131,11 +145,11 @@ func (e *lostAssignEnv) create(attr, value string) *tfprotov6.ApplyResourceChang
 // exists").
 func TestCustomerSeat_adopt_fullAfterALostAnswerSaysSo(t *testing.T) {
 	t.Parallel() // its own emulator
-	lost := newLostAssignEnv(t, func(direct *polar.Client) {
+	lost := newLostAssignEnv(t, lostAssignStage{beforeRetry: func(direct *polar.Client) {
 		if _, err := direct.AssignSeat(context.Background(), polar.SeatAssign{OrderID: str(lostAssignOrder.ID), Email: str("last@acme.io")}); err != nil {
 			t.Error(err)
 		}
-	})
+	}})
 	resp := lost.create("email", "late@acme.io")
 	if n := lost.posts.Load(); n != 2 {
 		t.Fatalf("%d assignments sent, want the lost one and one retry: %s", n, diagText(resp.Diagnostics))
@@ -177,5 +191,26 @@ func TestCustomerSeat_adopt_billingCustomerByIDFightsNoMembersSeat(t *testing.T)
 	mine, theirs := attrOf(billing.state, "id"), attrOf(erin.state, "id")
 	if mine == "" || mine == theirs || e.seat(trOrder, mine).Email == nil || *e.seat(trOrder, mine).Email != "billing@acme.io" {
 		t.Fatalf("the billing customer's seat %q (erin's %q): %+v", mine, theirs, e.seat(trOrder, mine))
+	}
+}
+
+// In a member-model organization a seat assigned by customer_id has the
+// billing customer's id, so the seat list cannot show it by the customer's
+// id. The lost assignment took the order's last seat; the retry is refused
+// for no seat left. The error must not say the lost attempt assigned
+// nothing: the seat may exist, and the way to find it is to look.
+func TestCustomerSeat_adopt_fullAfterALostAnswerByCustomerIDIsUnknown(t *testing.T) {
+	t.Parallel() // its own emulator
+	lost := newLostAssignEnv(t, lostAssignStage{memberModel: true, firstLands: true})
+	resp := lost.create("customer_id", emulator.DemoOpsCustomerID)
+	list, err := lost.direct.ListSeats(context.Background(), lostAssignOrder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.AvailableSeats != 0 || lost.posts.Load() != 2 {
+		t.Fatalf("staging: %d assignments sent, %d seats available, want 2 and 0: %s", lost.posts.Load(), list.AvailableSeats, diagText(resp.Diagnostics))
+	}
+	if diagWith(resp.Diagnostics, tfprotov6.DiagnosticSeverityError, "assigned none") || !diagWith(resp.Diagnostics, tfprotov6.DiagnosticSeverityError, "may or may not exist") {
+		t.Fatalf("the lost assignment took the last seat; the error must say the seat may exist:\n%s", diagText(resp.Diagnostics))
 	}
 }
