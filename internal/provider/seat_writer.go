@@ -55,9 +55,23 @@ func recipientMatcher(req polar.SeatAssign) func(*polar.CustomerSeat) bool {
 	case req.Email != nil:
 		return func(s *polar.CustomerSeat) bool { return s.Email != nil && emailaddr.Equal(*s.Email, *req.Email) }
 	case req.CustomerID != nil:
-		return func(s *polar.CustomerSeat) bool { return s.CustomerID != nil && *s.CustomerID == *req.CustomerID }
+		return func(s *polar.CustomerSeat) bool {
+			return s.CustomerID != nil && *s.CustomerID == *req.CustomerID && !memberPathSeat(s)
+		}
 	}
 	return nil
+}
+
+// memberPathSeat reports a seat Polar assigned through its member path (a
+// member-model organization, or a seat assigned by member): its
+// customer_id is the billing customer, shared by every member's seat, so it
+// does not tell who holds the seat. A seat of the legacy path has the
+// person's own customer, and a member under the billing customer (none
+// when the customer has no email). The billing customer's own legacy seat
+// looks the same and is not told apart either: better unknown than another
+// person's seat.
+func memberPathSeat(s *polar.CustomerSeat) bool {
+	return s.MemberID != nil && (s.Member == nil || s.CustomerID == nil || s.Member.CustomerID == *s.CustomerID)
 }
 
 func recipientDescription(req polar.SeatAssign) string {
@@ -170,6 +184,8 @@ func (a *assignment) answerLost(ctx context.Context, attempt int, sentAt time.Ti
 //   - the operation has ended: the outcome is unknown;
 //   - nothing holds the recipient and another attempt may be made
 //     (mayRetry): again is true;
+//   - a retry was refused for no seat left and the list shows the
+//     container full: no seat available, and the error says so;
 //   - a retry was refused or not sent: the outcome is unknown (the
 //     unanswered attempt may still land), and the error says why;
 //   - otherwise the outcome is unknown, and the error says why.
@@ -208,14 +224,38 @@ func (a *assignment) decide(ctx context.Context, refused error, mayRetry bool) (
 		return nil, nil, true
 	case a.holds == nil:
 		return nil, a.outcomeUnknown("Polar's seat list cannot show a seat by external_customer_id"), false
+	case polar.IsSeatNotAvailable(refused) && list.AvailableSeats == 0 && a.req.CustomerID == nil:
+		// (By customer_id the list may not show the seat: a member-model
+		// organization shows the billing customer's id on it.)
+		return nil, a.fullAfterLostAnswer(list, refused), false
 	case refusedForLostAttempt(refused):
-		return nil, a.outcomeUnknown("a retry was refused (" + polar.Sanitize(refused.Error()) + ") although the list shows no seat for the recipient: " +
-			"the unanswered attempt may still land"), false
+		shows := "the list shows no seat for the recipient: the unanswered attempt may still land"
+		if a.req.CustomerID != nil {
+			shows = "the list shows no seat it can tell is the recipient's (in a member-model organization a seat assigned by customer_id shows " +
+				"the billing customer's id): the unanswered attempt may have assigned one, or may still"
+		}
+		return nil, a.outcomeUnknown("a retry was refused (" + polar.Sanitize(refused.Error()) + ") although " + shows), false
 	case refused != nil:
 		return nil, a.outcomeUnknown("a retry could not be sent (" + polar.Sanitize(refused.Error()) + ")"), false
 	default:
 		return nil, a.outcomeUnknown("the retries are used up"), false
 	}
+}
+
+// fullAfterLostAnswer explains a retry refused for no seat left when the
+// list taken after it shows the container full and no seat for the
+// recipient: the unanswered attempt assigned nothing the list shows, and
+// could only if it is still on its way and a seat is freed first.
+func (a *assignment) fullAfterLostAnswer(list *polar.SeatsList, refused error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddAttributeError(containerPath(a.container), "No seat available",
+		fmt.Sprintf("Assigning a seat of the %s to %s got no answer from Polar (%s), and a retry was refused: the %s has no available seat "+
+			"(total_seats = %d, available_seats = 0), and its seat list shows none for %s, so the unanswered attempt assigned none "+
+			"(if it is still on its way, Polar refuses it too unless a seat is freed first). Pending invitations occupy seats until claimed or revoked. "+
+			"Free a seat (destroy or revoke another assignment) or buy more seats, then run terraform plan: if %s holds a seat by then, "+
+			"import it instead of assigning again.\n\n%s\n\nPolar said: %s",
+			a.container, a.who, a.lostText(), a.container, list.TotalSeats, a.who, a.who, a.adoptHint(a.container, "<seat_id or email>"), polar.Sanitize(refused.Error())))
+	return diags
 }
 
 // lostText is the lost attempt's error, for messages.
