@@ -204,12 +204,25 @@ func (r *customerSeatAssignmentsResource) planContainerChange(ctx context.Contex
 	old := state.container()
 	release := releaseRule(state, plan.Exclusive.ValueBool() && !plan.Exclusive.IsUnknown(), unlisted)
 	revoked, released := map[string]heldSeat{}, []string{}
+	var left []string
 	for _, h := range state.held() {
 		if release(h) {
 			released = append(released, h.id)
+			left = append(left, fmt.Sprintf("%s (seat %s)", h.value, h.id))
 			continue
 		}
 		revoked[h.id] = h
+	}
+	if len(left) > 0 {
+		// The destroy half of the replacement revokes every seat in
+		// state: it cannot leave these people alone, as this plan would.
+		slices.Sort(left)
+		resp.Diagnostics.AddAttributeError(containerPath(plan.container()), "Release the seats before moving the resource",
+			fmt.Sprintf("This plan moves the resource from the %s to the %s, which replaces it, and it would also release %s: seats the resource "+
+				"held only because it was exclusive (or adopted by its import) and that the configuration does not name. A replacement revokes every seat "+
+				"in state, so it cannot leave them alone. Nothing has been sent. Apply the two changes one at a time: first keep the old container "+
+				"and apply (the seats are released, nothing is revoked), then change the container.", old, plan.container(), listed(left)))
+		return
 	}
 	if r.data != nil {
 		rec := claimRecord{Token: pp.token, Resource: "a polar_customer_seat_assignments moving to another container", Keys: []string{}}

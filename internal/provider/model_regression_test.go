@@ -216,3 +216,25 @@ func TestModelRegression_seatInTwoStatesRevokedAfterItsReplacement(t *testing.T)
 	m.importSeat(seatType+".dave", seat, "id", 0)
 	m.apply(hazard{})
 }
+
+// Invariant 3 (Terraform's own check): a team made exclusive, then moved to
+// another subscription with exclusive turned off in the same edit, planned
+// to leave the seats it held only because it was exclusive (dave's, assigned
+// outside Terraform) — while the destroy half of its replacement revokes
+// every seat in its state, dave's too. Another resource keeping dave's seat
+// then saw it vanish during the apply ("inconsistent final plan"). The plan
+// now refuses the two changes together, saying to apply them one at a time.
+func TestModelRegression_exclusiveOffWithANewContainerRevokesTheReleased(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	m := newRegressionMachine(t, 4)
+	m.addRecipient(teamB, modelSubA, "", byMember(alice))
+	m.toggleExclusive(teamB)
+	m.apply(hazard{})
+	m.worldAssign(modelSubA, byMember(dave), false)
+	m.refreshOnly()
+	m.toggleExclusive(teamB)
+	m.cfg[teamB].container = modelSubB
+	m.addRecipient(teamA, modelSubA, "", byMember(dave))
+	m.importContainer(teamA, false)
+	m.apply(hazard{})
+}

@@ -1405,6 +1405,12 @@ func (m *modelMachine) afterRefusal(out outcome) {
 		m.refused("fight: " + fights[0].kind())
 		m.logf("the user undoes the edit (%v)", fights)
 		m.undo()
+	case strings.HasPrefix(d.Summary, "Release the seats before moving") && state != nil && m.cfg[d.addr] != nil:
+		// The recipe: apply the release first (the old container), then
+		// move (a later edit may).
+		m.refused("a release and a new container together: one at a time")
+		m.cfg[d.addr].container = stringAttr(state.value, "subscription_id")
+		m.logf("the user keeps %s on subscription %s for now", d.addr, subName(m.cfg[d.addr].container))
 	case strings.HasPrefix(d.Summary, "Recipients already hold seats") && state != nil && state.tainted:
 		m.refused("replacement of a tainted resource")
 		m.logf("terraform untaint %s", d.addr)
