@@ -142,7 +142,7 @@ func skipped(name string) bool {
 // same sequences on every run unless -rapid.seed is given (`make soak`
 // draws one and prints it).
 const (
-	modelDefaultChecks = 16
+	modelDefaultChecks = 12
 	modelDefaultSeed   = 19
 )
 
