@@ -3,7 +3,7 @@
 # step; each step's full output goes to bin/test-logs/; every step runs even
 # when an earlier one failed, and what failed is printed at the end.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export GOTOOLCHAIN=local
 # Two runs of the Go tests at once. The unit, protocol-level and model tests
 # run with the race detector (GO_TEST_FLAGS; empty: without it): they drive
