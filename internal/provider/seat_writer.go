@@ -132,9 +132,13 @@ func (sw *seatWriter) assignOnce(ctx context.Context, req polar.SeatAssign) (*po
 // attempt of the same assignment explains, had it landed: the recipient
 // already holds a seat, or the container has no seat left.
 func refusedForLostAttempt(err error) bool {
-	if polar.IsSeatAlreadyAssigned(err) {
-		return true
-	}
+	return polar.IsSeatAlreadyAssigned(err) || noSeatLeft(err)
+}
+
+// noSeatLeft reports Polar's refusal of an assignment because the container
+// has no available seat (not the other SeatNotAvailable reasons, such as an
+// unpaid order).
+func noSeatLeft(err error) bool {
 	e, ok := polar.AsError(err)
 	return ok && polar.IsSeatNotAvailable(err) && strings.HasPrefix(e.Detail, "No available seats")
 }
@@ -193,7 +197,11 @@ func (a *assignment) answerLost(ctx context.Context, attempt int, sentAt time.Ti
 // refused is the retry's error when a retry after the lost answer was
 // refused or not sent, nil otherwise.
 func (a *assignment) decide(ctx context.Context, refused error, mayRetry bool) (seat *polar.CustomerSeat, diags diag.Diagnostics, again bool) {
-	found, list, lerr := a.findAssigned(ctx, a.container, a.holds)
+	holding, list, lerr := a.findAssigned(ctx, a.container, a.holds)
+	var found *polar.CustomerSeat
+	if len(holding) == 1 {
+		found = &holding[0]
+	}
 	switch {
 	case found != nil && a.window.admits(found, list.Clock):
 		tflog.Info(ctx, "Adopted the seat the unanswered assignment created", map[string]any{"seat_id": found.ID})
@@ -210,6 +218,11 @@ func (a *assignment) decide(ctx context.Context, refused error, mayRetry bool) (
 		return nil, diags, false
 	case lerr != nil:
 		return nil, a.outcomeUnknown("the container could not be listed to check (" + polar.Sanitize(lerr.Error()) + ")"), false
+	case len(holding) > 1:
+		// (A legacy organization's customer can hold a seat assigned by
+		// email and one assigned through its member.)
+		return nil, a.outcomeUnknown(fmt.Sprintf("the list shows %d seats that hold the recipient (%s), and the provider cannot tell which, if any, "+
+			"the unanswered attempt assigned", len(holding), strings.Join(seatIDs(holding), ", "))), false
 	case a.holds == nil && polar.IsSeatAlreadyAssigned(refused):
 		diags.AddError("Seat assignment outcome unknown",
 			fmt.Sprintf("An earlier attempt to assign a seat of the %s to %s got no answer (%s), and Polar now reports that %s already holds a seat there, "+
@@ -309,9 +322,9 @@ func answerClock(err error) polar.ServerClock {
 }
 
 // findAssigned lists the container (a list that starts now; briefly past an
-// interrupt, so that nothing is lost) and returns the one active seat that
-// holds the recipient, if there is exactly one.
-func (sw *seatWriter) findAssigned(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) (*polar.CustomerSeat, *polar.SeatsList, error) {
+// interrupt, so that nothing is lost) and returns the active seats that hold
+// the recipient.
+func (sw *seatWriter) findAssigned(ctx context.Context, container polar.Container, match func(*polar.CustomerSeat) bool) ([]polar.CustomerSeat, *polar.SeatsList, error) {
 	lctx, cancel := ctx, context.CancelFunc(func() {})
 	if ctx.Err() != nil {
 		lctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -321,10 +334,7 @@ func (sw *seatWriter) findAssigned(ctx context.Context, container polar.Containe
 	if err != nil || match == nil {
 		return nil, list, err
 	}
-	if found := matchSeats(list, match); len(found) == 1 {
-		return &found[0], list, nil
-	}
-	return nil, list, nil
+	return matchSeats(list, match), list, nil
 }
 
 // existingSeat finds the one active seat that holds a recipient: in the
@@ -351,7 +361,7 @@ func (a *assignment) refused(ctx context.Context, err error) diag.Diagnostics {
 	container := a.container
 	e, _ := polar.AsError(err)
 	switch {
-	case polar.IsSeatNotAvailable(err) && e != nil && strings.HasPrefix(e.Detail, "No available seats"):
+	case noSeatLeft(err):
 		// Polar has just said available_seats is 0; total_seats does not
 		// change with assignments, so the shared list is enough (one call per
 		// container however many assignments fail).

@@ -64,6 +64,7 @@ func TestSeatWriter_assign_decideAfterALostAnswer(t *testing.T) {
 		assigned  bool // a seat holds the recipient when decide lists
 		window    attemptWindow
 		listFails bool
+		twoHold   bool // the fixture has two active seats for the recipient (legacy organizations can)
 		refused   error
 		ended     bool // the operation has ended
 		mayRetry  bool
@@ -73,6 +74,8 @@ func TestSeatWriter_assign_decideAfterALostAnswer(t *testing.T) {
 			want: outcome{adopted: true, severity: "warning", phrase: "is taken as the one this resource assigned"}},
 		{name: "assigned outside that time: someone else's", req: byEmail, assigned: true, window: anHourAgo, mayRetry: true,
 			want: outcome{severity: "error", phrase: "assigned by someone else"}},
+		{name: "two seats hold the recipient: which one is not told", req: byEmail, twoHold: true, window: duringTheRequest, mayRetry: true,
+			want: outcome{severity: "error", phrase: "the list shows 2 seats that hold the recipient"}},
 		{name: "the container cannot be listed", req: byEmail, window: duringTheRequest, listFails: true, mayRetry: true,
 			want: outcome{severity: "error", phrase: "the container could not be listed to check"}},
 		{name: "a retry refused as already assigned, recipient the list cannot show", req: byExternalID, window: duringTheRequest, refused: alreadyAssigned,
@@ -91,7 +94,11 @@ func TestSeatWriter_assign_decideAfterALostAnswer(t *testing.T) {
 			want: outcome{severity: "error", phrase: "a retry could not be sent"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			emu, url := testsupport.Emulator(t, nil)
+			var fixture *emulator.Fixture
+			if tc.twoHold {
+				fixture = twoSeatsFor(t, *tc.req.Email)
+			}
+			emu, url := testsupport.Emulator(t, fixture)
 			client, err := polar.NewClient(polar.Config{BaseURL: url, Token: emulator.DemoToken, MaxRetries: polar.Retries(0)})
 			if err != nil {
 				t.Fatal(err)
@@ -129,4 +136,25 @@ func TestSeatWriter_assign_decideAfterALostAnswer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// twoSeatsFor is the demo fixture with two claimed seats of the demo
+// subscription for one email.
+func twoSeatsFor(t *testing.T, email string) *emulator.Fixture {
+	t.Helper()
+	f := emulator.DemoFixture()
+	for i := range f.Organizations {
+		for _, sub := range f.Organizations[i].Subscriptions {
+			if sub.ID != emulator.DemoSubscriptionID {
+				continue
+			}
+			for _, id := range []string{"5eed0000-0000-4000-8000-000000000001", "5eed0000-0000-4000-8000-000000000002"} {
+				f.Organizations[i].Seats = append(f.Organizations[i].Seats, emulator.FixtureSeat{ID: id, SubscriptionID: str(emulator.DemoSubscriptionID),
+					Status: "claimed", Email: emulator.Optional[string]{Set: true, Value: email}})
+			}
+			return f
+		}
+	}
+	t.Fatal("no demo subscription in the demo fixture")
+	return nil
 }
