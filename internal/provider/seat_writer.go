@@ -212,7 +212,7 @@ func (a *assignment) decide(ctx context.Context, refused error, mayRetry bool) (
 	case found != nil:
 		diags.AddError("Seat not adopted: assigned by someone else",
 			fmt.Sprintf("Polar did not answer the assignment of a seat of the %s to %s (%s). Seat %s now holds that recipient, but Polar assigned it at %s, "+
-				"outside the time our request was on its way, so it was assigned by someone else (another workspace, a script, the dashboard). "+
+				"outside the time our request was on its way, so it was most likely assigned by someone else (another workspace, a script, the dashboard). "+
 				"The provider does not adopt it silently: if this resource should manage it, import it.\n\n%s",
 				a.container, a.who, a.lostText(), found.ID, found.AssignedAt().UTC().Format(time.RFC3339), a.adoptHint(a.container, found.ID)))
 		return nil, diags, false
