@@ -780,3 +780,28 @@ func TestCustomerSeatAssignments_transitions_replaceAndMoveInOnePlanIsRefused(t 
 		}
 	}
 }
+
+// A polar_customer_seat replaced to a container known only at apply still
+// claims its recipient on the container it leaves (the second plan call,
+// which claims where the seat goes, claims nothing then): a new exclusive
+// team there is refused at plan, whichever is planned first. (Found by the
+// adversarial review of the replacement claims: the first half claimed only
+// the seat, and the fight surfaced at apply.)
+func TestCustomerSeatAssignments_transitions_seatToAnUnknownContainerBesideAnExclusiveTeam(t *testing.T) {
+	t.Parallel()
+	e := newTrEnv(t)
+	p := e.process()
+	x := &trObj{typeName: trSeat, config: p.seatConfig(trSub, "email", "dave@acme.io")}
+	e.up(x)
+	x.config = p.value(p.resourceType(trSeat), map[string]tftypes.Value{
+		"subscription_id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		"email":           tftypes.NewValue(tftypes.String, "dave@acme.io"),
+	})
+	team := &trObj{typeName: trTeam, state: tftypes.NewValue(p.resourceType(trTeam), nil),
+		config: p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io"), "exclusive": tftypes.NewValue(tftypes.Bool, true)})}
+	for _, order := range [][]*trObj{{team, x}, {x, team}} {
+		if _, diags := e.planAll(order...); !diagWith(diags, tfprotov6.DiagnosticSeverityError, "exclusive") {
+			t.Errorf("planned %s first: not refused: %s", order[0].typeName, diagText(diags))
+		}
+	}
+}

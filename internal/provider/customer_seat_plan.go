@@ -254,7 +254,12 @@ func (r *customerSeatResource) claimKept(cfg *customerSeatModel, c polar.Contain
 		// replaces it is claimed by the second call (a create, wherever
 		// it goes), so that a seat leaving a container fights nothing
 		// there but a resource that keeps it (a move).
-		rec.Keys, rec.Removed = []string{}, []string{id}
+		// (When the new container is known only at apply, the second
+		// call claims nothing: the recipient stays claimed here.)
+		rec.Removed = []string{id}
+		if cfg.containerKnown() {
+			rec.Keys = []string{}
+		}
 	} else {
 		rec.Held = []string{id}
 	}
