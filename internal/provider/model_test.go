@@ -1502,13 +1502,14 @@ func (m *modelMachine) gainsSeat(d tfDiag) bool {
 }
 
 // undo takes the configuration back to the last one applied successfully.
-// A resource in state that it does not have (one imported for the edit)
-// may still hold a seat that a configured resource keeps: the user forgets
-// it, as the move recipe says, rather than destroying it.
+// A resource in state may still hold a seat that another configured
+// resource keeps (one imported for the edit, into a block the last good
+// configuration has elsewhere or not at all): the user forgets it, as the
+// move recipe says, rather than destroying or replacing it.
 func (m *modelMachine) undo() {
 	m.cfg = m.good.clone()
 	for _, addr := range sortedKeys(m.core.state) {
-		if m.cfg[addr] == nil && slices.ContainsFunc(m.moving(), func(mv string) bool { return strings.Contains(mv, "("+addr+" → ") }) {
+		if slices.ContainsFunc(m.moving(), func(mv string) bool { return strings.Contains(mv, "("+addr+" → ") }) {
 			m.forget(addr)
 		}
 	}
