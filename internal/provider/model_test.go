@@ -1324,7 +1324,7 @@ func (m *modelMachine) step(h hazard) outcome {
 		if res.interrupted {
 			m.logf("  interrupted after %v", res.order)
 		}
-		m.checkNoOrphans(changes)
+		m.checkNoOrphans(changes, res.diags)
 		return outcome{stage: "apply", diags: modelErrors(res.diags), h: h}
 	}
 	if unseen > 0 {
@@ -1912,9 +1912,18 @@ func (m *modelMachine) adoptFromState() {
 
 // checkNoOrphans is invariant 5: every seat the provider assigned in this
 // apply that is still active is in some resource's state.
-func (m *modelMachine) checkNoOrphans(changes []seatChange) {
+func (m *modelMachine) checkNoOrphans(changes []seatChange, diags []tfDiag) {
 	m.t.Helper()
 	truth := m.truth()
+	// A held assignment that landed late, for a resource whose apply said
+	// its outcome was unknown, may be in no state: the apply said so, and
+	// the next plan finds the seat assigned outside Terraform.
+	unknown := map[string]bool{}
+	for _, d := range diags {
+		if d.Summary == "Seat assignment outcome unknown" {
+			unknown["apply "+d.addr] = true
+		}
+	}
 	inState := map[string]bool{}
 	for _, obj := range m.core.state {
 		for _, s := range seatsIn(obj) {
@@ -1922,7 +1931,7 @@ func (m *modelMachine) checkNoOrphans(changes []seatChange) {
 		}
 	}
 	for _, c := range changes {
-		if c.source == "world" || !c.to.active() || (c.from.active() && c.from.memberID == c.to.memberID) {
+		if c.source == "world" || !c.to.active() || (c.from.active() && c.from.memberID == c.to.memberID) || (c.late && unknown[c.source]) {
 			continue
 		}
 		if v := truth[c.seatID]; v.active() && v.memberID == c.to.memberID && !inState[c.seatID] {

@@ -257,14 +257,16 @@ func (a *assignment) decide(ctx context.Context, refused error, mayRetry bool) (
 
 // fullAfterLostAnswer explains a retry refused for no seat left when the
 // list taken after it shows the container full and no seat for the
-// recipient: the unanswered attempt assigned nothing the list shows, and
-// could only if it is still on its way and a seat is freed first.
+// recipient: the unanswered attempt assigned nothing the list shows so far,
+// but may still, if it is on its way and a seat is freed (by another
+// resource of the same apply, too): the outcome is unknown, and the counts
+// say why and what to do.
 func (a *assignment) fullAfterLostAnswer(list *polar.SeatsList, refused error) diag.Diagnostics {
 	var diags diag.Diagnostics
-	diags.AddAttributeError(containerPath(a.container), "No seat available",
+	diags.AddAttributeError(containerPath(a.container), "Seat assignment outcome unknown",
 		fmt.Sprintf("Assigning a seat of the %s to %s got no answer from Polar (%s), and a retry was refused: the %s has no available seat "+
-			"(total_seats = %d, available_seats = 0), and its seat list shows none for %s, so the unanswered attempt assigned none "+
-			"(if it is still on its way, Polar refuses it too unless a seat is freed first). Pending invitations occupy seats until claimed or revoked. "+
+			"(total_seats = %d, available_seats = 0), and its seat list shows none for %s, so the unanswered attempt has assigned none so far. "+
+			"If it is still on its way, it lands as soon as a seat is freed — another resource of this apply may free one. Pending invitations occupy seats until claimed or revoked. "+
 			"Free a seat (destroy or revoke another assignment) or buy more seats, then run terraform plan: if %s holds a seat by then, "+
 			"import it instead of assigning again.\n\n%s\n\nPolar said: %s",
 			a.container, a.who, a.lostText(), a.container, list.TotalSeats, a.who, a.who, a.adoptHint(a.container, "<seat_id or email>"), polar.Sanitize(refused.Error())))
