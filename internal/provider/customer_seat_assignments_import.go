@@ -31,7 +31,7 @@ func (r *customerSeatAssignmentsResource) ImportState(ctx context.Context, req r
 	ident := identityOf(c)
 	m := customerSeatAssignmentsModel{
 		ID: types.StringValue(containerImportID(c)), SubscriptionID: ident.SubscriptionID, OrderID: ident.OrderID,
-		ImmediateClaim: types.BoolValue(false), Exclusive: types.BoolNull(), Metadata: types.MapNull(types.StringType),
+		ImmediateClaim: types.BoolValue(false), Exclusive: types.BoolNull(), Metadata: types.MapNull(types.StringType), EmailRecipients: types.MapNull(emailRecipientsElem),
 		Timeouts: nullTimeouts("create", "update", "delete"),
 	}
 	m.setHeld(othersHolding(list, nil), formFlags{true, true, true})

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -22,6 +24,7 @@ type customerSeatAssignmentsModel struct {
 	Emails            recipientListValue `tfsdk:"emails"`
 	MemberIDs         recipientListValue `tfsdk:"member_ids"`
 	ExternalMemberIDs recipientListValue `tfsdk:"external_member_ids"`
+	EmailRecipients   types.Map          `tfsdk:"email_recipients"` // email -> the seat's own metadata
 	ImmediateClaim    types.Bool         `tfsdk:"immediate_claim"`
 	Metadata          types.Map          `tfsdk:"metadata"`
 	Exclusive         types.Bool         `tfsdk:"exclusive"`
@@ -82,6 +85,12 @@ var (
 	}
 )
 
+// emailMapForm is a recipient named by email as a key of email_recipients,
+// whose value is metadata of its own. It is the email form under another
+// attribute: the same key (email=...), so a person moved between emails and
+// email_recipients keeps the seat, and names the same person everywhere.
+var emailMapForm = &recipientForm{attr: "email_recipients", single: emailForm.single, norm: emailForm.norm, assign: emailForm.assign, holds: emailForm.holds}
+
 // recipientForms are the forms in the order of the model's lists.
 var recipientForms = [...]*recipientForm{emailForm, memberIDForm, externalMemberIDForm}
 
@@ -118,6 +127,16 @@ func (m *customerSeatAssignmentsModel) recipients() (out []recipient, known bool
 			out = append(out, recipient{form: recipientForms[i], value: s.ValueString()})
 		}
 	}
+	if m.EmailRecipients.IsUnknown() {
+		return nil, false
+	}
+	elems := m.EmailRecipients.Elements()
+	first := len(out)
+	for k := range elems {
+		out = append(out, recipient{form: emailMapForm, value: k})
+	}
+	// Map order is random: plans and messages list recipients in one order.
+	slices.SortFunc(out[first:], func(a, b recipient) int { return strings.Compare(a.value, b.value) })
 	return out, true
 }
 
@@ -159,9 +178,24 @@ func (m *customerSeatAssignmentsModel) held() map[string]heldSeat {
 func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty formFlags) {
 	values := make([][]attr.Value, len(recipientForms))
 	entries := make(map[string]attr.Value, len(seats))
+	// A seat an exclusive resource found goes where the resource names
+	// people by email: email_recipients when it uses that and not emails.
+	mapped := !m.EmailRecipients.IsNull() && m.Emails.IsNull()
+	var byEmail map[string]attr.Value
+	if !m.EmailRecipients.IsNull() || slices.ContainsFunc(seats, func(h heldSeat) bool { return h.form == emailMapForm }) {
+		byEmail = make(map[string]attr.Value, len(m.EmailRecipients.Elements()))
+	}
+	prior := m.EmailRecipients.Elements()
 	for _, h := range seats {
+		if h.form == emailMapForm || (mapped && h.form == emailForm) {
+			v, ok := prior[h.value]
+			if !ok {
+				v = types.MapValueMust(types.StringType, map[string]attr.Value{})
+			}
+			byEmail[h.value] = v
+		}
 		for i, f := range recipientForms {
-			if f == h.form {
+			if f == h.form && !(mapped && f == emailForm) {
 				values[i] = append(values[i], types.StringValue(h.value))
 			}
 		}
@@ -181,8 +215,15 @@ func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty formF
 		}
 		*list = recipientListValue{ListValue: types.ListValueMust(types.StringType, values[i]), form: recipientForms[i]}
 	}
+	if byEmail != nil {
+		m.EmailRecipients = types.MapValueMust(emailRecipientsElem, byEmail)
+	}
 	m.Seats = types.MapValueMust(seatEntryType, entries)
 }
+
+// emailRecipientsElem is the value type of email_recipients: the metadata
+// of the recipient's seat.
+var emailRecipientsElem = types.MapType{ElemType: types.StringType}
 
 // nullForms says which recipient lists of a model are null.
 func (m *customerSeatAssignmentsModel) nullForms() (out formFlags) {
@@ -203,6 +244,19 @@ func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r reci
 	}
 	r.form.assign(&a, r.value)
 	md, diags := seatMetadata(ctx, m.Metadata)
+	if r.form == emailMapForm {
+		// The recipient's own metadata, over the resource's.
+		if own, ok := m.EmailRecipients.Elements()[r.value].(types.Map); ok {
+			mine, d := seatMetadata(ctx, own)
+			diags.Append(d...)
+			if len(mine) > 0 && md == nil {
+				md = make(map[string]any, len(mine))
+			}
+			for k, v := range mine {
+				md[k] = v
+			}
+		}
+	}
 	a.Metadata = md
 	return a, diags
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -304,6 +305,30 @@ func planRecipientLists(plan, cfg, state *customerSeatAssignmentsModel, creating
 			*list = prior
 		}
 	}
+	// email_recipients is not computed: planned as configured, or as the
+	// prior value when that names the same people with the same metadata.
+	plan.EmailRecipients = cfg.EmailRecipients
+	if !creating && sameEmailRecipients(cfg.EmailRecipients, state.EmailRecipients) {
+		plan.EmailRecipients = state.EmailRecipients
+	}
+}
+
+// sameEmailRecipients reports whether two email_recipients values name the
+// same recipients, in any spelling, each with the same metadata.
+func sameEmailRecipients(a, b types.Map) bool {
+	if a.IsNull() || b.IsNull() || a.IsUnknown() || b.IsUnknown() || len(a.Elements()) != len(b.Elements()) {
+		return false
+	}
+	byKey := make(map[string]attr.Value, len(a.Elements()))
+	for k, v := range a.Elements() {
+		byKey[emailMapForm.norm(k)] = v
+	}
+	for k, v := range b.Elements() {
+		if w, ok := byKey[emailMapForm.norm(k)]; !ok || !w.Equal(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // exclusiveWarning tells, when a resource becomes exclusive, whose seats the
@@ -540,6 +565,9 @@ func twiceDiag(cfg *customerSeatAssignmentsModel, c polar.Container, twice []nam
 // recipientPath is where a recipient is in the configuration: its set
 // and its index there.
 func recipientPath(m *customerSeatAssignmentsModel, rc recipient) path.Path {
+	if rc.form == emailMapForm {
+		return path.Root(rc.form.attr).AtMapKey(rc.value)
+	}
 	for i, f := range recipientForms {
 		if f != rc.form {
 			continue

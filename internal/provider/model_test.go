@@ -23,6 +23,9 @@ package provider
 //   - MovePerson: a person leaves one resource and joins another on the same
 //     subscription, in one edit (assignments ↔ assignments ↔ seat).
 //   - ToggleExclusive, SetMetadata, ToggleImmediateClaim.
+//   - ToggleEmailMap: an assignments resource's emails move between `emails`
+//     and `email_recipients` (whose entries carry metadata of their own
+//     when the resource has metadata); later edits keep the chosen shape.
 //   - RemoveResource: an assignments resource leaves the configuration
 //     (destroyed by the next apply).
 //   - ChangeContainer: a resource moves to the other subscription
@@ -287,6 +290,10 @@ type mResource struct {
 	exclusive  bool
 	immediate  bool
 	metadata   string // the value of metadata.team; "" for no metadata
+	// emailMap: an assignments resource names its people by email in
+	// email_recipients (each with metadata of its own when metadata is
+	// set), not in emails.
+	emailMap bool
 }
 
 func (r *mResource) clone() *mResource {
@@ -319,6 +326,9 @@ func (r *mResource) String() string {
 	}
 	if r.metadata != "" {
 		s += ", metadata team=" + r.metadata
+	}
+	if r.emailMap {
+		s += ", emails as email_recipients"
 	}
 	if r.alias != "" {
 		s += ", provider polar." + r.alias
@@ -538,7 +548,7 @@ func (m *modelMachine) logf(format string, args ...any) {
 func (m *modelMachine) actions() map[string]func(*rapid.T) {
 	all := map[string]func(*rapid.T){
 		"AddRecipient": m.AddRecipient, "RemoveRecipient": m.RemoveRecipient, "ChangeForm": m.ChangeForm, "MovePerson": m.MovePerson,
-		"ToggleExclusive": m.ToggleExclusive, "SetMetadata": m.SetMetadata, "ToggleImmediateClaim": m.ToggleImmediateClaim,
+		"ToggleExclusive": m.ToggleExclusive, "SetMetadata": m.SetMetadata, "ToggleEmailMap": m.ToggleEmailMap, "ToggleImmediateClaim": m.ToggleImmediateClaim,
 		"RemoveResource": m.RemoveResource, "ChangeContainer": m.ChangeContainer, "DuplicatePerson": m.DuplicatePerson,
 		"Apply": m.Apply, "Apply2": m.Apply, "Apply3": m.Apply, "RefreshOnly": m.RefreshOnly, "Import": m.Import, "Forget": m.Forget, "StateRm": m.StateRm, "Destroy": m.Destroy,
 		"WorldAssign": m.WorldAssign, "WorldRevoke": m.WorldRevoke, "WorldClaim": m.WorldClaim, "WorldReuse": m.WorldReuse, "WorldReissue": m.WorldReissue, "WorldSeats": m.WorldSeats,
@@ -761,6 +771,14 @@ func (m *modelMachine) SetMetadata(t *rapid.T) {
 	}
 	r.metadata = v
 	m.logf("edit: metadata team=%q on %s", v, r.addr)
+}
+
+// ToggleEmailMap moves an assignments resource's emails between emails and
+// email_recipients: the same people, so nothing may be sent.
+func (m *modelMachine) ToggleEmailMap(t *rapid.T) {
+	r := m.pick(t, "move the emails of", func(r *mResource) bool { return !r.seat })
+	r.emailMap = !r.emailMap
+	m.logf("edit: emails as email_recipients = %v on %s", r.emailMap, r.addr)
 }
 
 // ToggleImmediateClaim flips immediate_claim.
@@ -1198,8 +1216,20 @@ func (m *modelMachine) render(requestTimeout string) {
 			set[seatAttrs[rc.form]] = str(rc.value())
 		} else {
 			lists := make([][]tftypes.Value, 3)
+			byEmail := map[string]tftypes.Value{}
 			for _, rc := range r.recipients {
+				if r.emailMap && rc.form == formEmail {
+					own := map[string]tftypes.Value{}
+					if r.metadata != "" {
+						own["team"] = str(r.metadata + "-own")
+					}
+					byEmail[rc.value()] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, own)
+					continue
+				}
 				lists[rc.form] = append(lists[rc.form], str(rc.value()))
+			}
+			if r.emailMap {
+				set["email_recipients"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.Map{ElementType: tftypes.String}}, byEmail)
 			}
 			for form, l := range lists {
 				if l != nil {
@@ -1841,6 +1871,14 @@ func stateNames(obj *tfObject, person int) bool {
 		// A polar_customer_seat names its one person.
 		if v := stringAttr(obj.value, name); v != "" && personOfValue(v) == person {
 			return true
+		}
+	}
+	var byEmail map[string]tftypes.Value
+	if v, ok := attrs["email_recipients"]; ok && v.IsKnown() && !v.IsNull() && v.As(&byEmail) == nil {
+		for email := range byEmail {
+			if personOfValue(email) == person {
+				return true
+			}
 		}
 	}
 	for _, name := range []string{"emails", "member_ids", "external_member_ids"} {

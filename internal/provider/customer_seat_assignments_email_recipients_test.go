@@ -1,0 +1,302 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// email_recipients: recipients by email as the keys of a map whose values
+// are each seat's own metadata. It is the emails form under another
+// attribute, so these tests check what differs: the map's shape in plan and
+// state, the merged metadata, and moves between the two attributes.
+
+// trRecipients is an email_recipients value: email -> metadata.
+func trRecipients(entries map[string]map[string]string) tftypes.Value {
+	inner := tftypes.Map{ElementType: tftypes.String}
+	out := map[string]tftypes.Value{}
+	for email, md := range entries {
+		m := map[string]tftypes.Value{}
+		for k, v := range md {
+			m[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		out[email] = tftypes.NewValue(inner, m)
+	}
+	return tftypes.NewValue(tftypes.Map{ElementType: inner}, out)
+}
+
+// trMetadata is the metadata Polar stores on a seat.
+func (e *trEnv) trMetadata(id string) map[string]any {
+	e.t.Helper()
+	return e.seat(trSub, id).SeatMetadata
+}
+
+// A team named in email_recipients: each seat gets the resource's metadata
+// and its own (its own keys win); state holds the map as configured; the
+// next plan is empty; changing one recipient's metadata plans an update
+// that sends nothing; removing one revokes only that seat.
+func TestCustomerSeatAssignments_emailRecipients_lifecycle(t *testing.T) {
+	t.Parallel()
+	md := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
+		"plan": tftypes.NewValue(tftypes.String, "school"), "cohort": tftypes.NewValue(tftypes.String, "all"),
+	})
+	e, p, team := teamUp(t, map[string]tftypes.Value{
+		"email_recipients": trRecipients(map[string]map[string]string{
+			"alice@acme.io": {"cohort": "2027", "room": "12"},
+			"bob@acme.io":   {},
+		}),
+		"metadata": md,
+	})
+	seats := trSeatsOf(team.state)
+	if len(seats) != 2 || seats["alice@acme.io"] == "" || seats["bob@acme.io"] == "" {
+		t.Fatalf("seats after create: %v", seats)
+	}
+	if got := e.trMetadata(seats["alice@acme.io"]); got["cohort"] != "2027" || got["room"] != "12" || got["plan"] != "school" || len(got) != 3 {
+		t.Errorf("alice's seat metadata = %v, want the resource's under her own", got)
+	}
+	if got := e.trMetadata(seats["bob@acme.io"]); got["cohort"] != "all" || got["plan"] != "school" || len(got) != 2 {
+		t.Errorf("bob's seat metadata = %v, want the resource's", got)
+	}
+	var attrs map[string]tftypes.Value
+	_ = team.state.As(&attrs)
+	if !attrs["emails"].IsNull() {
+		t.Errorf("state emails = %v, want null (the team is named in email_recipients)", attrs["emails"])
+	}
+	var cfgAttrs map[string]tftypes.Value
+	_ = team.config.As(&cfgAttrs)
+	if !attrs["email_recipients"].Equal(cfgAttrs["email_recipients"]) {
+		t.Errorf("state email_recipients = %v, want the configuration's %v", attrs["email_recipients"], cfgAttrs["email_recipients"])
+	}
+	plans, diags := e.planAll(team)
+	if hasError(diags) || plans[0].action != "noop" {
+		t.Fatalf("the plan after create is %s: %s", plans[0].action, diagText(diags))
+	}
+
+	// Another cohort for alice: an update that writes nothing.
+	posts, deletes := e.writes()
+	team.config = p.teamConfig(trSub, map[string]tftypes.Value{
+		"email_recipients": trRecipients(map[string]map[string]string{"alice@acme.io": {"cohort": "2028"}, "bob@acme.io": {}}),
+		"metadata":         md,
+	})
+	plans, diags = e.planAll(team)
+	if hasError(diags) || plans[0].action != "update" {
+		t.Fatalf("changing alice's metadata plans %s: %s", plans[0].action, diagText(diags))
+	}
+	if got := trSeatsOf(plans[0].planned); got["alice@acme.io"] != seats["alice@acme.io"] || got["bob@acme.io"] != seats["bob@acme.io"] {
+		t.Fatalf("planned seats %v, want the same seats %v", got, seats)
+	}
+	if d := e.applyAll(plans...); hasError(d) {
+		t.Fatalf("apply: %s", diagText(d))
+	}
+	if p2, d2 := e.writes(); p2 != posts || d2 != deletes {
+		t.Fatalf("a metadata change wrote to Polar: %d assignments, %d revokes", p2-posts, d2-deletes)
+	}
+
+	// Bob leaves: his seat is revoked, alice's is not touched.
+	team.config = p.teamConfig(trSub, map[string]tftypes.Value{
+		"email_recipients": trRecipients(map[string]map[string]string{"alice@acme.io": {"cohort": "2028"}}),
+		"metadata":         md,
+	})
+	e.up(team)
+	if s := e.seat(trSub, seats["bob@acme.io"]); s.Status.Active() {
+		t.Errorf("bob's seat is still active: %+v", s)
+	}
+	if s := e.seat(trSub, seats["alice@acme.io"]); !s.Status.Active() {
+		t.Errorf("alice lost her seat: %+v", s)
+	}
+	if _, d2 := e.writes(); d2 != deletes+1 {
+		t.Errorf("removing bob sent %d revokes, want 1", d2-deletes)
+	}
+}
+
+// Moving people between emails and email_recipients, or spelling a key
+// another way, keeps their seats: no diff for a respelling, and nothing sent.
+func TestCustomerSeatAssignments_emailRecipients_movesKeepSeats(t *testing.T) {
+	t.Parallel()
+	e, p, team := teamUp(t, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "bob@acme.io")})
+	seats := trSeatsOf(team.state)
+	posts, deletes := e.writes()
+
+	// The whole team from emails to email_recipients.
+	team.config = p.teamConfig(trSub, map[string]tftypes.Value{
+		"email_recipients": trRecipients(map[string]map[string]string{"alice@acme.io": {}, "bob@acme.io": {}}),
+	})
+	plans, diags := e.planAll(team)
+	if hasError(diags) {
+		t.Fatalf("plan: %s", diagText(diags))
+	}
+	if got := trSeatsOf(plans[0].planned); len(got) != 2 || got["alice@acme.io"] != seats["alice@acme.io"] || got["bob@acme.io"] != seats["bob@acme.io"] {
+		t.Fatalf("planned seats %v, want the same seats %v", got, seats)
+	}
+	if d := e.applyAll(plans...); hasError(d) {
+		t.Fatalf("apply: %s", diagText(d))
+	}
+
+	// A respelled key: the plan keeps the state's spelling, no diff.
+	team.config = p.teamConfig(trSub, map[string]tftypes.Value{
+		"email_recipients": trRecipients(map[string]map[string]string{"Alice@ACME.io": {}, "bob@acme.io": {}}),
+	})
+	plans, diags = e.planAll(team)
+	if hasError(diags) || plans[0].action != "noop" {
+		t.Fatalf("a respelled key plans %s: %s", plans[0].action, diagText(diags))
+	}
+
+	// Half back to emails, in another spelling.
+	team.config = p.teamConfig(trSub, map[string]tftypes.Value{
+		"emails":           trStrings("BOB@acme.io"),
+		"email_recipients": trRecipients(map[string]map[string]string{"alice@acme.io": {}}),
+	})
+	e.up(team)
+	if got := trSeatsOf(team.state); len(got) != 2 || got["alice@acme.io"] != seats["alice@acme.io"] || got["BOB@acme.io"] != seats["bob@acme.io"] {
+		t.Fatalf("state seats %v, want the same seats %v", got, seats)
+	}
+	if p2, d2 := e.writes(); p2 != posts || d2 != deletes {
+		t.Fatalf("moves between emails and email_recipients wrote to Polar: %d assignments, %d revokes", p2-posts, d2-deletes)
+	}
+}
+
+// An exclusive team named in email_recipients shows a seat held by someone
+// it does not name in email_recipients (with no metadata), and the plan
+// removes it; the seat is revoked, nobody else's.
+func TestCustomerSeatAssignments_emailRecipients_exclusiveShowsOthersInTheMap(t *testing.T) {
+	t.Parallel()
+	set := map[string]tftypes.Value{
+		"email_recipients": trRecipients(map[string]map[string]string{"alice@acme.io": {"cohort": "a"}}),
+		"exclusive":        tftypes.NewValue(tftypes.Bool, true),
+	}
+	e, _, team := teamUp(t, set)
+	carol := e.assign(trSub, "carol@acme.io")
+	plans, diags := e.planAll(team)
+	if hasError(diags) {
+		t.Fatalf("plan: %s", diagText(diags))
+	}
+	var refreshed map[string]tftypes.Value
+	_ = team.state.As(&refreshed)
+	var byEmail map[string]tftypes.Value
+	_ = refreshed["email_recipients"].As(&byEmail)
+	if _, ok := byEmail["carol@acme.io"]; !ok || !refreshed["emails"].IsNull() {
+		t.Fatalf("refreshed state: email_recipients %v, emails %v; want carol in email_recipients", refreshed["email_recipients"], refreshed["emails"])
+	}
+	if _, held := trSeatsOf(plans[0].planned)["carol@acme.io"]; held || plans[0].action != "update" {
+		t.Fatalf("the plan keeps carol (%s): %v", plans[0].action, trSeatsOf(plans[0].planned))
+	}
+	if d := e.applyAll(plans...); hasError(d) {
+		t.Fatalf("apply: %s", diagText(d))
+	}
+	if s := e.seat(trSub, carol.ID); s.Status.Active() {
+		t.Fatalf("carol's seat is still active: %+v", s)
+	}
+	if got := trSeatsOf(team.state); len(got) != 1 || got["alice@acme.io"] == "" {
+		t.Fatalf("state after apply: %v", got)
+	}
+}
+
+// Bad email_recipients are refused at validate, naming the entry: an
+// address Polar refuses, one person in both attributes or twice in the map
+// (two spellings), and metadata over Polar's limits once the resource's is
+// merged in.
+func TestCustomerSeatAssignments_emailRecipients_validate(t *testing.T) {
+	t.Parallel()
+	e := newTrEnv(t)
+	p := e.process()
+	many := map[string]tftypes.Value{}
+	own := map[string]string{}
+	for _, k := range []string{"a", "b", "c", "d", "e", "f"} {
+		many[k] = tftypes.NewValue(tftypes.String, "1")
+		own["x"+k] = "2"
+	}
+	for _, tc := range []struct {
+		name      string
+		set       map[string]tftypes.Value
+		fragments []string
+	}{
+		{"invalid address", map[string]tftypes.Value{
+			"email_recipients": trRecipients(map[string]map[string]string{"not-an-email": {}}),
+		}, []string{`email_recipients["not-an-email"]`, "not an email address"}},
+		{"in both attributes", map[string]tftypes.Value{
+			"emails":           trStrings("alice@acme.io"),
+			"email_recipients": trRecipients(map[string]map[string]string{"ALICE@acme.io": {}}),
+		}, []string{"Recipient listed twice", "emails and email_recipients"}},
+		{"two spellings in the map", map[string]tftypes.Value{
+			"email_recipients": trRecipients(map[string]map[string]string{"alice@acme.io": {}, "Alice@Acme.io": {}}),
+		}, []string{"Recipient listed twice", "same recipient"}},
+		{"merged metadata over the limit", map[string]tftypes.Value{
+			"metadata":         tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, many),
+			"email_recipients": trRecipients(map[string]map[string]string{"alice@acme.io": own}),
+		}, []string{`email_recipients["alice@acme.io"]`, "12 keys", "together"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			typ := p.resourceType(trTeam)
+			resp, err := p.server.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{
+				TypeName: trTeam, Config: p.dynamic(typ, p.teamConfig(trSub, tc.set)),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !diagWith(resp.Diagnostics, tfprotov6.DiagnosticSeverityError, tc.fragments...) {
+				t.Fatalf("want an error with %q, got: %s", tc.fragments, diagText(resp.Diagnostics))
+			}
+		})
+	}
+	if posts, deletes := e.writes(); posts+deletes != 0 {
+		t.Fatalf("validation wrote to Polar")
+	}
+}
+
+// Through Terraform's CLI: a team named in email_recipients gets each
+// seat's own metadata; a respelled key plans nothing (Terraform accepts the
+// prior value for the configured one); moving a person to emails is an
+// update that sends nothing.
+func TestAccCustomerSeatAssignments_emailRecipients(t *testing.T) {
+	e := newAccEnv(t)
+	alice, bob := e.email("alice"), e.email("bob")
+	team := func(emails, recipients string) string {
+		return e.config(`
+resource "polar_customer_seat_assignments" "team" {
+  subscription_id  = %q
+  emails           = %s
+  email_recipients = %s
+  metadata         = { plan = "school" }
+}`, e.subscriptionID, emails, recipients)
+	}
+	var first map[string]string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkNoActiveSeats(e.sub()),
+		Steps: []resource.TestStep{{
+			Config: team("null", fmt.Sprintf(`{ %q = { cohort = "2027" }, %q = {} }`, alice, bob)),
+			Check: func(s *terraform.State) error {
+				first = teamSeatIDs(s)
+				a, _ := e.list(e.sub()).Find(first[alice])
+				b, _ := e.list(e.sub()).Find(first[bob])
+				if a.SeatMetadata["cohort"] != "2027" || a.SeatMetadata["plan"] != "school" || b.SeatMetadata["plan"] != "school" || b.SeatMetadata["cohort"] != nil {
+					return fmt.Errorf("seat metadata: alice %v, bob %v", a.SeatMetadata, b.SeatMetadata)
+				}
+				return nil
+			},
+		}, {
+			PlanOnly: true, // no diff for a respelled key
+			Config:   team("null", fmt.Sprintf(`{ %q = { cohort = "2027" }, %q = {} }`, strings.ToUpper(alice), bob)),
+		}, {
+			PreConfig:        e.resetRequests,
+			Config:           team(fmt.Sprintf("[%q]", bob), fmt.Sprintf(`{ %q = { cohort = "2027" } }`, alice)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate)}},
+			Check: func(s *terraform.State) error {
+				if now := teamSeatIDs(s); now[alice] != first[alice] || now[bob] != first[bob] {
+					return fmt.Errorf("seats %v after the move, first %v", now, first)
+				}
+				if _, by := e.requests(); by["POST /v1/customer-seats"]+by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
+					return fmt.Errorf("moving bob to emails wrote to Polar: %v", by)
+				}
+				return nil
+			},
+		}},
+	})
+}
