@@ -35,7 +35,8 @@ func advValidate(t *testing.T, p *protoEnv, cfg tftypes.Value) []*tfprotov6.Diag
 // error in the provider" while the others are assigned: a partial create,
 // the resource tainted, and the user told to untaint, for input the
 // provider could have refused (or honoured) before anything was sent. The
-// next apply fails the same way, forever.
+// next apply fails the same way, forever. (Reproduced through Terraform
+// 1.11.4 too: `terraform apply` of that HCL ends with both errors.)
 //
 // What should happen: either validate (or plan) refuses it, naming
 // email_recipients["alice@acme.io"], with no write; or the null is taken
