@@ -300,3 +300,34 @@ resource "polar_customer_seat_assignments" "team" {
 		}},
 	})
 }
+
+// A null value in metadata is a key not set, in either resource: the seat
+// is assigned without it (before, the apply failed with a Value Conversion
+// Error after the plan passed), and the next plan is empty.
+func TestMetadata_nullValueIsAKeyNotSet(t *testing.T) {
+	t.Parallel()
+	md := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
+		"cohort": tftypes.NewValue(tftypes.String, nil), "plan": tftypes.NewValue(tftypes.String, "school"),
+	})
+	e := newTrEnv(t)
+	p := e.process()
+	seat := &trObj{typeName: trSeat, config: p.value(p.resourceType(trSeat), map[string]tftypes.Value{
+		trSub.QueryParam(): tftypes.NewValue(tftypes.String, trSub.ID),
+		"email":            tftypes.NewValue(tftypes.String, "alice@acme.io"),
+		"metadata":         md,
+	}), state: tftypes.NewValue(p.resourceType(trSeat), nil)}
+	team := &trObj{typeName: trTeam, config: p.teamConfig(trSub, map[string]tftypes.Value{
+		"emails": trStrings("bob@acme.io"), "metadata": md,
+	}), state: tftypes.NewValue(p.resourceType(trTeam), nil)}
+	e.up(seat, team)
+	ids := []string{stringAttr(seat.state, "id"), trSeatsOf(team.state)["bob@acme.io"]}
+	for _, id := range ids {
+		if got := e.trMetadata(id); len(got) != 1 || got["plan"] != "school" {
+			t.Errorf("seat %s metadata = %v, want only plan", id, got)
+		}
+	}
+	plans, diags := e.planAll(seat, team)
+	if hasError(diags) || plans[0].action != "noop" || plans[1].action != "noop" {
+		t.Fatalf("the next plans: %s, %s: %s", plans[0].action, plans[1].action, diagText(diags))
+	}
+}

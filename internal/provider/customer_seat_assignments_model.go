@@ -1,14 +1,12 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emailaddr"
@@ -113,26 +111,47 @@ func (r recipient) holds(s *polar.CustomerSeat) bool {
 	return s.Status.Active() && r.form.holds(s, r.value)
 }
 
-// recipients reads the recipient lists; known is false while any is unknown.
+// recipients reads the recipient lists and email_recipients; known is
+// false while any of them is unknown.
 func (m *customerSeatAssignmentsModel) recipients() (out []recipient, known bool) {
+	return m.readRecipients(false)
+}
+
+// knownRecipients are the recipients known now: those of the lists and the
+// map that are known, leaving out the unknown ones (for the checks that can
+// be made before the rest is known).
+func (m *customerSeatAssignmentsModel) knownRecipients() []recipient {
+	out, _ := m.readRecipients(true)
+	return out
+}
+
+// readRecipients reads the recipients, in recipientForms order, then those
+// of email_recipients in key order. Unknown lists or elements end it with
+// known = false, or are left out when partial.
+func (m *customerSeatAssignmentsModel) readRecipients(partial bool) (out []recipient, known bool) {
 	for i, list := range m.lists() {
 		if list.IsUnknown() {
+			if partial {
+				continue
+			}
 			return nil, false
 		}
 		for _, e := range list.Elements() {
 			s, ok := e.(types.String)
 			if !ok || s.IsUnknown() {
+				if partial {
+					continue
+				}
 				return nil, false
 			}
 			out = append(out, recipient{form: recipientForms[i], value: s.ValueString()})
 		}
 	}
 	if m.EmailRecipients.IsUnknown() {
-		return nil, false
+		return out, partial
 	}
-	elems := m.EmailRecipients.Elements()
 	first := len(out)
-	for k := range elems {
+	for k := range m.EmailRecipients.Elements() {
 		out = append(out, recipient{form: emailMapForm, value: k})
 	}
 	// Map order is random: plans and messages list recipients in one order.
@@ -195,7 +214,7 @@ func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty formF
 			byEmail[h.value] = v
 		}
 		for i, f := range recipientForms {
-			if f == h.form && !(mapped && f == emailForm) {
+			if f == h.form && (!mapped || f != emailForm) {
 				values[i] = append(values[i], types.StringValue(h.value))
 			}
 		}
@@ -234,7 +253,7 @@ func (m *customerSeatAssignmentsModel) nullForms() (out formFlags) {
 }
 
 // newAssignment is the assign request for one recipient of the model.
-func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r recipient) (polar.SeatAssign, diag.Diagnostics) {
+func (m *customerSeatAssignmentsModel) newAssignment(r recipient) polar.SeatAssign {
 	c := m.container()
 	a := polar.SeatAssign{ImmediateClaim: m.ImmediateClaim.ValueBool()}
 	if c.Kind == polar.ContainerSubscription {
@@ -243,12 +262,11 @@ func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r reci
 		a.OrderID = &c.ID
 	}
 	r.form.assign(&a, r.value)
-	md, diags := seatMetadata(ctx, m.Metadata)
+	md := seatMetadata(m.Metadata)
 	if r.form == emailMapForm {
 		// The recipient's own metadata, over the resource's.
 		if own, ok := m.EmailRecipients.Elements()[r.value].(types.Map); ok {
-			mine, d := seatMetadata(ctx, own)
-			diags.Append(d...)
+			mine := seatMetadata(own)
 			if len(mine) > 0 && md == nil {
 				md = make(map[string]any, len(mine))
 			}
@@ -258,7 +276,7 @@ func (m *customerSeatAssignmentsModel) newAssignment(ctx context.Context, r reci
 		}
 	}
 	a.Metadata = md
-	return a, diags
+	return a
 }
 
 // seatRecipient is how a seat held by someone the configuration does not

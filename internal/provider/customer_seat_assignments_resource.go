@@ -96,7 +96,7 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 				"(`Alice@EXAMPLE.com`, `alice@example.com`) are the same recipient and show no diff.", emailValidator{}),
 			"email_recipients": schema.MapAttribute{
 				MarkdownDescription: "Recipients by email, as the keys of a map whose values are each recipient's own seat metadata (`{}` for none), " +
-					"merged over `metadata` (the recipient's keys win). Everything `emails` does, for teams of thousands: Terraform compares a map in linear " +
+					"merged over `metadata` (the recipient's keys win; a null value is a key not set, so `metadata`'s applies). Everything `emails` does, for teams of thousands: Terraform compares a map in linear " +
 					"time and a list in quadratic time, so a 50,000-seat team plans in under a minute here and in minutes as `emails` " +
 					"(see the large teams guide). Keys are checked as `emails` are, and spellings Polar stores as the same address show no diff. " +
 					"A person moved between `emails` and `email_recipients` keeps the seat; naming one in both is an error. Like `metadata`, a recipient's " +
@@ -116,7 +116,7 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 			},
 			"metadata": schema.MapAttribute{
 				MarkdownDescription: "String key/values stored on each new seat (`seat_metadata`), within Polar's limits (10 keys, 1024 characters as Polar measures them). " +
-					"Applies to seats assigned from now on; Polar has no call to change the metadata of an existing seat.",
+					"Applies to seats assigned from now on; Polar has no call to change the metadata of an existing seat. A null value is a key not set.",
 				ElementType: types.StringType, Optional: true,
 				Validators: []validator.Map{metadataValidator{}},
 			},
@@ -163,17 +163,17 @@ func (r *customerSeatAssignmentsResource) ConfigValidators(_ context.Context) []
 }
 
 // ValidateConfig refuses one recipient named twice: two spellings of one
-// email, or one value in two lists (seats is keyed by the value).
+// email, or one value in two lists (seats is keyed by the value), among the
+// recipients known now; and metadata over Polar's limits once an
+// email_recipients entry's own is merged in.
 func (r *customerSeatAssignmentsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg customerSeatAssignmentsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rs, known := cfg.recipients()
-	if !known {
-		return
-	}
+	validateMergedMetadata(ctx, &cfg, &resp.Diagnostics)
+	rs := cfg.knownRecipients()
 	byKey, byValue := map[string]recipient{}, map[string]recipient{}
 	for _, rc := range rs {
 		if rc.form.single == emailForm.single {
@@ -194,7 +194,6 @@ func (r *customerSeatAssignmentsResource) ValidateConfig(ctx context.Context, re
 		}
 		byKey[rc.key()], byValue[rc.value] = rc, rc
 	}
-	validateMergedMetadata(ctx, &cfg, &resp.Diagnostics)
 }
 
 // validateMergedMetadata checks, for each email_recipients entry with
@@ -210,9 +209,14 @@ func validateMergedMetadata(ctx context.Context, cfg *customerSeatAssignmentsMod
 		if !ok || own.IsUnknown() || len(own.Elements()) == 0 {
 			continue
 		}
+		// As newAssignment merges: the entry's set keys over the resource's.
 		merged := make(map[string]attr.Value, len(common)+len(own.Elements()))
 		maps.Copy(merged, common)
-		maps.Copy(merged, own.Elements())
+		for k, v := range own.Elements() {
+			if !v.IsNull() {
+				merged[k] = v
+			}
+		}
 		p := path.Root(emailMapForm.attr).AtMapKey(email)
 		var check validator.MapResponse
 		metadataValidator{}.ValidateMap(ctx, validator.MapRequest{Path: p, ConfigValue: types.MapValueMust(types.StringType, merged)}, &check)
@@ -497,12 +501,7 @@ func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resour
 func (r *customerSeatAssignmentsResource) assignAll(ctx context.Context, m *customerSeatAssignmentsModel, rs []recipient) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
 	assigned, _, diags := forEach(ctx, "assigned", m.container(), rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
-		a, diags := m.newAssignment(ctx, rc)
-		if diags.HasError() {
-			return heldSeat{}, false, diags
-		}
-		seat, d := w.assignOnce(ctx, a)
-		diags.Append(d...)
+		seat, diags := w.assignOnce(ctx, m.newAssignment(rc))
 		if seat == nil {
 			return heldSeat{}, false, diags
 		}

@@ -203,7 +203,7 @@ func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customer
 	if rec.Token == "" {
 		rec.Token = newPlanToken()
 	}
-	if a, _ := assignRequest(ctx, cfg); rec.Keys != nil {
+	if a := assignRequest(cfg); rec.Keys != nil {
 		if match := recipientMatcher(a); match != nil {
 			if held := matchSeats(list, match); len(held) == 1 {
 				names[held[0].ID] = recipientName(cfg)

@@ -165,7 +165,7 @@ func (r *customerSeatResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"member_id": recipient("Recipient by Polar member id (a lowercase, hyphenated UUID) of a member of the billing customer.", uuidValidator{}),
 			"metadata": schema.MapAttribute{
 				MarkdownDescription: "String key/values stored on the seat (`seat_metadata` in Polar). At most 10 keys and 1024 characters as Polar measures them " +
-					"(Python `json.dumps`: `\", \"`/`\": \"` separators, 6 characters per non-ASCII character); checked at plan time. Changing it replaces the seat.",
+					"(Python `json.dumps`: `\", \"`/`\": \"` separators, 6 characters per non-ASCII character); checked at plan time. A null value is a key not set. Changing it replaces the seat.",
 				ElementType: types.StringType, Optional: true,
 				Validators: []validator.Map{metadataValidator{}}, PlanModifiers: metadataPlanModifiers(),
 			},
@@ -241,12 +241,7 @@ func (r *customerSeatResource) Create(ctx context.Context, req resource.CreateRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	assignment, d := assignRequest(ctx, &plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	seat, diags := r.writer().assignOnce(ctx, assignment)
+	seat, diags := r.writer().assignOnce(ctx, assignRequest(&plan))
 	resp.Diagnostics.Append(diags...)
 	if seat == nil {
 		return
@@ -419,7 +414,7 @@ func (r *customerSeatResource) configured(diags *diag.Diagnostics) bool {
 }
 
 // assignRequest builds the SeatAssign body from a planned seat.
-func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign, diag.Diagnostics) {
+func assignRequest(m *customerSeatModel) polar.SeatAssign {
 	opt := func(v types.String) *string {
 		if v.IsNull() || v.IsUnknown() {
 			return nil
@@ -433,9 +428,8 @@ func assignRequest(ctx context.Context, m *customerSeatModel) (polar.SeatAssign,
 		ExternalMemberID: opt(m.ExternalMemberID), MemberID: opt(m.MemberID),
 		ImmediateClaim: m.ImmediateClaim.ValueBool(),
 	}
-	md, diags := seatMetadata(ctx, m.Metadata)
-	req.Metadata = md
-	return req, diags
+	req.Metadata = seatMetadata(m.Metadata)
+	return req
 }
 
 // applySeat copies the server-set fields of a seat into the model. The

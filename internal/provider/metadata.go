@@ -3,53 +3,50 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Seat metadata (Polar's seat_metadata) as Terraform values show it: a map
 // of strings.
 
-func metadataEquivalent(ctx context.Context, a, b types.Map) bool {
+// A null value in metadata (`{ cohort = null }`, what a lookup with a null
+// default gives) is a key not set: it is not sent, and an email_recipients
+// entry's null leaves the resource's value for that key.
+
+func metadataEquivalent(_ context.Context, a, b types.Map) bool {
 	if a.IsUnknown() || b.IsUnknown() {
 		return false
 	}
-	var ma, mb map[string]string
-	if !a.IsNull() {
-		_ = a.ElementsAs(ctx, &ma, false)
-	}
-	if !b.IsNull() {
-		_ = b.ElementsAs(ctx, &mb, false)
-	}
-	if len(ma) != len(mb) {
-		return false
-	}
-	for k, v := range ma {
-		if w, ok := mb[k]; !ok || w != v {
-			return false
+	return maps.Equal(metadataStrings(a), metadataStrings(b))
+}
+
+// metadataStrings are the set keys of a metadata value and their values:
+// null and unknown values left out.
+func metadataStrings(m types.Map) map[string]string {
+	out := make(map[string]string, len(m.Elements()))
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out[k] = s.ValueString()
 		}
 	}
-	return true
+	return out
 }
 
 // seatMetadata is the seat_metadata of an assign request: the configured
-// metadata, nil when there is none (unset, unknown or {}).
-func seatMetadata(ctx context.Context, m types.Map) (map[string]any, diag.Diagnostics) {
-	if m.IsNull() || m.IsUnknown() {
-		return nil, nil
-	}
-	md := map[string]string{}
-	diags := m.ElementsAs(ctx, &md, false)
+// metadata, nil when there is none (unset, unknown, {} or only nulls).
+func seatMetadata(m types.Map) map[string]any {
+	md := metadataStrings(m)
 	if len(md) == 0 {
-		return nil, diags
+		return nil
 	}
 	out := make(map[string]any, len(md))
 	for k, v := range md {
 		out[k] = v
 	}
-	return out, diags
+	return out
 }
 
 // metadataValue converts seat_metadata to a map of strings (non-string

@@ -101,22 +101,25 @@ func (metadataValidator) ValidateMap(ctx context.Context, req validator.MapReque
 		return
 	}
 	elems := req.ConfigValue.Elements()
-	if len(elems) > pyjson.MaxMetadataKeys {
-		resp.Diagnostics.AddAttributeError(req.Path, "Too many metadata keys",
-			fmt.Sprintf("%s has %d keys; Polar allows at most %d.", req.Path, len(elems), pyjson.MaxMetadataKeys))
-		return
-	}
 	m := map[string]string{}
 	for k, v := range elems {
 		s, ok := v.(types.String)
 		if !ok || s.IsUnknown() {
 			return
 		}
+		if s.IsNull() {
+			continue // a key not set: not sent
+		}
 		if strings.ContainsRune(k, 0) || strings.ContainsRune(s.ValueString(), 0) {
 			resp.Diagnostics.AddAttributeError(req.Path, "Invalid characters", fmt.Sprintf("%s key %q contains a NUL character, which Polar rejects.", req.Path, k))
 			return
 		}
 		m[k] = s.ValueString()
+	}
+	if len(m) > pyjson.MaxMetadataKeys {
+		resp.Diagnostics.AddAttributeError(req.Path, "Too many metadata keys",
+			fmt.Sprintf("%s has %d keys; Polar allows at most %d.", req.Path, len(m), pyjson.MaxMetadataKeys))
+		return
 	}
 	if n := pyjson.StringMapLen(m); n > pyjson.MaxMetadataSize {
 		resp.Diagnostics.AddAttributeError(req.Path, "Metadata too large",
