@@ -9,11 +9,12 @@ export GOTOOLCHAIN=local
 # run with the race detector (GO_TEST_FLAGS; empty: without it): they drive
 # the provider's code concurrently, as Terraform does, in seconds. The
 # acceptance tests (TestAcc*, TF_ACC=1) spend their time in Terraform CLI
-# processes, which the race detector does not see, so they run without it
-# (ACC_TEST_FLAGS), six at a time: while some wait on Terraform, others
-# run. Both fit two cores in about half the time of one run with -race.
+# processes, which the race detector does not see, so they run without it,
+# six at a time: while some wait on Terraform, others run. Both fit two
+# cores in about half the time of one run with -race. ACC_TEST_FLAGS are the
+# flags of the acceptance tests' test binary (test.-prefixed).
 GO_TEST_FLAGS=${GO_TEST_FLAGS--race -parallel 4}
-ACC_TEST_FLAGS=${ACC_TEST_FLAGS--parallel 6}
+ACC_TEST_FLAGS=${ACC_TEST_FLAGS--test.parallel=6}
 # No Terraform version check over the network (there is none offline).
 export CHECKPOINT_DISABLE=1
 
@@ -75,7 +76,16 @@ report() {
 }
 
 step "download Go modules (quiet when cached)" modules.log go mod download
-step "build the provider and the emulator" build.log go build ./...
+# Every binary of the tree, and the acceptance tests' test binary, built once
+# here and used by the steps below (POLAR_BUILD_DIR): the acceptance tests,
+# the examples check and the sandbox lane would otherwise each link their own.
+export POLAR_BUILD_DIR=$PWD/bin/test-build
+rm -rf "$POLAR_BUILD_DIR"
+# shellcheck disable=SC2317 # called through step
+build_all() {
+  go build -o "$POLAR_BUILD_DIR/" ./... && go test -c -o "$POLAR_BUILD_DIR/provider.test" ./internal/provider
+}
+step "build the provider, the emulator, the acceptance tests" build.log build_all
 
 # The examples, docs and sandbox-lane checks run alongside the Go tests (the
 # acceptance tests spend much of their time waiting on Terraform processes);
@@ -86,10 +96,19 @@ background "docs: generated docs up to date, tfplugindocs validate" docs.log mak
 # The acceptance tests' sandbox lane, against a polar-emulator process
 # standing in for the sandbox (scripts/sandbox-lane.sh).
 background "sandbox lane: acceptance tests, emulator as the sandbox" sandbox-lane.log ./scripts/sandbox-lane.sh
-# shellcheck disable=SC2086 # the flags are words
-background "go test $ACC_TEST_FLAGS: acceptance tests (TF_ACC=1, Terraform CLI)" acceptance.log \
-  env TF_ACC=1 "$tools/gotestsum" --format pkgname --jsonfile "$logs/acceptance.json" \
-  -- $ACC_TEST_FLAGS -count=1 -timeout 20m -run '^TestAcc' ./internal/provider
+# The test binary built above, run as go test runs it: in its package's
+# directory, its output turned into go test -json by test2json.
+# shellcheck disable=SC2317 # called through background
+acceptance() {
+  local root=$PWD pkg
+  pkg=$(go list ./internal/provider) || return
+  cd internal/provider || return
+  # shellcheck disable=SC2086 # the flags are words
+  TF_ACC=1 "$root/$tools/gotestsum" --format pkgname --jsonfile "$root/$logs/acceptance.json" --raw-command \
+    -- go tool test2json -t -p "$pkg" "$POLAR_BUILD_DIR/provider.test" -test.v=test2json \
+    $ACC_TEST_FLAGS -test.count=1 -test.timeout=20m -test.run='^TestAcc'
+}
+background "acceptance tests $ACC_TEST_FLAGS (TF_ACC=1, Terraform CLI)" acceptance.log acceptance
 
 echo "go test $GO_TEST_FLAGS: unit, protocol, model, emulator, fuzz seeds (TestAcc* below)"
 echo "(the acceptance tests, examples, docs and the sandbox lane run at the same time; their lines follow)"

@@ -16,9 +16,22 @@ import (
 // providerBuilt reports whether a test asked for providerBinary.
 var providerBuilt atomic.Bool
 
-// providerBinary builds the provider once per test run, for the tests that
-// drive the real Terraform CLI.
+// envBuildDir names a directory where this tree's binaries were built, as
+// `go build -o DIR/ ./...` writes them: make test builds them once for its
+// steps (scripts/test.sh), so the CLI tests use its provider instead of
+// linking their own.
+const envBuildDir = "POLAR_BUILD_DIR"
+
+// providerBinary returns the directory of the provider binary for the tests
+// that drive the real Terraform CLI: POLAR_BUILD_DIR's, or one built once per
+// test run.
 var providerBinary = sync.OnceValues(func() (string, error) {
+	if dir := os.Getenv(envBuildDir); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "terraform-provider-polar")); err != nil {
+			return "", fmt.Errorf("%s=%s holds no provider binary: %w", envBuildDir, dir, err)
+		}
+		return filepath.Abs(dir)
+	}
 	providerBuilt.Store(true)
 	dir, err := os.MkdirTemp("", "polar-provider-bin")
 	if err != nil {
