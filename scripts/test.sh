@@ -64,6 +64,7 @@ report() {
   local i rc end
   for i in "${!bg_pids[@]}"; do
     wait "${bg_pids[$i]}"
+    rc=1 end=$SECONDS
     read -r rc end <"${bg_logs[$i]}.status"
     printf '%-58s' "${bg_names[$i]}"
     if [ "$rc" = 0 ]; then
@@ -97,17 +98,18 @@ background "docs: generated docs up to date, tfplugindocs validate" docs.log mak
 # standing in for the sandbox (scripts/sandbox-lane.sh).
 background "sandbox lane: acceptance tests, emulator as the sandbox" sandbox-lane.log ./scripts/sandbox-lane.sh
 # The test binary built above, run as go test runs it: in its package's
-# directory, its output turned into go test -json by test2json.
+# directory (a subshell: background writes its status file from here), its
+# output turned into go test -json by test2json.
 # shellcheck disable=SC2317 # called through background
-acceptance() {
-  local root=$PWD pkg
-  pkg=$(go list ./internal/provider) || return
-  cd internal/provider || return
+acceptance() (
+  root=$PWD
+  pkg=$(go list ./internal/provider) || exit
+  cd internal/provider || exit
   # shellcheck disable=SC2086 # the flags are words
   TF_ACC=1 "$root/$tools/gotestsum" --format pkgname --jsonfile "$root/$logs/acceptance.json" --raw-command \
     -- go tool test2json -t -p "$pkg" "$POLAR_BUILD_DIR/provider.test" -test.v=test2json \
     $ACC_TEST_FLAGS -test.count=1 -test.timeout=20m -test.run='^TestAcc'
-}
+)
 background "acceptance tests $ACC_TEST_FLAGS (TF_ACC=1, Terraform CLI)" acceptance.log acceptance
 
 echo "go test $GO_TEST_FLAGS: unit, protocol, model, emulator, fuzz seeds (TestAcc* below)"
