@@ -26,6 +26,12 @@ export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
 # TestAccCustomerSeat_import_idForms TestAccCustomerSeatAssignments_lifecycle_exclusive,
 # which also run whole here.
 read -r -a LANE_TESTS <<<"${SANDBOX_LANE_TESTS:-TestAccCustomerSeat_lifecycle_basic TestAccCustomerSeatsDataSource_read_seatAssignedOutside TestAccCustomerSeatsDataSource_errors_containerNotFoundNamesTokenSource}"
+# --tests: print them, one a line, and stop (make test's main acceptance run
+# leaves them to the lane).
+if [ "${1:-}" = --tests ]; then
+  printf '%s\n' "${LANE_TESTS[@]}"
+  exit 0
+fi
 
 tmp=$(mktemp -d)
 pid='' test_pid=''
