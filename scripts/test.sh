@@ -93,11 +93,13 @@ build_all() {
 # tests and the sandbox lane run Terraform through this shim
 # (TF_ACC_TERRAFORM_PATH), which answers that one command with what the real
 # Terraform answered here and runs the real one for everything else, with
-# GOMAXPROCS=1: those commands mostly wait on the in-process provider, and a
-# second P only spins and runs idle GC workers on a busy machine (about 10%
-# more CPU, measured; no slower). The provider's concurrency is unchanged:
-# it runs in the test binary (the CLI tests' provider processes are started
-# by the Terraform on PATH, not this one).
+# GOMAXPROCS=1: those commands mostly wait on the provider, and a second P
+# only spins and runs idle GC workers on a busy machine (about 10% more CPU,
+# measured; no slower). The CLI tests run it too (terraformPath), so their
+# provider processes inherit GOMAXPROCS=1: their requests still run
+# concurrently, interleaving where they wait on the API (the acceptance
+# tests have no race detector to see more; the unit, protocol and model
+# tests drive the provider concurrently under -race).
 # shellcheck disable=SC2317 # called through build_all
 terraform_shim() {
   local real=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform)}

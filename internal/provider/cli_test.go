@@ -57,6 +57,16 @@ func terraformCLI(t *testing.T, env ...string) func(dir string, args ...string) 
 	}
 }
 
+// terraformPath is the Terraform the CLI tests run: the one
+// terraform-plugin-testing runs (TF_ACC_TERRAFORM_PATH; make test points it
+// at a shim of the one on PATH), else the one on PATH.
+func terraformPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
 // terraformCommand is terraformCLI's command, unstarted.
 func terraformCommand(t *testing.T, env ...string) func(dir string, args ...string) *exec.Cmd {
 	t.Helper()
@@ -72,7 +82,7 @@ func terraformCommand(t *testing.T, env ...string) func(dir string, args ...stri
 		t.Fatal(err)
 	}
 	return func(dir string, args ...string) *exec.Cmd {
-		cmd := exec.Command("terraform", append(args, "-no-color")...)
+		cmd := exec.Command(terraformPath(), append(args, "-no-color")...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0")...)
 		return cmd
