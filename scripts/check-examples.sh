@@ -2,17 +2,25 @@
 # Checks every example: `terraform fmt -check`, then `terraform validate`
 # against the local build through a dev_overrides CLI config (no registry,
 # no init). Examples without a terraform block get one in their temp copy.
+# POLAR_BUILD_DIR: a directory holding this tree's terraform-provider-polar
+# (make test builds it once for all its steps); otherwise it is built here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-go build -o "$tmp/bin/terraform-provider-polar" .
+if [ -n "${POLAR_BUILD_DIR:-}" ]; then
+  bin=$(cd "$POLAR_BUILD_DIR" && pwd)
+  [ -x "$bin/terraform-provider-polar" ] || { echo "POLAR_BUILD_DIR=$POLAR_BUILD_DIR holds no terraform-provider-polar" >&2; exit 1; }
+else
+  bin=$tmp/bin
+  go build -o "$bin/terraform-provider-polar" .
+fi
 cat > "$tmp/terraformrc" <<RC
 provider_installation {
   dev_overrides {
-    "polarsource/polar" = "$tmp/bin"
+    "polarsource/polar" = "$bin"
   }
   direct {}
 }

@@ -12,6 +12,10 @@
 # skip fails the lane (a skip here would mean the lane went dead again).
 # -parallel 1: the tests share the subscription, and an exclusive resource
 # revokes every seat it does not declare.
+#
+# POLAR_BUILD_DIR: a directory holding this tree's polar-emulator and the
+# provider package's test binary, provider.test (make test builds them once
+# for all its steps); otherwise they are built here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
@@ -22,6 +26,12 @@ export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
 # TestAccCustomerSeat_import_idForms TestAccCustomerSeatAssignments_lifecycle_exclusive,
 # which also run whole here.
 read -r -a LANE_TESTS <<<"${SANDBOX_LANE_TESTS:-TestAccCustomerSeat_lifecycle_basic TestAccCustomerSeatsDataSource_read_seatAssignedOutside TestAccCustomerSeatsDataSource_errors_containerNotFoundNamesTokenSource}"
+# --tests: print them, one a line, and stop (make test's main acceptance run
+# leaves them to the lane).
+if [ "${1:-}" = --tests ]; then
+  printf '%s\n' "${LANE_TESTS[@]}"
+  exit 0
+fi
 
 tmp=$(mktemp -d)
 pid='' test_pid=''
@@ -34,9 +44,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-go build -o "$tmp/polar-emulator" ./internal/emulator/cmd/polar-emulator
+if [ -n "${POLAR_BUILD_DIR:-}" ]; then
+  bin=$(cd "$POLAR_BUILD_DIR" && pwd)
+else
+  bin=$tmp
+  go build -o "$bin/polar-emulator" ./internal/emulator/cmd/polar-emulator
+  go test -c -o "$bin/provider.test" ./internal/provider
+fi
 # Port 0: the emulator picks a free port and prints it on its first line.
-"$tmp/polar-emulator" -listen 127.0.0.1:0 -sandbox >"$tmp/emulator.out" 2>&1 &
+"$bin/polar-emulator" -listen 127.0.0.1:0 -sandbox >"$tmp/emulator.out" 2>&1 &
 pid=$!
 
 # The demo fixture's banner: the URL first, then the token and the ids.
@@ -57,9 +73,10 @@ echo "sandbox lane: polar-emulator at $url (pid $pid) stands in for the sandbox"
 
 pattern="^($(IFS='|'; echo "${LANE_TESTS[*]}"))\$"
 set +e
-TF_ACC=1 POLAR_SERVER=sandbox POLAR_SERVER_URL="$url" POLAR_ACCESS_TOKEN="$token" \
+# The test binary runs in its package's directory, as go test runs it.
+(cd internal/provider && TF_ACC=1 POLAR_SERVER=sandbox POLAR_SERVER_URL="$url" POLAR_ACCESS_TOKEN="$token" \
   POLAR_TEST_SUBSCRIPTION_ID="$sub" POLAR_TEST_ORDER_ID="$order" \
-  go test -count=1 -v -parallel 1 -timeout 10m -run "$pattern" ./internal/provider >"$tmp/go-test.out" 2>&1 &
+  exec "$bin/provider.test" -test.count=1 -test.v -test.parallel 1 -test.timeout 10m -test.run "$pattern") >"$tmp/go-test.out" 2>&1 &
 # In the background and waited for, so that a signal runs the trap at once.
 test_pid=$!
 wait "$test_pid"

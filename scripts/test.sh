@@ -9,11 +9,12 @@ export GOTOOLCHAIN=local
 # run with the race detector (GO_TEST_FLAGS; empty: without it): they drive
 # the provider's code concurrently, as Terraform does, in seconds. The
 # acceptance tests (TestAcc*, TF_ACC=1) spend their time in Terraform CLI
-# processes, which the race detector does not see, so they run without it
-# (ACC_TEST_FLAGS), six at a time: while some wait on Terraform, others
-# run. Both fit two cores in about half the time of one run with -race.
+# processes, which the race detector does not see, so they run without it,
+# six at a time: while some wait on Terraform, others run. Both fit two
+# cores in about half the time of one run with -race. ACC_TEST_FLAGS are the
+# flags of the acceptance tests' test binary (test.-prefixed).
 GO_TEST_FLAGS=${GO_TEST_FLAGS--race -parallel 4}
-ACC_TEST_FLAGS=${ACC_TEST_FLAGS--parallel 6}
+ACC_TEST_FLAGS=${ACC_TEST_FLAGS--test.parallel=6}
 # No Terraform version check over the network (there is none offline).
 export CHECKPOINT_DISABLE=1
 
@@ -63,6 +64,7 @@ report() {
   local i rc end
   for i in "${!bg_pids[@]}"; do
     wait "${bg_pids[$i]}"
+    rc=1 end=$SECONDS
     read -r rc end <"${bg_logs[$i]}.status"
     printf '%-58s' "${bg_names[$i]}"
     if [ "$rc" = 0 ]; then
@@ -75,7 +77,44 @@ report() {
 }
 
 step "download Go modules (quiet when cached)" modules.log go mod download
-step "build the provider and the emulator" build.log go build ./...
+# Every binary of the tree, and the acceptance tests' test binary, built once
+# here and used by the steps below (POLAR_BUILD_DIR): the acceptance tests,
+# the examples check and the sandbox lane would otherwise each link their own.
+export POLAR_BUILD_DIR=$PWD/bin/test-build
+rm -rf "$POLAR_BUILD_DIR"
+# shellcheck disable=SC2317 # called through step
+build_all() {
+  go build -o "$POLAR_BUILD_DIR/" ./... && go test -c -o "$POLAR_BUILD_DIR/provider.test" ./internal/provider &&
+    terraform_shim
+}
+# terraform-plugin-testing runs `terraform version -json` twice per test case
+# (its helper, then the working directory), each a Terraform process of about
+# 0.2 s of CPU: some 80 a run, the answer the same every time. The acceptance
+# tests and the sandbox lane run Terraform through this shim
+# (TF_ACC_TERRAFORM_PATH), which answers that one command with what the real
+# Terraform answered here and runs the real one for everything else, with
+# GOMAXPROCS=1: those commands mostly wait on the provider, and a second P
+# only spins and runs idle GC workers on a busy machine (about 10% more CPU,
+# measured; no slower). The CLI tests run it too (terraformPath), so their
+# provider processes inherit GOMAXPROCS=1: their requests still run
+# concurrently, interleaving where they wait on the API (the acceptance
+# tests have no race detector to see more; the unit, protocol and model
+# tests drive the provider concurrently under -race).
+# shellcheck disable=SC2317 # called through build_all
+terraform_shim() {
+  local real=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform)}
+  "$real" version -json >"$POLAR_BUILD_DIR/terraform-version.json" || return
+  cat >"$POLAR_BUILD_DIR/terraform" <<EOF
+#!/bin/sh
+# Written by scripts/test.sh: $real on one P, with \`version -json\` answered from
+# what it said when make test started.
+if [ "\$*" = "version -json" ]; then exec cat "$POLAR_BUILD_DIR/terraform-version.json"; fi
+GOMAXPROCS=1 exec "$real" "\$@"
+EOF
+  chmod +x "$POLAR_BUILD_DIR/terraform"
+}
+step "build the provider, the emulator, the acceptance tests" build.log build_all
+export TF_ACC_TERRAFORM_PATH=$POLAR_BUILD_DIR/terraform
 
 # The examples, docs and sandbox-lane checks run alongside the Go tests (the
 # acceptance tests spend much of their time waiting on Terraform processes);
@@ -86,10 +125,23 @@ background "docs: generated docs up to date, tfplugindocs validate" docs.log mak
 # The acceptance tests' sandbox lane, against a polar-emulator process
 # standing in for the sandbox (scripts/sandbox-lane.sh).
 background "sandbox lane: acceptance tests, emulator as the sandbox" sandbox-lane.log ./scripts/sandbox-lane.sh
-# shellcheck disable=SC2086 # the flags are words
-background "go test $ACC_TEST_FLAGS: acceptance tests (TF_ACC=1, Terraform CLI)" acceptance.log \
-  env TF_ACC=1 "$tools/gotestsum" --format pkgname --jsonfile "$logs/acceptance.json" \
-  -- $ACC_TEST_FLAGS -count=1 -timeout 20m -run '^TestAcc' ./internal/provider
+# The test binary built above, run as go test runs it: in its package's
+# directory (a subshell: background writes its status file from here), its
+# output turned into go test -json by test2json. The lane's tests are left
+# to the lane: they assert the same there, configured as against the real
+# sandbox; every other acceptance test configures the provider block.
+# shellcheck disable=SC2317 # called through background
+acceptance() (
+  root=$PWD
+  pkg=$(go list ./internal/provider) || exit
+  lane=$(./scripts/sandbox-lane.sh --tests | paste -sd '|') || exit
+  cd internal/provider || exit
+  # shellcheck disable=SC2086 # the flags are words
+  TF_ACC=1 "$root/$tools/gotestsum" --format pkgname --jsonfile "$root/$logs/acceptance.json" --raw-command \
+    -- go tool test2json -t -p "$pkg" "$POLAR_BUILD_DIR/provider.test" -test.v=test2json \
+    $ACC_TEST_FLAGS -test.count=1 -test.timeout=20m -test.run='^TestAcc' -test.skip="^($lane)\$"
+)
+background "acceptance tests $ACC_TEST_FLAGS (TF_ACC=1, Terraform CLI)" acceptance.log acceptance
 
 echo "go test $GO_TEST_FLAGS: unit, protocol, model, emulator, fuzz seeds (TestAcc* below)"
 echo "(the acceptance tests, examples, docs and the sandbox lane run at the same time; their lines follow)"

@@ -16,9 +16,22 @@ import (
 // providerBuilt reports whether a test asked for providerBinary.
 var providerBuilt atomic.Bool
 
-// providerBinary builds the provider once per test run, for the tests that
-// drive the real Terraform CLI.
+// envBuildDir names a directory where this tree's binaries were built, as
+// `go build -o DIR/ ./...` writes them: make test builds them once for its
+// steps (scripts/test.sh), so the CLI tests use its provider instead of
+// linking their own.
+const envBuildDir = "POLAR_BUILD_DIR"
+
+// providerBinary returns the directory of the provider binary for the tests
+// that drive the real Terraform CLI: POLAR_BUILD_DIR's, or one built once per
+// test run.
 var providerBinary = sync.OnceValues(func() (string, error) {
+	if dir := os.Getenv(envBuildDir); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "terraform-provider-polar")); err != nil {
+			return "", fmt.Errorf("%s=%s holds no provider binary: %w", envBuildDir, dir, err)
+		}
+		return filepath.Abs(dir)
+	}
 	providerBuilt.Store(true)
 	dir, err := os.MkdirTemp("", "polar-provider-bin")
 	if err != nil {
@@ -44,6 +57,16 @@ func terraformCLI(t *testing.T, env ...string) func(dir string, args ...string) 
 	}
 }
 
+// terraformPath is the Terraform the CLI tests run: the one
+// terraform-plugin-testing runs (TF_ACC_TERRAFORM_PATH; make test points it
+// at a shim of the one on PATH), else the one on PATH.
+func terraformPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
 // terraformCommand is terraformCLI's command, unstarted.
 func terraformCommand(t *testing.T, env ...string) func(dir string, args ...string) *exec.Cmd {
 	t.Helper()
@@ -59,7 +82,7 @@ func terraformCommand(t *testing.T, env ...string) func(dir string, args ...stri
 		t.Fatal(err)
 	}
 	return func(dir string, args ...string) *exec.Cmd {
-		cmd := exec.Command("terraform", append(args, "-no-color")...)
+		cmd := exec.Command(terraformPath(), append(args, "-no-color")...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0")...)
 		return cmd

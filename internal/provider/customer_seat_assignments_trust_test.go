@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/polarsource/terraform-provider-polar/internal/emulator"
@@ -42,11 +41,13 @@ resource "polar_customer_seat_assignments" "team" {
 			Config:      wrong,
 			ExpectError: regexp.MustCompile(`Polar rejected the access token`),
 		}, {
-			Config:           e.config("%s", body),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats"), knownvalue.MapSizeExact(1)),
-			},
+			// The right token again: an empty plan (PlanOnly fails on any
+			// change) whose resource still holds the one seat.
+			Config:   e.config("%s", body),
+			PlanOnly: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(teamAddr, tfjsonpath.New("seats"), knownvalue.MapSizeExact(1)),
+			}},
 		}},
 	})
 }

@@ -12,11 +12,11 @@ import (
 	"github.com/polarsource/terraform-provider-polar/internal/polar"
 )
 
-// requireTerraform skips a test when the Terraform on PATH is older than
-// 1.minor, saying what that version lacks.
+// requireTerraform skips a test when the Terraform the CLI tests run
+// (terraformPath) is older than 1.minor, saying what that version lacks.
 func requireTerraform(t *testing.T, minor int, lacks string) {
 	t.Helper()
-	out, err := exec.Command("terraform", "version", "-json").Output()
+	out, err := exec.Command(terraformPath(), "version", "-json").Output()
 	if err != nil {
 		t.Fatalf("terraform version: %v", err)
 	}

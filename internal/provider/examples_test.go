@@ -71,11 +71,11 @@ func exampleConfigs(t *testing.T) []exampleConfig {
 	return out
 }
 
-// terraformHasActions reports whether the Terraform on PATH has action
-// blocks (1.14 and later).
+// terraformHasActions reports whether the Terraform the CLI tests run has
+// action blocks (1.14 and later).
 func terraformHasActions(t *testing.T) bool {
 	t.Helper()
-	raw, err := exec.Command("terraform", "version", "-json").Output()
+	raw, err := exec.Command(terraformPath(), "version", "-json").Output()
 	if err != nil {
 		t.Fatalf("terraform version: %v", err)
 	}
