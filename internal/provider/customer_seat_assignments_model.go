@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -252,31 +253,41 @@ func (m *customerSeatAssignmentsModel) nullForms() (out formFlags) {
 	return out
 }
 
-// newAssignment is the assign request for one recipient of the model.
-func (m *customerSeatAssignmentsModel) newAssignment(r recipient) polar.SeatAssign {
+// assignments returns the assign request of each recipient of the model.
+// It reads the model once: the framework's Elements copies a whole map on
+// each call, which per recipient made an apply of N email_recipients cost
+// N² (minutes at 50,000).
+func (m *customerSeatAssignmentsModel) assignments() func(recipient) polar.SeatAssign {
 	c := m.container()
-	a := polar.SeatAssign{ImmediateClaim: m.ImmediateClaim.ValueBool()}
-	if c.Kind == polar.ContainerSubscription {
-		a.SubscriptionID = &c.ID
-	} else {
-		a.OrderID = &c.ID
-	}
-	r.form.assign(&a, r.value)
-	md := seatMetadata(m.Metadata)
-	if r.form == emailMapForm {
-		// The recipient's own metadata, over the resource's.
-		if own, ok := m.EmailRecipients.Elements()[r.value].(types.Map); ok {
-			mine := seatMetadata(own)
-			if len(mine) > 0 && md == nil {
-				md = make(map[string]any, len(mine))
-			}
-			for k, v := range mine {
-				md[k] = v
+	immediate := m.ImmediateClaim.ValueBool()
+	common := metadataStrings(m.Metadata)
+	own := m.EmailRecipients.Elements()
+	return func(r recipient) polar.SeatAssign {
+		a := polar.SeatAssign{ImmediateClaim: immediate}
+		if c.Kind == polar.ContainerSubscription {
+			a.SubscriptionID = &c.ID
+		} else {
+			a.OrderID = &c.ID
+		}
+		r.form.assign(&a, r.value)
+		md := common
+		if r.form == emailMapForm {
+			// The recipient's own metadata, over the resource's.
+			if v, ok := own[r.value].(types.Map); ok {
+				mine := metadataStrings(v)
+				md = make(map[string]string, len(common)+len(mine))
+				maps.Copy(md, common)
+				maps.Copy(md, mine)
 			}
 		}
+		if len(md) > 0 {
+			a.Metadata = make(map[string]any, len(md))
+			for k, v := range md {
+				a.Metadata[k] = v
+			}
+		}
+		return a
 	}
-	a.Metadata = md
-	return a
 }
 
 // seatRecipient is how a seat held by someone the configuration does not

@@ -500,8 +500,9 @@ func (r *customerSeatAssignmentsResource) Delete(ctx context.Context, req resour
 // recorded), and one error counts the recipients left.
 func (r *customerSeatAssignmentsResource) assignAll(ctx context.Context, m *customerSeatAssignmentsModel, rs []recipient) ([]heldSeat, diag.Diagnostics) {
 	w := r.writer()
+	assignment := m.assignments()
 	assigned, _, diags := forEach(ctx, "assigned", m.container(), rs, func(rc recipient) (heldSeat, bool, diag.Diagnostics) {
-		seat, diags := w.assignOnce(ctx, m.newAssignment(rc))
+		seat, diags := w.assignOnce(ctx, assignment(rc))
 		if seat == nil {
 			return heldSeat{}, false, diags
 		}

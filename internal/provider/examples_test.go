@@ -176,7 +176,10 @@ func applyExample(t *testing.T, ex exampleConfig) {
 	tf := terraformCLI(t,
 		"POLAR_SERVER_URL="+hs.URL, "POLAR_ACCESS_TOKEN="+emulator.DemoToken,
 		"TF_VAR_subscription_id="+emulator.DemoSubscriptionID, "TF_VAR_order_id="+emulator.DemoOrderID,
-		"TF_VAR_email_domain=acme.io")
+		"TF_VAR_email_domain=acme.io",
+		// large-team.tf: a school of two on the demo subscription, one
+		// with a cohort of her own.
+		"TF_VAR_school_subscription_id="+emulator.DemoSubscriptionID, `TF_VAR_students={"carol@acme.io" = "2027", "dave@acme.io" = "2028"}`)
 	if out, err := tf(dir, "apply", "-auto-approve"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
