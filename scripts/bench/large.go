@@ -499,40 +499,49 @@ func renderLarge(rows []largeRow) string {
 
 // largeNotes says what the large-team rows mean (not rebuilt: edit when the
 // measurements say otherwise).
-const largeNotes = `Where the time goes (measured 2026-12-07 with CPU profiles of the provider process, 10,000 emails): Terraform's
-share is most of a list-shaped plan, and it is quadratic. Terraform compares a list attribute with its prior value
-through a longest-common-subsequence table of N × N entries: 10,000 emails make Terraform use about 1 GB, 50,000 make it use
+const largeNotes = `Measured on a shared 2-core machine at load 10 to 19 (other builds and tests running): wall times are
+inflated and rough, CPU times much less so, memory and call counts exact.
+
+Where the time goes (CPU profiles of the provider process, 10,000 emails): Terraform's share is most of a
+list-shaped plan, and it is quadratic. Terraform compares a list attribute with its prior value through a
+longest-common-subsequence table of N × N entries: 10,000 emails make Terraform use about 1 GB, 50,000 make it use
 20 GB (50,000² × 8 bytes) and 4 minutes of CPU. A ` + "`terraform_data`" + ` holds its list twice (` + "`input`" + ` and
-` + "`output`" + `), which would need some 40 GB at 50,000: that floor, and the set (12× the CPU for 5× the strings from
-2,000 to 10,000), are not run above 10,000. The provider's share is linear, 0.5 to 0.7 ms of CPU per seat, and most of
-it is the plugin framework (v1.19) decoding and encoding the values and walking them once per attribute and per
-request; the provider's own code is about 1 s at 10,000. Before issue 24 its refresh also looked each seat up by
-scanning the list (` + "`SeatsList.Find`" + ` per seat: 0.5 s at 10,000, 12 s at 50,000); it now indexes the list once.
+` + "`output`" + `), which would need some 40 GB at 50,000: that floor, and the set (about 9× the CPU for 5× the strings
+from 2,000 to 10,000), are not run above 10,000, and the 50,000-email plan is run only with ` + "`-emails-plan-max 0`" + `
+(its row says when it was last measured). The provider's share is 0.55 to 0.7 ms of CPU per seat in either shape,
+and most of it is the plugin framework (v1.19) decoding and encoding the values and walking them once per attribute
+and per request; the provider's own code is about 1 s at 10,000.
 
-### The map question
+### ` + "`emails`" + ` or ` + "`email_recipients`" + `
 
-A prototype (branch ` + "`t1-map-prototype`" + `, not merged) named recipients as the keys of a ` + "`map(string)`" + `
-(` + "`email_map`" + `) instead of the ` + "`emails`" + ` list, everything else alike (the ` + "`seats`" + ` map of
-` + "`{id, status}`" + ` objects included). Same machine, same emulator, paired runs, medians of 3 (the 50,000 list: one run):
+` + "`email_recipients`" + ` names the same people as the keys of a map, and Terraform compares a map with its prior
+value in linear time. Decided by the rows above:
 
-| Emails | Recipients as | Plan wall | Plan CPU | Peak RSS | Apply (create) wall, CPU |
-|---:|---|---:|---:|---:|---:|
-| 10,000 | list (` + "`emails`" + `) | 14.3 s | 15.6 s | 0.99 GB | 42 s, 10.9 s |
-| 10,000 | map (prototype) | 7.6 s | 8.7 s | 0.38 GB | 40 s, 11.0 s |
-| 50,000 | list (` + "`emails`" + `) | 248 s | 257 s | 20.5 GB | 172 s, 97 s |
-| 50,000 | map (prototype) | 42 s | 47 s | 1.55 GB | 46 s, 47 s |
+* At 2,000 the two cost the same (2.8 s of CPU each). ` + "`emails`" + `, the simpler one, stays the common case.
+* At 10,000 ` + "`email_recipients`" + ` plans in 60% of the CPU (10.8 s against 18.0 s) and 40% of the memory
+  (0.40 GB against 1.03 GB).
+* At 50,000 it plans in 82 s of CPU and 2.0 GB, against 272 s and 20.7 GB for ` + "`emails`" + `: a third of the CPU
+  and a tenth of the memory, and a plan that fits a CI runner. A 50,000-email list does not.
+* Is it linear? Nearly. Its plan CPU grew 3.9× from 2,000 to 10,000 and 7.6× from 10,000 to 50,000 (` + "`emails`" + `:
+  6.4×, then 15×). The provider's share grew 3.9×, then 6.3× (0.56 to 0.70 ms a seat, the same drift ` + "`emails`" + ` shows; not
+  profiled). Terraform's share (plan CPU less the provider's) grew 3.8×, then 9.1× (5.2 s
+  to 47 s); its floor, a map of N ` + "`{}`" + `, grew 3.1×, then 5.1×. Not profiled here: Terraform also holds
+  ` + "`seats`" + `, a map of N ` + "`{id, status}`" + ` objects, whose floor measured 9.0 s and 52.6 s at 10,000 and 50,000
+  in earlier runs (5.8×).
+* Ratio to its floor: 3.2×, 4.0× and 6.0× the map of N ` + "`{}`" + `. The 1.2× goal is not met against that floor, and
+  cannot be: the resource's state is not one map but that map plus ` + "`seats`" + ` (N objects) that Terraform and the
+  framework encode, decode and compare on every request, and the provider's framework share is itself 2 to 2.5× that
+  floor. ` + "`emails`" + ` is within 1.2× of its list floor at 10,000 (1.15×) because the list comparison dwarfs the rest.
 
-Floors for the map shapes (` + "`terraform_data`" + `, no-change plan): a map of N strings 2.2 s CPU at 10,000 and
-11.5 s at 50,000; a map of N ` + "`{id, status}`" + ` objects, the shape of ` + "`seats`" + `, 9.0 s and 52.6 s (1.9 GB).
-Map-shaped, the whole plan is linear (5.4× the CPU for 5× the seats) and at 50,000 takes a fifth of the CPU and a
-thirteenth of the memory of the list; it is then about the floor of a map of objects, and most of it is the provider's
-framework work and the ` + "`seats`" + ` objects.
-
-The goals: the provider's share is linear (0.5 to 0.7 ms of CPU per seat from 2,000 to 50,000; the 50,000 run shared the
-machine's memory with Terraform's 20 GB); the whole plan is within 1.2× of the list floor at 10,000. At 50,000 the list
-floor cannot be measured here, and Terraform's own quadratic list comparison is most of the plan: ` + "`emails`" + ` cannot be
-made linear by the provider. A map-shaped way to name recipients can (above). Measured after these rows: memoizing
-email keys (` + "`emailaddr.Key`" + `) took another 6% off the whole plan's CPU at 10,000 (paired runs, median ratio 0.94).
+Found by the apply rows: creating ` + "`email_recipients`" + ` is quadratic in the provider (provider CPU 1.7 s, 13.1 s and
+236 s for 2,000, 10,000 and 50,000, against 1.3 s, 5.7 s and 25.7 s for ` + "`emails`" + `). Each assignment's
+request reads the recipient's own metadata with ` + "`m.EmailRecipients.Elements()[email]`" + ` (` + "`newAssignment`" + `), and
+the framework's ` + "`MapValue.Elements`" + ` copies the whole map on every call. Timed alone (a throwaway test calling
+` + "`newAssignment`" + ` 200 times): 0.97 ms a call with 10,000 recipients, 5.1 ms with 50,000, so 9.7 s and 4.3 min of
+copying over the whole apply, about the difference in the rows (a ` + "`perf record`" + ` of the provider process late in
+the 50,000 apply caught only the framework encoding the new state). Reading the map once per apply makes it linear;
+not fixed in these rows. A plan is not affected (it reads the map a few times per request). With pacing on, an apply of 50,000 is 1 h 40 min of
+rate limit, and the 4 minutes of CPU hide in it.
 
 `
 
