@@ -141,7 +141,7 @@ acceptance() (
     -- go tool test2json -t -p "$pkg" "$POLAR_BUILD_DIR/provider.test" -test.v=test2json \
     $ACC_TEST_FLAGS -test.count=1 -test.timeout=20m -test.run='^TestAcc' -test.skip="^($lane)\$"
 )
-background "acceptance tests $ACC_TEST_FLAGS (TF_ACC=1, Terraform CLI)" acceptance.log acceptance
+background "acceptance tests (TF_ACC=1, Terraform CLI)" acceptance.log acceptance
 
 echo "go test $GO_TEST_FLAGS: unit, protocol, model, emulator, fuzz seeds (TestAcc* below)"
 echo "(the acceptance tests, examples, docs and the sandbox lane run at the same time; their lines follow)"
