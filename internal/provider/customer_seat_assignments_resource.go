@@ -97,7 +97,7 @@ func (r *customerSeatAssignmentsResource) Schema(ctx context.Context, _ resource
 			"email_recipients": schema.MapAttribute{
 				MarkdownDescription: "Recipients by email, as the keys of a map whose values are each recipient's own seat metadata (`{}` for none), " +
 					"merged over `metadata` (the recipient's keys win; a null value is a key not set, so `metadata`'s applies). Everything `emails` does, for teams of thousands: Terraform compares a map in linear " +
-					"time and a list in quadratic time: a no-change plan of a 50,000-seat team took about 1.4 minutes of CPU and 2 GB on the provider's " +
+					"time and a list in quadratic time: a no-change plan of a 50,000-seat team took about 1.3 minutes of CPU and 1.7 GB on the provider's " +
 					"benchmark machine, against 4.5 minutes and 20 GB as `emails` (see the large teams guide). Keys are checked as `emails` are, and spellings Polar stores as the same address show no diff. " +
 					"A person moved between `emails` and `email_recipients` keeps the seat; naming one in both is an error. Like `metadata`, a recipient's " +
 					"metadata applies to the seat assigned from now on: changing it sends nothing (Polar has no call to change an existing seat's metadata).",

@@ -499,49 +499,47 @@ func renderLarge(rows []largeRow) string {
 
 // largeNotes says what the large-team rows mean (not rebuilt: edit when the
 // measurements say otherwise).
-const largeNotes = `Measured on a shared 2-core machine at load 10 to 19 (other builds and tests running): wall times are
-inflated and rough, CPU times much less so, memory and call counts exact.
+const largeNotes = `Measured on a shared 2-core machine, with other builds and tests running at times: wall times are rough, CPU
+times much less so, memory and call counts exact.
 
 Where the time goes (CPU profiles of the provider process, 10,000 emails): Terraform's share is most of a
 list-shaped plan, and it is quadratic. Terraform compares a list attribute with its prior value through a
 longest-common-subsequence table of N × N entries: 10,000 emails make Terraform use about 1 GB, 50,000 make it use
-20 GB (50,000² × 8 bytes) and 4 minutes of CPU. A ` + "`terraform_data`" + ` holds its list twice (` + "`input`" + ` and
-` + "`output`" + `), which would need some 40 GB at 50,000: that floor, and the set (about 9× the CPU for 5× the strings
-from 2,000 to 10,000), are not run above 10,000, and the 50,000-email plan is run only with ` + "`-emails-plan-max 0`" + `
-(its row says when it was last measured). The provider's share is 0.55 to 0.7 ms of CPU per seat in either shape,
+20 GB (50,000² × 8 bytes) and 4 minutes of CPU. A ` + "`" + `terraform_data` + "`" + ` holds its list twice (` + "`" + `input` + "`" + ` and
+` + "`" + `output` + "`" + `), which would need some 40 GB at 50,000: that floor, and the set (about 7× the CPU for 5× the strings
+from 2,000 to 10,000), are not run above 10,000, and the 50,000-email plan is run only with ` + "`" + `-emails-plan-max 0` + "`" + `
+(its row says when it was last measured). The provider's share is 0.45 to 0.9 ms of CPU per seat in either shape,
 and most of it is the plugin framework (v1.19) decoding and encoding the values and walking them once per attribute
 and per request; the provider's own code is about 1 s at 10,000.
 
-### ` + "`emails`" + ` or ` + "`email_recipients`" + `
+### ` + "`" + `emails` + "`" + ` or ` + "`" + `email_recipients` + "`" + `
 
-` + "`email_recipients`" + ` names the same people as the keys of a map, and Terraform compares a map with its prior
+` + "`" + `email_recipients` + "`" + ` names the same people as the keys of a map, and Terraform compares a map with its prior
 value in linear time. Decided by the rows above:
 
-* At 2,000 the two cost the same (2.8 s of CPU each). ` + "`emails`" + `, the simpler one, stays the common case.
-* At 10,000 ` + "`email_recipients`" + ` plans in 60% of the CPU (10.8 s against 18.0 s) and 40% of the memory
-  (0.40 GB against 1.03 GB).
-* At 50,000 it plans in 82 s of CPU and 2.0 GB, against 272 s and 20.7 GB for ` + "`emails`" + `: a third of the CPU
-  and a tenth of the memory, and a plan that fits a CI runner. A 50,000-email list does not.
-* Is it linear? Nearly. Its plan CPU grew 3.9× from 2,000 to 10,000 and 7.6× from 10,000 to 50,000 (` + "`emails`" + `:
-  6.4×, then 15×). The provider's share grew 3.9×, then 6.3× (0.56 to 0.70 ms a seat, the same drift ` + "`emails`" + ` shows; not
-  profiled). Terraform's share (plan CPU less the provider's) grew 3.8×, then 9.1× (5.2 s
-  to 47 s); its floor, a map of N ` + "`{}`" + `, grew 3.1×, then 5.1×. Not profiled here: Terraform also holds
-  ` + "`seats`" + `, a map of N ` + "`{id, status}`" + ` objects, whose floor measured 9.0 s and 52.6 s at 10,000 and 50,000
-  in earlier runs (5.8×).
-* Ratio to its floor: 3.2×, 4.0× and 6.0× the map of N ` + "`{}`" + `. The 1.2× goal is not met against that floor, and
-  cannot be: the resource's state is not one map but that map plus ` + "`seats`" + ` (N objects) that Terraform and the
-  framework encode, decode and compare on every request, and the provider's framework share is itself 2 to 2.5× that
-  floor. ` + "`emails`" + ` is within 1.2× of its list floor at 10,000 (1.15×) because the list comparison dwarfs the rest.
+* At 2,000 the two cost about the same (3.0 and 3.4 s of CPU). ` + "`" + `emails` + "`" + `, the simpler one, stays the common case.
+* At 10,000 ` + "`" + `email_recipients` + "`" + ` plans in 68% of the CPU (9.4 s against 13.8 s) and 40% of the memory
+  (0.39 GB against 1.02 GB).
+* At 50,000 it plans in 76 s of CPU and 1.7 GB, against 272 s and 20.7 GB for ` + "`" + `emails` + "`" + `: under a third of the CPU
+  and a twelfth of the memory, and a plan that fits a CI runner. A 50,000-email list does not.
+* Is it linear? Nearly. Its plan CPU grew 2.8× from 2,000 to 10,000 and 8.2× from 10,000 to 50,000 (` + "`" + `emails` + "`" + `:
+  4.6×, then 20×). The provider's share grew 2.6×, then 6.4× (0.48 to 0.61 ms a seat, the drift ` + "`" + `emails` + "`" + ` shows too).
+  Terraform's share (plan CPU less the provider's) grew 3.0×, then 10× (4.6 s to 46 s); its floor, a map of N ` + "`" + `{}` + "`" + `,
+  grew 2.8×, then 5.7×. Not profiled here: Terraform also holds ` + "`" + `seats` + "`" + `, a map of N ` + "`" + `{id, status}` + "`" + ` objects, whose
+  floor measured 9.0 s and 52.6 s at 10,000 and 50,000 in earlier runs (5.8×).
+* Ratio to its floor: 4.3×, 4.2× and 6.0× the map of N ` + "`" + `{}` + "`" + `. The 1.2× goal is not met against that floor, and
+  cannot be: the resource's state is not one map but that map plus ` + "`" + `seats` + "`" + ` (N objects) that Terraform and the
+  framework encode, decode and compare on every request, and the provider's framework share is itself 2 to 2.4× that
+  floor. ` + "`" + `emails` + "`" + ` is within about 1.2× of its list floor at 10,000 (1.15× to 1.24× over runs) because the list
+  comparison dwarfs the rest.
 
-Found by the apply rows: creating ` + "`email_recipients`" + ` is quadratic in the provider (provider CPU 1.7 s, 13.1 s and
-236 s for 2,000, 10,000 and 50,000, against 1.3 s, 5.7 s and 25.7 s for ` + "`emails`" + `). Each assignment's
-request reads the recipient's own metadata with ` + "`m.EmailRecipients.Elements()[email]`" + ` (` + "`newAssignment`" + `), and
-the framework's ` + "`MapValue.Elements`" + ` copies the whole map on every call. Timed alone (a throwaway test calling
-` + "`newAssignment`" + ` 200 times): 0.97 ms a call with 10,000 recipients, 5.1 ms with 50,000, so 9.7 s and 4.3 min of
-copying over the whole apply, about the difference in the rows (a ` + "`perf record`" + ` of the provider process late in
-the 50,000 apply caught only the framework encoding the new state). Reading the map once per apply makes it linear;
-not fixed in these rows. A plan is not affected (it reads the map a few times per request). With pacing on, an apply of 50,000 is 1 h 40 min of
-rate limit, and the 4 minutes of CPU hide in it.
+Found by the apply rows of an earlier run: creating ` + "`" + `email_recipients` + "`" + ` was quadratic in the provider (provider CPU
+1.7 s, 13.1 s and 236 s for 2,000, 10,000 and 50,000). Each assignment's request read the recipient's own metadata
+with ` + "`" + `m.EmailRecipients.Elements()[email]` + "`" + `, and the framework's ` + "`" + `MapValue.Elements` + "`" + ` copies the whole map on
+every call (0.97 ms a call at 10,000, 5.1 ms at 50,000). An apply now reads the map once
+(` + "`" + `customerSeatAssignmentsModel.assignments` + "`" + `; ` + "`" + `TestCustomerSeatAssignments_scale_assignRequestIndependentOfTeamSize` + "`" + `):
+1.1 s, 5.4 s and 27 s, beside 1.0 s, 5.1 s and 22 s for ` + "`" + `emails` + "`" + ` (the rows above). With pacing on, an apply of
+50,000 is 1 h 40 min of rate limit, and its CPU hides in it.
 
 `
 
