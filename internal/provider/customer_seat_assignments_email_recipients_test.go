@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
@@ -251,9 +250,11 @@ func TestCustomerSeatAssignments_emailRecipients_validate(t *testing.T) {
 }
 
 // Through Terraform's CLI: a team named in email_recipients gets each
-// seat's own metadata; a respelled key plans nothing (Terraform accepts the
-// prior value for the configured one); moving a person to emails is an
-// update that sends nothing.
+// seat's own metadata, and a respelled key plans nothing (Terraform accepts
+// the prior value for the configured one). Moves between emails and
+// email_recipients: TestCustomerSeatAssignments_emailRecipients_movesKeepSeats
+// and the model test (ToggleEmailMap, whose plans are checked against
+// Terraform's rules).
 func TestAccCustomerSeatAssignments_emailRecipients(t *testing.T) {
 	e := newAccEnv(t)
 	alice, bob := e.email("alice"), e.email("bob")
@@ -284,19 +285,6 @@ resource "polar_customer_seat_assignments" "team" {
 		}, {
 			PlanOnly: true, // no diff for a respelled key
 			Config:   team("null", fmt.Sprintf(`{ %q = { cohort = "2027" }, %q = {} }`, strings.ToUpper(alice), bob)),
-		}, {
-			PreConfig:        e.resetRequests,
-			Config:           team(fmt.Sprintf("[%q]", bob), fmt.Sprintf(`{ %q = { cohort = "2027" } }`, alice)),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(teamAddr, plancheck.ResourceActionUpdate)}},
-			Check: func(s *terraform.State) error {
-				if now := teamSeatIDs(s); now[alice] != first[alice] || now[bob] != first[bob] {
-					return fmt.Errorf("seats %v after the move, first %v", now, first)
-				}
-				if _, by := e.requests(); by["POST /v1/customer-seats"]+by["DELETE /v1/customer-seats/{seat_id}"] != 0 {
-					return fmt.Errorf("moving bob to emails wrote to Polar: %v", by)
-				}
-				return nil
-			},
 		}},
 	})
 }
