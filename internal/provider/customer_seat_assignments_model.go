@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -201,11 +200,12 @@ func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty formF
 	// A seat an exclusive resource found goes where the resource names
 	// people by email: email_recipients when it uses that and not emails.
 	mapped := !m.EmailRecipients.IsNull() && m.Emails.IsNull()
-	var byEmail map[string]attr.Value
-	if !m.EmailRecipients.IsNull() || slices.ContainsFunc(seats, func(h heldSeat) bool { return h.form == emailMapForm }) {
-		byEmail = make(map[string]attr.Value, len(m.EmailRecipients.Elements()))
-	}
+	// Seats of the map form come from a model's own (non-null) map.
 	prior := m.EmailRecipients.Elements()
+	var byEmail map[string]attr.Value
+	if !m.EmailRecipients.IsNull() {
+		byEmail = make(map[string]attr.Value, len(prior))
+	}
 	for _, h := range seats {
 		if h.form == emailMapForm || (mapped && h.form == emailForm) {
 			v, ok := prior[h.value]
@@ -271,21 +271,10 @@ func (m *customerSeatAssignmentsModel) assignments() func(recipient) polar.SeatA
 		}
 		r.form.assign(&a, r.value)
 		md := common
-		if r.form == emailMapForm {
-			// The recipient's own metadata, over the resource's.
-			if v, ok := own[r.value].(types.Map); ok {
-				mine := metadataStrings(v)
-				md = make(map[string]string, len(common)+len(mine))
-				maps.Copy(md, common)
-				maps.Copy(md, mine)
-			}
+		if v, ok := own[r.value].(types.Map); ok && r.form == emailMapForm {
+			md = mergedMetadata(common, v)
 		}
-		if len(md) > 0 {
-			a.Metadata = make(map[string]any, len(md))
-			for k, v := range md {
-				a.Metadata[k] = v
-			}
-		}
+		a.Metadata = seatMetadataOf(md)
 		return a
 	}
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"maps"
 	"sync"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -172,7 +170,7 @@ func (r *customerSeatAssignmentsResource) ValidateConfig(ctx context.Context, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	validateMergedMetadata(ctx, &cfg, &resp.Diagnostics)
+	validateMergedMetadata(&cfg, &resp.Diagnostics)
 	rs := cfg.knownRecipients()
 	byKey, byValue := map[string]recipient{}, map[string]recipient{}
 	for _, rc := range rs {
@@ -197,34 +195,34 @@ func (r *customerSeatAssignmentsResource) ValidateConfig(ctx context.Context, re
 }
 
 // validateMergedMetadata checks, for each email_recipients entry with
-// metadata of its own, the metadata its seat gets: the resource's and its
-// own together, within Polar's limits.
-func validateMergedMetadata(ctx context.Context, cfg *customerSeatAssignmentsModel, diags *diag.Diagnostics) {
-	common := cfg.Metadata.Elements()
-	if len(common) == 0 || cfg.Metadata.IsUnknown() {
+// metadata of its own, the metadata its seat gets (mergedMetadata, as an
+// apply sends it) against Polar's limits.
+func validateMergedMetadata(cfg *customerSeatAssignmentsModel, diags *diag.Diagnostics) {
+	if cfg.Metadata.IsUnknown() || hasUnknownValue(cfg.Metadata) {
 		return // each part alone is checked by its attribute's validator
+	}
+	common := metadataStrings(cfg.Metadata)
+	if len(common) == 0 {
+		return
 	}
 	for email, v := range cfg.EmailRecipients.Elements() {
 		own, ok := v.(types.Map)
-		if !ok || own.IsUnknown() || len(own.Elements()) == 0 {
+		if !ok || own.IsUnknown() || hasUnknownValue(own) || len(metadataStrings(own)) == 0 {
 			continue
 		}
-		// As newAssignment merges: the entry's set keys over the resource's.
-		merged := make(map[string]attr.Value, len(common)+len(own.Elements()))
-		maps.Copy(merged, common)
-		for k, v := range own.Elements() {
-			if !v.IsNull() {
-				merged[k] = v
-			}
-		}
-		p := path.Root(emailMapForm.attr).AtMapKey(email)
-		var check validator.MapResponse
-		metadataValidator{}.ValidateMap(ctx, validator.MapRequest{Path: p, ConfigValue: types.MapValueMust(types.StringType, merged)}, &check)
-		for _, d := range check.Diagnostics.Errors() {
-			diags.AddAttributeError(p, d.Summary(), d.Detail()+
-				" That is the metadata of this recipient's seat: the resource's metadata and the recipient's own together.")
+		diags.Append(metadataLimits(path.Root(emailMapForm.attr).AtMapKey(email), mergedMetadata(common, own),
+			" That is the metadata of this recipient's seat: the resource's metadata and the recipient's own together.")...)
+	}
+}
+
+// hasUnknownValue reports whether a map has an element known only at apply.
+func hasUnknownValue(m types.Map) bool {
+	for _, v := range m.Elements() {
+		if v.IsUnknown() {
+			return true
 		}
 	}
+	return false
 }
 
 func (r *customerSeatAssignmentsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

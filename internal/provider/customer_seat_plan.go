@@ -76,7 +76,7 @@ func (r *customerSeatResource) ModifyPlan(ctx context.Context, req resource.Modi
 	resp.RequiresReplace = append(resp.RequiresReplace, planRecipientChange(&plan, &cfg, &state, len(adopted) > 0, held)...)
 	// metadata and immediate_claim decide their own replacement (their plan
 	// modifiers); only metadata can replace a claimed seat.
-	replacing := len(resp.RequiresReplace) > 0 || !metadataEquivalent(ctx, cfg.Metadata, state.Metadata)
+	replacing := len(resp.RequiresReplace) > 0 || !metadataEquivalent(cfg.Metadata, state.Metadata)
 	// The seat is claimed where it is; a new container replaces it.
 	replacing = replacing || !cfg.containerKnown() || cfg.container() != state.container()
 	if resp.Diagnostics.Append(r.claimKept(&cfg, state.container(), token, state.ID.ValueString(), replacing)...); resp.Diagnostics.HasError() {

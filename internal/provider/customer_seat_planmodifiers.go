@@ -24,7 +24,7 @@ func metadataPlanModifiers() []planmodifier.Map {
 	return []planmodifier.Map{
 		keepEquivalentMetadata{},
 		mapplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = !metadataEquivalent(ctx, req.ConfigValue, req.StateValue)
+			resp.RequiresReplace = !metadataEquivalent(req.ConfigValue, req.StateValue)
 		}, "Changing metadata replaces the seat (Polar has no update call); unset and {} are the same.",
 			"Changing `metadata` replaces the seat (Polar has no update call); unset and `{}` are the same."),
 	}
@@ -45,7 +45,7 @@ func (keepEquivalentMetadata) PlanModifyMap(ctx context.Context, req planmodifie
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() || req.ConfigValue.IsNull() {
 		return
 	}
-	if metadataEquivalent(ctx, req.ConfigValue, req.StateValue) {
+	if metadataEquivalent(req.ConfigValue, req.StateValue) {
 		resp.PlanValue = req.StateValue
 	}
 }

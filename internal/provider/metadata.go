@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"maps"
 
@@ -16,7 +15,7 @@ import (
 // default gives) is a key not set: it is not sent, and an email_recipients
 // entry's null leaves the resource's value for that key.
 
-func metadataEquivalent(_ context.Context, a, b types.Map) bool {
+func metadataEquivalent(a, b types.Map) bool {
 	if a.IsUnknown() || b.IsUnknown() {
 		return false
 	}
@@ -35,10 +34,26 @@ func metadataStrings(m types.Map) map[string]string {
 	return out
 }
 
+// mergedMetadata is the metadata of an email_recipients entry's seat: the
+// resource's set keys (common), the entry's own set keys over them.
+func mergedMetadata(common map[string]string, own types.Map) map[string]string {
+	mine := metadataStrings(own)
+	if len(mine) == 0 {
+		return common
+	}
+	out := make(map[string]string, len(common)+len(mine))
+	maps.Copy(out, common)
+	maps.Copy(out, mine)
+	return out
+}
+
 // seatMetadata is the seat_metadata of an assign request: the configured
 // metadata, nil when there is none (unset, unknown, {} or only nulls).
-func seatMetadata(m types.Map) map[string]any {
-	md := metadataStrings(m)
+func seatMetadata(m types.Map) map[string]any { return seatMetadataOf(metadataStrings(m)) }
+
+// seatMetadataOf is the seat_metadata of an assign request with these set
+// keys: nil when there are none.
+func seatMetadataOf(md map[string]string) map[string]any {
 	if len(md) == 0 {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -116,16 +117,24 @@ func (metadataValidator) ValidateMap(ctx context.Context, req validator.MapReque
 		}
 		m[k] = s.ValueString()
 	}
+	resp.Diagnostics.Append(metadataLimits(req.Path, m, "")...)
+}
+
+// metadataLimits checks set metadata keys against Polar's limits; why, when
+// given, ends each error's detail.
+func metadataLimits(p path.Path, m map[string]string, why string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	if len(m) > pyjson.MaxMetadataKeys {
-		resp.Diagnostics.AddAttributeError(req.Path, "Too many metadata keys",
-			fmt.Sprintf("%s has %d keys; Polar allows at most %d.", req.Path, len(m), pyjson.MaxMetadataKeys))
-		return
+		diags.AddAttributeError(p, "Too many metadata keys",
+			fmt.Sprintf("%s has %d keys; Polar allows at most %d.%s", p, len(m), pyjson.MaxMetadataKeys, why))
+		return diags
 	}
 	if n := pyjson.StringMapLen(m); n > pyjson.MaxMetadataSize {
-		resp.Diagnostics.AddAttributeError(req.Path, "Metadata too large",
-			fmt.Sprintf("%s serialises to %d characters; Polar allows at most %d (measured as Python's json.dumps writes it: \", \" and \": \" separators, and 6 characters for every non-ASCII character).",
-				req.Path, n, pyjson.MaxMetadataSize))
+		diags.AddAttributeError(p, "Metadata too large",
+			fmt.Sprintf("%s serialises to %d characters; Polar allows at most %d (measured as Python's json.dumps writes it: \", \" and \": \" separators, and 6 characters for every non-ASCII character).%s",
+				p, n, pyjson.MaxMetadataSize, why))
 	}
+	return diags
 }
 
 // serverURLValidator checks server_url at validate time when it is known.
