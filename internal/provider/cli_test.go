@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
 // providerBuilt reports whether a test asked for providerBinary.
@@ -44,10 +50,121 @@ var providerBinary = sync.OnceValues(func() (string, error) {
 	return dir, nil
 })
 
-// terraformCLI returns a runner for the real Terraform CLI with a dev
-// override to the built provider, for what plugin-testing cannot observe
-// (warnings in plan output, an interrupt).
+// terraformCLI returns a runner for the real Terraform CLI, for what
+// plugin-testing cannot observe (warnings in plan output, a whole
+// configuration's diagnostics, `terraform test`). The provider is served
+// from this process for each command, as plugin-testing serves it
+// (TF_REATTACH_PROVIDERS): it reads its environment from env over this
+// process's (the provider block's defaults), and Terraform gets env too
+// (TF_VAR_*). Served here, a command costs about half the CPU of one that
+// starts provider processes (two or more a command). One served instance
+// would take every provider configuration's calls, the last configured
+// client serving them all: a configuration with an alias runs the built
+// binary (Terraform starts a process per provider configuration), as does
+// a test of what a provider process itself does (its logs, a signal:
+// terraformBinaryCLI, terraformCommand).
 func terraformCLI(t *testing.T, env ...string) func(dir string, args ...string) (string, error) {
+	t.Helper()
+	skipUnlessAcc(t)
+	binary := terraformBinaryCLI(t, env...)
+	lookup := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		lookup[k] = v
+	}
+	getenv := func(k string) string {
+		if v, ok := lookup[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+	return func(dir string, args ...string) (string, error) {
+		if hasProviderAlias(t, dir) {
+			return binary(dir, args...)
+		}
+		reattach, stop := serveProvider(t, getenv)
+		defer stop()
+		cmd := exec.Command(terraformPath(), append(args, "-no-color")...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), append(env, "TF_REATTACH_PROVIDERS="+reattach, "TF_IN_AUTOMATION=1", "TF_INPUT=0")...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+}
+
+// hasProviderAlias tells whether a configuration directory names a provider
+// alias.
+func hasProviderAlias(t *testing.T, dir string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aliasAttribute.Match(src) {
+			return true
+		}
+	}
+	return false
+}
+
+var aliasAttribute = regexp.MustCompile(`(?m)^\s*alias\s*=`)
+
+// serveProvider serves a new provider instance from this process to one
+// Terraform command: the TF_REATTACH_PROVIDERS value that points Terraform
+// at it, and the function that stops it.
+func serveProvider(t *testing.T, getenv func(string) string) (reattach string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	configs, closed, served := make(chan *plugin.ReattachConfig, 1), make(chan struct{}), make(chan error, 1)
+	server := providerserver.NewProtocol6(&polarProvider{version: "test", getenv: getenv})
+	go func() {
+		served <- tf6server.Serve(providerAddress, server,
+			tf6server.WithDebug(ctx, configs, closed),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithLoggingSink(t))
+	}()
+	var config *plugin.ReattachConfig
+	select {
+	case config = <-configs:
+	case err := <-served:
+		cancel()
+		t.Fatalf("serving the provider: %v", err)
+	}
+	raw, err := json.Marshal(map[string]any{providerAddress: map[string]any{
+		"Protocol": config.Protocol, "ProtocolVersion": config.ProtocolVersion, "Pid": config.Pid, "Test": config.Test,
+		"Addr": map[string]string{"Network": config.Addr.Network(), "String": config.Addr.String()},
+	}})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	return string(raw), func() {
+		cancel()
+		<-closed
+	}
+}
+
+// providerAddress is the provider's address in the Registry, as the
+// configurations' required_providers name it.
+const providerAddress = "registry.terraform.io/polarsource/polar"
+
+// skipUnlessAcc skips a test that runs Terraform unless TF_ACC is set.
+func skipUnlessAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+}
+
+// terraformBinaryCLI is terraformCLI with the built provider binary (a dev
+// override): Terraform starts its provider processes, one per provider
+// configuration, and passes them env.
+func terraformBinaryCLI(t *testing.T, env ...string) func(dir string, args ...string) (string, error) {
 	t.Helper()
 	cmd := terraformCommand(t, env...)
 	return func(dir string, args ...string) (string, error) {
@@ -67,12 +184,10 @@ func terraformPath() string {
 	return "terraform"
 }
 
-// terraformCommand is terraformCLI's command, unstarted.
+// terraformCommand is terraformBinaryCLI's command, unstarted.
 func terraformCommand(t *testing.T, env ...string) func(dir string, args ...string) *exec.Cmd {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
+	skipUnlessAcc(t)
 	bin, err := providerBinary()
 	if err != nil {
 		t.Fatal(err)

@@ -280,7 +280,7 @@ func TestAccCustomerSeatAssignments_trust_twoProviderConfigurationsRefused(t *te
 	e := newAccEnv(t)
 	e.emulatorOnly()
 	tmp := t.TempDir()
-	run := terraformCLI(t, "TMPDIR="+tmp, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
+	run := terraformBinaryCLI(t, "TMPDIR="+tmp, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
 	dir := t.TempDir()
 	writeConfig(t, dir, fmt.Sprintf(`
 provider "polar" {}

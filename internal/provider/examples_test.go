@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -204,8 +205,12 @@ func applyExample(t *testing.T, ex exampleConfig) {
 			t.Fatal(err)
 		}
 	}
-	if out, err := tf(dir, "test"); err != nil {
+	out, err := tf(dir, "test")
+	if err != nil {
 		t.Fatalf("terraform test: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`Success! [1-9][0-9]* passed, 0 failed`).MatchString(out) {
+		t.Fatalf("terraform test ran no test:\n%s", out)
 	}
 	noActiveSeats(t, client, "after terraform test", sub, order)
 }

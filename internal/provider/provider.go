@@ -50,6 +50,11 @@ type polarProvider struct {
 	// timing, when set, is the write timing of the providers it configures
 	// (tests; nil: the package's).
 	timing *writeTiming
+	// getenv reads the environment the configuration's defaults come from
+	// (nil: the process's, os.Getenv). Tests that serve the provider to the
+	// Terraform CLI from their own process give it the environment a
+	// provider process would have had.
+	getenv func(string) string
 }
 
 // New returns the provider factory for a build version.
@@ -128,7 +133,11 @@ func (p *polarProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		tflog.Debug(ctx, "Polar provider configuration has unknown values; deferring configuration")
 		return
 	}
-	config, tokenSource, diags := clientConfig(cfg, os.Getenv)
+	getenv := p.getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	config, tokenSource, diags := clientConfig(cfg, getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

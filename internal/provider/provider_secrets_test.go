@@ -20,7 +20,7 @@ func TestAccProvider_secrets_tokenNeverLeaks(t *testing.T) {
 	e.emulatorOnly()
 	dir := t.TempDir()
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	run := terraformCLI(t, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, EnvAccessToken+"="+secretToken)
+	run := terraformBinaryCLI(t, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath, EnvAccessToken+"="+secretToken)
 	seat := fmt.Sprintf(`
 resource "polar_customer_seat" "test" {
   subscription_id = %q
