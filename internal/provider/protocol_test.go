@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -29,9 +30,14 @@ func newProtoEnv(t *testing.T, serverURL, token string) *protoEnv {
 // newProtoEnvWith is newProtoEnv with the given provider configuration.
 func newProtoEnvWith(t *testing.T, settings map[string]tftypes.Value) *protoEnv {
 	t.Helper()
-	p := newUnconfiguredProtoEnv(t)
+	return newUnconfiguredProtoEnv(t).configured(settings)
+}
+
+// configured configures p's provider with settings, which must succeed.
+func (p *protoEnv) configured(settings map[string]tftypes.Value) *protoEnv {
+	p.t.Helper()
 	if resp := p.configure(settings); hasError(resp.Diagnostics) {
-		t.Fatalf("configure: %v", resp.Diagnostics)
+		p.t.Fatalf("configure: %v", resp.Diagnostics)
 	}
 	return p
 }
@@ -40,7 +46,13 @@ func newProtoEnvWith(t *testing.T, settings map[string]tftypes.Value) *protoEnv 
 // configure it before anything else.
 func newUnconfiguredProtoEnv(t *testing.T) *protoEnv {
 	t.Helper()
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	return newUnconfiguredProtoEnvOf(t, New("test")())
+}
+
+// newUnconfiguredProtoEnvOf is newUnconfiguredProtoEnv serving prov.
+func newUnconfiguredProtoEnvOf(t *testing.T, prov provider.Provider) *protoEnv {
+	t.Helper()
+	server, err := providerserver.NewProtocol6WithError(prov)()
 	if err != nil {
 		t.Fatal(err)
 	}

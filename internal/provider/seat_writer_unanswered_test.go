@@ -160,17 +160,19 @@ func await(t *testing.T, c <-chan struct{}, what string) {
 	}
 }
 
-// fastRevokePolls shrinks the poll pace and sets the settle window for one
-// test.
-func fastRevokePolls(t *testing.T, window time.Duration) {
-	interval, maxWait, settle := revokePollInterval, revokePollMax, revokeSettleWindow
-	t.Cleanup(func() { revokePollInterval, revokePollMax, revokeSettleWindow = interval, maxWait, settle })
-	revokePollInterval, revokePollMax, revokeSettleWindow = 5*time.Millisecond, 20*time.Millisecond, window
+// fastRevokePolls is the write timing with a short poll pace and the given
+// settle window, for the providers of one test (the package's timing stays
+// as it is, so that the tests run in parallel).
+func fastRevokePolls(window time.Duration) writeTiming {
+	return writeTiming{settleWindow: window, pollInterval: 5 * time.Millisecond, pollMax: 20 * time.Millisecond, assignStep: assignRetryStep}
 }
 
-// newProtoEnvTimeout is newProtoEnv with a request_timeout.
-func newProtoEnvTimeout(t *testing.T, url, requestTimeout string) *protoEnv {
-	return newProtoEnvWith(t, map[string]tftypes.Value{
+// newProtoEnvTimeout is newProtoEnv with a request_timeout, its provider
+// writing with the given timing.
+func newProtoEnvTimeout(t *testing.T, url, requestTimeout string, timing writeTiming) *protoEnv {
+	t.Helper()
+	p := newUnconfiguredProtoEnvOf(t, &polarProvider{version: "test", timing: &timing})
+	return p.configured(map[string]tftypes.Value{
 		"server_url":      tftypes.NewValue(tftypes.String, url),
 		"access_token":    tftypes.NewValue(tftypes.String, emulator.DemoToken),
 		"request_timeout": tftypes.NewValue(tftypes.String, requestTimeout),
@@ -339,6 +341,8 @@ type revokeCase struct {
 	// held is alice's DELETE, on hold; done ends with the update's apply.
 	held *heldRevoke
 	done <-chan *tfprotov6.ApplyResourceChangeResponse
+	// timing is the write timing of the providers fresh starts.
+	timing writeTiming
 }
 
 // startRevokeCase assigns [alice, bob], then starts applying [bob, dave]
@@ -346,8 +350,7 @@ type revokeCase struct {
 // DELETE is on hold.
 func startRevokeCase(t *testing.T, update string) *revokeCase {
 	t.Helper()
-	fastRevokePolls(t, time.Hour)
-	c := &revokeCase{t: t}
+	c := &revokeCase{t: t, timing: fastRevokePolls(time.Hour)}
 	c.h, c.url = newRevokeHold(t, 2)
 	c.p = c.fresh()
 	created := c.p.create(context.Background(), teamType, c.p.team(update, "alice@acme.io", "bob@acme.io"))
@@ -362,7 +365,7 @@ func startRevokeCase(t *testing.T, update string) *revokeCase {
 }
 
 // fresh is a provider process: each Terraform command starts its own.
-func (c *revokeCase) fresh() *protoEnv { return newProtoEnvTimeout(c.t, c.url, "300ms") }
+func (c *revokeCase) fresh() *protoEnv { return newProtoEnvTimeout(c.t, c.url, "300ms", c.timing) }
 
 // failed waits for the update, which must fail once its time ran out with
 // the DELETE on hold, keeping alice's seat.
@@ -411,6 +414,7 @@ func (c *revokeCase) succeeded(resp *tfprotov6.ApplyResourceChangeResponse, want
 // row until the first DELETE lands (one DELETE), then assigns dave, who
 // keeps the seat.
 func TestSeatWriter_unansweredRevoke_landsWithinTheBudget(t *testing.T) {
+	t.Parallel()
 	c := startRevokeCase(t, "")
 	// The provider gives up on the answer and looks at the row; only then
 	// does the DELETE land. (Nothing lists while the DELETE is on its way.)
@@ -427,6 +431,7 @@ func TestSeatWriter_unansweredRevoke_landsWithinTheBudget(t *testing.T) {
 // (within the settle window) sends no new DELETE: it looks until the first
 // one lands, then assigns dave.
 func TestSeatWriter_unansweredRevoke_budgetEndsThenTheNextApplyWaits(t *testing.T) {
+	t.Parallel()
 	c := startRevokeCase(t, "1s")
 	failed := c.failed()
 	apply := c.fresh().planThenApply(teamType, failed, c.p.team("30s", "bob@acme.io", "dave@acme.io"))
@@ -441,6 +446,7 @@ func TestSeatWriter_unansweredRevoke_budgetEndsThenTheNextApplyWaits(t *testing.
 // without calling it drift, and forgets the revoke; the plan then only
 // assigns dave.
 func TestSeatWriter_unansweredRevoke_refreshAfterItLanded(t *testing.T) {
+	t.Parallel()
 	c := startRevokeCase(t, "1s")
 	failed := c.failed()
 	c.held.decide(t, true) // lands after the apply gave up
@@ -465,10 +471,11 @@ func TestSeatWriter_unansweredRevoke_refreshAfterItLanded(t *testing.T) {
 // A revoke that was lost (it never lands) is sent again once the settle
 // window has passed, and the apply succeeds.
 func TestSeatWriter_unansweredRevoke_sentAgainAfterTheSettleWindow(t *testing.T) {
+	t.Parallel()
 	c := startRevokeCase(t, "1s")
 	failed := c.failed()
-	c.held.decide(t, false) // lost: Polar never carries it out
-	revokeSettleWindow = 0  // the window has passed
+	c.held.decide(t, false)   // lost: Polar never carries it out
+	c.timing.settleWindow = 0 // the window has passed
 	c.succeeded(c.fresh().planApply(teamType, failed, c.p.team("30s", "bob@acme.io", "dave@acme.io")), 2)
 	if s := c.h.seatOf(t, c.url, c.alice); s.Status.Active() && strings.EqualFold(derefStr(s.Email), "alice@acme.io") {
 		t.Fatalf("alice still holds seat %s", c.alice)
@@ -479,10 +486,10 @@ func TestSeatWriter_unansweredRevoke_sentAgainAfterTheSettleWindow(t *testing.T)
 // unanswered fails, keeps the seat in state and records the revoke; the
 // next destroy waits for it instead of revoking again.
 func TestSeatWriter_unansweredRevoke_singleSeatDestroy(t *testing.T) {
-	fastRevokePolls(t, time.Hour)
+	t.Parallel()
 	h, url := newRevokeHold(t, 1)
 	// Each Terraform command starts a provider process of its own.
-	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms") }
+	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms", fastRevokePolls(time.Hour)) }
 	p := fresh()
 	typ := p.resourceType("polar_customer_seat").(tftypes.Object) //nolint:forcetypeassert // schemas are objects
 	cfg := p.value(typ, map[string]tftypes.Value{
