@@ -97,8 +97,9 @@ build_all() {
 # Terraform answered here and runs the real one for everything else, with
 # GOMAXPROCS=1: those commands mostly wait on the provider, and a second P
 # only spins and runs idle GC workers on a busy machine (about 10% more CPU,
-# measured; no slower). The CLI tests run it too (terraformPath), so their
-# provider processes inherit GOMAXPROCS=1: their requests still run
+# measured; no slower). The CLI tests run it too (terraformPath); most serve
+# the provider from the test process, and the provider processes of those
+# that run the built binary inherit GOMAXPROCS=1: their requests still run
 # concurrently, interleaving where they wait on the API (the acceptance
 # tests have no race detector to see more; the unit, protocol and model
 # tests drive the provider concurrently under -race).

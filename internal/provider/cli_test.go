@@ -16,7 +16,9 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // providerBuilt reports whether a test asked for providerBinary.
@@ -54,23 +56,30 @@ var providerBinary = sync.OnceValues(func() (string, error) {
 // plugin-testing cannot observe (warnings in plan output, a whole
 // configuration's diagnostics, `terraform test`). The provider is served
 // from this process for each command, as plugin-testing serves it
-// (TF_REATTACH_PROVIDERS): it reads its environment from env over this
-// process's (the provider block's defaults), and Terraform gets env too
-// (TF_VAR_*). Served here, a command costs about half the CPU of one that
-// starts provider processes (two or more a command). One served instance
-// would take every provider configuration's calls, the last configured
-// client serving them all: a configuration with an alias runs the built
-// binary (Terraform starts a process per provider configuration), as does
-// a test of what a provider process itself does (its logs, a signal:
-// terraformBinaryCLI, terraformCommand).
+// (TF_REATTACH_PROVIDERS), reading env over this process's environment (the
+// provider block's defaults); Terraform gets env too (TF_VAR_*). Served
+// here, a command costs about half the CPU of one that starts provider
+// processes (Terraform starts two or more a command).
+//
+// What only provider processes show runs the built binary instead
+// (terraformBinaryCLI): a configuration with more than one provider
+// configuration (an alias, a module, or anything unusual: servedConfig),
+// since one served instance would take every configuration's calls, the
+// last configured client serving them all; an env entry other than POLAR_*
+// and TF_VAR_* (TMPDIR, TF_LOG: what a provider process reads itself); and
+// every command when POLAR_CLI_BINARY=1, which runs the CLI tests as users
+// run the provider (the claims its processes share through files across a
+// command's walks, its main). A test of a process's own behaviour (its log,
+// a signal) calls terraformBinaryCLI or terraformCommand.
 func terraformCLI(t *testing.T, env ...string) func(dir string, args ...string) (string, error) {
 	t.Helper()
 	skipUnlessAcc(t)
-	binary := terraformBinaryCLI(t, env...)
-	lookup := map[string]string{}
+	binary := sync.OnceValue(func() func(dir string, args ...string) (string, error) { return terraformBinaryCLI(t, env...) })
+	lookup, served := map[string]string{}, os.Getenv(envCLIBinary) != "1"
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		lookup[k] = v
+		served = served && (strings.HasPrefix(k, "POLAR_") || strings.HasPrefix(k, "TF_VAR_"))
 	}
 	getenv := func(k string) string {
 		if v, ok := lookup[k]; ok {
@@ -79,8 +88,8 @@ func terraformCLI(t *testing.T, env ...string) func(dir string, args ...string) 
 		return os.Getenv(k)
 	}
 	return func(dir string, args ...string) (string, error) {
-		if hasProviderAlias(t, dir) {
-			return binary(dir, args...)
+		if !served || !servedConfig(t, dir) {
+			return binary()(dir, args...)
 		}
 		reattach, stop := serveProvider(t, getenv)
 		defer stop()
@@ -92,36 +101,53 @@ func terraformCLI(t *testing.T, env ...string) func(dir string, args ...string) 
 	}
 }
 
-// hasProviderAlias tells whether a configuration directory names a provider
-// alias.
-func hasProviderAlias(t *testing.T, dir string) bool {
+// envCLIBinary set to 1 runs every CLI test with the built provider binary.
+const envCLIBinary = "POLAR_CLI_BINARY"
+
+// servedConfig tells whether a configuration directory can be served by one
+// provider instance: its *.tf files name no alias and call no module, and
+// there is no JSON configuration (*.tf.json) to read. A false "no" only
+// costs the binary's start-ups; serveProvider's guard catches a false "yes".
+func servedConfig(t *testing.T, dir string) bool {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if aliasAttribute.Match(src) {
-			return true
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasSuffix(name, ".tf.json"):
+			return false
+		case strings.HasSuffix(name, ".tf"), strings.HasSuffix(name, ".tftest.hcl"):
+			src, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if secondProviderConfig.Match(src) {
+				return false
+			}
 		}
 	}
-	return false
+	return true
 }
 
-var aliasAttribute = regexp.MustCompile(`(?m)^\s*alias\s*=`)
+// secondProviderConfig matches what may make a second provider
+// configuration: an alias, a module call.
+var secondProviderConfig = regexp.MustCompile(`\balias\s*=|(?m)^\s*module\s+"`)
 
 // serveProvider serves a new provider instance from this process to one
 // Terraform command: the TF_REATTACH_PROVIDERS value that points Terraform
-// at it, and the function that stops it.
+// at it, and the function that stops it. The instance fails the test if it
+// is configured twice with different known values: two provider
+// configurations, which it cannot keep apart.
 func serveProvider(t *testing.T, getenv func(string) string) (reattach string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	configs, closed, served := make(chan *plugin.ReattachConfig, 1), make(chan struct{}), make(chan error, 1)
-	server := providerserver.NewProtocol6(&polarProvider{version: "test", getenv: getenv})
+	server := func() tfprotov6.ProviderServer {
+		return &oneConfiguration{ProviderServer: providerserver.NewProtocol6(&polarProvider{version: "test", getenv: getenv})(), errorf: t.Errorf}
+	}
 	go func() {
 		served <- tf6server.Serve(providerAddress, server,
 			tf6server.WithDebug(ctx, configs, closed),
@@ -147,6 +173,33 @@ func serveProvider(t *testing.T, getenv func(string) string) (reattach string, s
 		cancel()
 		<-closed
 	}
+}
+
+// oneConfiguration is a served provider that fails its test when it is
+// configured with two different known configurations.
+type oneConfiguration struct {
+	tfprotov6.ProviderServer
+	errorf func(format string, args ...any) // the test's
+
+	mu    sync.Mutex
+	first *tftypes.Value // the first wholly known configuration
+}
+
+func (s *oneConfiguration) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	schema, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err == nil && req.Config != nil {
+		if v, err := req.Config.Unmarshal(schema.Provider.ValueType()); err == nil && v.IsFullyKnown() {
+			s.mu.Lock()
+			if s.first == nil {
+				s.first = &v
+			} else if !s.first.Equal(v) {
+				// (The values are not printed: they hold the token.)
+				s.errorf("one served provider was configured twice, with different values: a second provider configuration, which it cannot keep apart; run this test with terraformBinaryCLI")
+			}
+			s.mu.Unlock()
+		}
+	}
+	return s.ProviderServer.ConfigureProvider(ctx, req)
 }
 
 // providerAddress is the provider's address in the Registry, as the
@@ -225,7 +278,8 @@ func cliDiagnostics(out string) ([]cliDiagnostic, bool) {
 		Valid       *bool
 		Diagnostics []cliDiagnostic
 	}
-	// validate's document follows the dev_overrides warning.
+	// validate's document follows the warnings Terraform prints first (the
+	// dev_overrides one, with the built binary).
 	if start := strings.Index(out, "{\n"); start >= 0 && json.Unmarshal([]byte(out[start:]), &doc) == nil && doc.Valid != nil {
 		return doc.Diagnostics, true
 	}

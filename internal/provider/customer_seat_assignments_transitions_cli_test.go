@@ -108,6 +108,16 @@ func (e *accEnv) cliRun(cfg string) *cliRun {
 	return &cliRun{t: e.t, e: e, tf: tf, dir: dir}
 }
 
+// binaryCLIRun is cliRun with the built provider binary: Terraform starts
+// a provider process for each walk of a command, and they share their
+// claims through files (claims_siblings.go), as for a user.
+func (e *accEnv) binaryCLIRun(cfg string) *cliRun {
+	c := e.cliRun(cfg)
+	run := terraformBinaryCLI(e.t, "POLAR_SERVER_URL="+e.url, "POLAR_ACCESS_TOKEN="+e.token)
+	c.tf = func(args ...string) (string, error) { return run(c.dir, args...) }
+	return c
+}
+
 // One team through the transitions that must not cost anyone a seat:
 // exclusive true -> false keeps carol (the plan says she is left alone,
 // apply sends no revoke); alice named by member id instead of email keeps
@@ -238,6 +248,8 @@ resource "polar_customer_seat" "solo" {
 // team -> seat are each refused at plan with the recipe for the
 // direction, and each recipe then moves the person with no revoke and no
 // assignment: every seat keeps its id from the first apply to the last.
+// Run with the built binary: the claims of a command's walks are those of
+// separate processes, as for a user.
 func TestAccCustomerSeatAssignments_transitions_moves(t *testing.T) {
 	t.Parallel()
 	e := newAccEnv(t)
@@ -263,7 +275,7 @@ func TestAccCustomerSeatAssignments_transitions_moves(t *testing.T) {
 		return out
 	}
 
-	c := e.cliRun(team("a", alice, carol) + team("b", bob) + seat("x", dave))
+	c := e.binaryCLIRun(team("a", alice, carol) + team("b", bob) + seat("x", dave))
 	c.mustApply(nil, 4, 0)
 	start := active()
 

@@ -174,13 +174,15 @@ func applyExample(t *testing.T, ex exampleConfig) {
 			t.Fatal(err)
 		}
 	}
-	tf := terraformCLI(t,
-		"POLAR_SERVER_URL="+hs.URL, "POLAR_ACCESS_TOKEN="+emulator.DemoToken,
-		"TF_VAR_subscription_id="+emulator.DemoSubscriptionID, "TF_VAR_order_id="+emulator.DemoOrderID,
+	env := []string{
+		"POLAR_SERVER_URL=" + hs.URL, "POLAR_ACCESS_TOKEN=" + emulator.DemoToken,
+		"TF_VAR_subscription_id=" + emulator.DemoSubscriptionID, "TF_VAR_order_id=" + emulator.DemoOrderID,
 		"TF_VAR_email_domain=acme.io",
 		// large-team.tf: a school of two on the demo subscription, one
 		// with a cohort of her own.
-		"TF_VAR_school_subscription_id="+emulator.DemoSubscriptionID, `TF_VAR_students={"carol@acme.io" = "2027", "dave@acme.io" = "2028"}`)
+		"TF_VAR_school_subscription_id=" + emulator.DemoSubscriptionID, `TF_VAR_students={"carol@acme.io" = "2027", "dave@acme.io" = "2028"}`,
+	}
+	tf := terraformCLI(t, env...)
 	if out, err := tf(dir, "apply", "-auto-approve"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
@@ -205,7 +207,9 @@ func applyExample(t *testing.T, ex exampleConfig) {
 			t.Fatal(err)
 		}
 	}
-	out, err := tf(dir, "test")
+	// terraform test through the built binary: its run blocks are walks of
+	// their own, each with provider processes, as for a user.
+	out, err := terraformBinaryCLI(t, env...)(dir, "test")
 	if err != nil {
 		t.Fatalf("terraform test: %v\n%s", err, out)
 	}

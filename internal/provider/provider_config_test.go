@@ -208,13 +208,13 @@ func TestProvider_config_badRequestTimeoutFailsConfigure(t *testing.T) {
 // keeps.
 func TestAccProvider_config_serverURLCredentialsNeverEchoed(t *testing.T) {
 	t.Parallel()
-	run := terraformCLI(t)
 	for name, body := range map[string]string{
 		"literal": "provider \"polar\" {\n  access_token = \"polar_oat_x\"\n  server_url   = \"https://alice:Hunter2Secret@127.0.0.1:9\"\n}\n",
 		"variable": "variable \"u\" {\n  default = \"https://alice:Hunter2Secret@127.0.0.1:9\"\n}\n" +
 			"provider \"polar\" {\n  access_token = \"polar_oat_x\"\n  server_url   = var.u\n}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
+			run := terraformCLI(t)
 			dir := t.TempDir()
 			writeConfig(t, dir, body+"data \"polar_customer_seats\" \"x\" {\n  subscription_id = \"6f0c2a5e-2b1d-4c8e-9a7b-3d5e1f2a4b6c\"\n}\n")
 			out, err := run(dir, "plan", "-no-color")

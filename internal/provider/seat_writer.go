@@ -434,13 +434,14 @@ type seatRef struct {
 // takes it as one that will no longer land. Until then no second DELETE of
 // the seat is sent: Polar reuses a revoked row's id for the next
 // assignment, so a late first DELETE would revoke whoever got the row
-// after the second freed it. A variable so that tests can shrink it.
-var revokeSettleWindow = 2 * time.Minute
+// after the second freed it. Tests shrink it through the provider's
+// writeTiming.
+const revokeSettleWindow = 2 * time.Minute
 
 // revokePollInterval is the first wait between the lists that look for an
 // unanswered revoke's outcome; each wait doubles, up to revokePollMax.
-// Variables so that tests can shrink them.
-var (
+// Tests shrink them through the provider's writeTiming.
+const (
 	revokePollInterval = 500 * time.Millisecond
 	revokePollMax      = 10 * time.Second
 )

@@ -23,9 +23,11 @@ import (
 // Polar answers after request_timeout may land at any time, so no second
 // DELETE of the seat is sent while it may, and nothing is decided that its
 // landing later would make wrong. The DELETE is held on a channel until the
-// test lets it land (or loses it): no real sleep orders anything. These
-// tests shrink the package's poll and settle times, so they do not run in
-// parallel (Go runs every parallel test after the sequential ones).
+// test lets it land (or loses it): no real sleep orders anything. Their
+// providers poll fast and settle late (fastRevokePolls, each provider's own
+// timing), and the tests run in parallel: the operation budgets they wait
+// out are generous (3 s, a request 1 s) so that a busy machine does not end
+// one before its first DELETE is sent.
 
 // revokeHold is Polar with the next DELETE held until the test decides.
 type revokeHold struct {
@@ -365,7 +367,7 @@ func startRevokeCase(t *testing.T, update string) *revokeCase {
 }
 
 // fresh is a provider process: each Terraform command starts its own.
-func (c *revokeCase) fresh() *protoEnv { return newProtoEnvTimeout(c.t, c.url, "300ms", c.timing) }
+func (c *revokeCase) fresh() *protoEnv { return newProtoEnvTimeout(c.t, c.url, "1s", c.timing) }
 
 // failed waits for the update, which must fail once its time ran out with
 // the DELETE on hold, keeping alice's seat.
@@ -432,7 +434,7 @@ func TestSeatWriter_unansweredRevoke_landsWithinTheBudget(t *testing.T) {
 // one lands, then assigns dave.
 func TestSeatWriter_unansweredRevoke_budgetEndsThenTheNextApplyWaits(t *testing.T) {
 	t.Parallel()
-	c := startRevokeCase(t, "1s")
+	c := startRevokeCase(t, "3s")
 	failed := c.failed()
 	apply := c.fresh().planThenApply(teamType, failed, c.p.team("30s", "bob@acme.io", "dave@acme.io"))
 	move := c.h.nextMove()
@@ -447,7 +449,7 @@ func TestSeatWriter_unansweredRevoke_budgetEndsThenTheNextApplyWaits(t *testing.
 // assigns dave.
 func TestSeatWriter_unansweredRevoke_refreshAfterItLanded(t *testing.T) {
 	t.Parallel()
-	c := startRevokeCase(t, "1s")
+	c := startRevokeCase(t, "3s")
 	failed := c.failed()
 	c.held.decide(t, true) // lands after the apply gave up
 	read, err := c.fresh().server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{TypeName: teamType,
@@ -472,7 +474,7 @@ func TestSeatWriter_unansweredRevoke_refreshAfterItLanded(t *testing.T) {
 // window has passed, and the apply succeeds.
 func TestSeatWriter_unansweredRevoke_sentAgainAfterTheSettleWindow(t *testing.T) {
 	t.Parallel()
-	c := startRevokeCase(t, "1s")
+	c := startRevokeCase(t, "3s")
 	failed := c.failed()
 	c.held.decide(t, false)   // lost: Polar never carries it out
 	c.timing.settleWindow = 0 // the window has passed
@@ -489,13 +491,13 @@ func TestSeatWriter_unansweredRevoke_singleSeatDestroy(t *testing.T) {
 	t.Parallel()
 	h, url := newRevokeHold(t, 1)
 	// Each Terraform command starts a provider process of its own.
-	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "300ms", fastRevokePolls(time.Hour)) }
+	fresh := func() *protoEnv { return newProtoEnvTimeout(t, url, "1s", fastRevokePolls(time.Hour)) }
 	p := fresh()
 	typ := p.resourceType("polar_customer_seat").(tftypes.Object) //nolint:forcetypeassert // schemas are objects
 	cfg := p.value(typ, map[string]tftypes.Value{
 		"subscription_id": tftypes.NewValue(tftypes.String, emulator.DemoSubscriptionID),
 		"email":           tftypes.NewValue(tftypes.String, "alice@acme.io"),
-		"timeouts":        p.value(typ.AttributeTypes["timeouts"], map[string]tftypes.Value{"delete": tftypes.NewValue(tftypes.String, "1s")}),
+		"timeouts":        p.value(typ.AttributeTypes["timeouts"], map[string]tftypes.Value{"delete": tftypes.NewValue(tftypes.String, "3s")}),
 	})
 	created := p.create(context.Background(), "polar_customer_seat", cfg)
 	if hasError(created.Diagnostics) {
