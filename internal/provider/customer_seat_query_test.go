@@ -149,18 +149,18 @@ func TestAccCustomerSeat_query_listsSeats(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The query file names the provider the first step's configuration
+	// configures (its file stays for the query, as a user's configuration
+	// does beside a query file): a provider block here too would be a
+	// duplicate provider configuration.
 	query := fmt.Sprintf(`
-provider "polar" {
-  server_url   = %q
-  access_token = %q
-}
 list "polar_customer_seat" "team" {
   provider = polar
   config {
     subscription_id = %q
   }
 }
-`, e.url, e.token, e.subscriptionID)
+`, e.subscriptionID)
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
