@@ -238,3 +238,21 @@ func TestModelRegression_exclusiveOffWithANewContainerRevokesTheReleased(t *test
 	m.importContainer(teamA, false)
 	m.apply(hazard{})
 }
+
+// Invariant 3 (a plan let a fight through), a defect of the model, not of
+// the provider: one email twice in one team, in one spelling (a member id
+// renamed to the email the team already named), moved to email_recipients.
+// A map has one entry per key (Terraform keeps the last of a repeated
+// key), so the provider sees alice once and rightly plans her seat; the
+// model still counted her twice and expected the plan to be refused.
+func TestModelRegression_oneEmailTwiceIsOneMapEntry(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	m := newRegressionMachine(t, 2)
+	m.addRecipient(teamA, modelSubA, "", byMember(alice))
+	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
+	m.changeForm(teamA, byEmail(alice))
+	m.toggleEmailMap(teamA)
+	m.apply(hazard{})
+	m.toggleEmailMap(teamA)
+	m.apply(hazard{}) // back in emails: alice twice, refused
+}

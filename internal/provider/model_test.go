@@ -302,6 +302,13 @@ func (r *mResource) clone() *mResource {
 	return &c
 }
 
+// oneMapEntry tells whether two recipients are one entry of
+// email_recipients: one email in one spelling, one key of a map (Terraform
+// keeps the last of a repeated key; render builds the map the same way).
+func (r *mResource) oneMapEntry(a, b mRecipient) bool {
+	return r.emailMap && a.form == formEmail && b.form == formEmail && a.value() == b.value()
+}
+
 // index is where a person is among the recipients, or -1.
 func (r *mResource) index(person int) int {
 	for i, rc := range r.recipients {
@@ -375,7 +382,8 @@ func (c mConfig) resourcesOf(container string, person int) []string {
 
 // mFight is what makes two resources (or one) fight over seats: an
 // exclusive resource sharing its container, one person in two resources,
-// or one person twice in one resource.
+// or one person twice in one resource (not one email in one spelling twice
+// in email_recipients: that is one map entry, oneMapEntry).
 type mFight struct {
 	text      string
 	container string
@@ -405,7 +413,9 @@ func (c mConfig) fights() []mFight {
 		ra := c[a]
 		seen := map[int]mRecipient{}
 		for _, rc := range ra.recipients {
-			if was, ok := seen[rc.person]; ok {
+			if was, ok := seen[rc.person]; ok && ra.oneMapEntry(was, rc) {
+				continue
+			} else if ok {
 				out = append(out, mFight{fmt.Sprintf("%s names %s twice", a, modelPeople[rc.person].name), ra.container, rc.person, was.form != rc.form})
 			}
 			seen[rc.person] = rc
@@ -776,9 +786,13 @@ func (m *modelMachine) SetMetadata(t *rapid.T) {
 // ToggleEmailMap moves an assignments resource's emails between emails and
 // email_recipients: the same people, so nothing may be sent.
 func (m *modelMachine) ToggleEmailMap(t *rapid.T) {
-	r := m.pick(t, "move the emails of", func(r *mResource) bool { return !r.seat })
+	m.toggleEmailMap(m.pick(t, "move the emails of", func(r *mResource) bool { return !r.seat }).addr)
+}
+
+func (m *modelMachine) toggleEmailMap(addr string) {
+	r := m.cfg[addr]
 	r.emailMap = !r.emailMap
-	m.logf("edit: emails as email_recipients = %v on %s", r.emailMap, r.addr)
+	m.logf("edit: emails as email_recipients = %v on %s", r.emailMap, addr)
 }
 
 // ToggleImmediateClaim flips immediate_claim.
