@@ -60,6 +60,14 @@ func (r *claimRecord) live() bool {
 	return r.Exclusive || r.Keys == nil || len(r.Keys) > 0 || len(r.Held) > 0
 }
 
+// assigns reports whether the plan may assign someone in the container: a
+// recipient without a seat it keeps (each recipient has at most one held
+// seat), or recipients unknown at plan. An exclusive resource's found
+// seats are held without a key: it is not asked (doubleRevokeConflict).
+func (r *claimRecord) assigns() bool {
+	return r.Keys == nil || len(r.Keys) > len(r.Held)
+}
+
 // privateToken is the plan token in a plan's planned private state.
 const privateToken = "plan_token"
 
@@ -257,10 +265,14 @@ func (ix *claimIndex) moveConflict(c polar.Container, mine *claimRecord, names c
 
 // doubleRevokeConflict: one seat revoked by two resources (both record it:
 // a seat imported into one while the other still holds it), one of which
-// goes on managing people in the container (a replacement in place, an
-// update). That one may assign the seat's person again first, Polar gives
-// the same row back, and the other's revoke, finding the same person on
-// it, would take the new seat. Two destroys of one seat assign nobody; an
+// may assign someone in the container (a replacement in place, an update
+// with a new recipient, recipients unknown at plan). That one may assign
+// the seat's person again first, Polar gives the same row back, and the
+// other's revoke, finding the same person on it, would take the new seat.
+// When neither assigns anyone here (two destroys; an update that keeps the
+// seats of all its recipients; a seat replaced into another container),
+// each revoke checks the row first and the second finds it revoked, or
+// another person's (Polar gave it to someone new), and leaves it. An
 // exclusive resource revoking a seat it found never assigns that person.
 func (ix *claimIndex) doubleRevokeConflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
 	if mine.Exclusive {
@@ -268,7 +280,7 @@ func (ix *claimIndex) doubleRevokeConflict(c polar.Container, mine *claimRecord,
 	}
 	for _, id := range mine.Removed {
 		for _, t := range ix.byRemoved[id] {
-			if o, ok := ix.other(mine, t); ok && !o.Exclusive && (mine.live() || o.live()) {
+			if o, ok := ix.other(mine, t); ok && !o.Exclusive && (mine.assigns() || o.assigns()) {
 				who := orDefault(names[id], "its holder")
 				return "One seat revoked by two resources",
 					fmt.Sprintf("Seat %s of the %s (%s) is in the state of two resources of this plan, %s and %s, and both revoke it. "+

@@ -51,9 +51,14 @@ func TestClaims_conflicts_inBothOrders(t *testing.T) {
 		"two destroys of one seat":                                 {destroyed("a", "s1"), destroyed("b", "s1"), ""},
 		"one seat revoked by a destroy and an update":              {destroyed("a", "s1"), team("b", false, []string{"email=y"}, nil, []string{"s1"}), "revoked by two resources"},
 		"one seat revoked by a destroy and a replacement in place": {destroyed("a", "s1"), seat("b", "email=x", nil, []string{"s1"}), "revoked by two resources"},
-		"different people":                                         {team("a", false, []string{"email=x"}, []string{"s1"}, nil), team("b", false, []string{"email=y"}, []string{"s2"}, nil), ""},
-		"the two calls of one resource's plan":                     {team("a", false, []string{"email=x"}, []string{"s1"}, nil), team("a", false, []string{"email=x"}, nil, []string{"s1"}), ""},
-		"a replacement's second call and a keeper":                 {team("a", false, []string{"email=x"}, nil, []string{"s1"}), team("b", false, []string{"email=y"}, []string{"s1"}, nil), "moves between two resources"},
+		"one seat revoked by a destroy and a team of unknowns":     {destroyed("a", "s1"), team("b", false, nil, nil, []string{"s1"}), "revoked by two resources"},
+		// Neither assigns anyone in the container: each revoke checks the
+		// row first, and the second finds it revoked or someone else's.
+		"one seat revoked by a destroy and an update keeping all": {destroyed("a", "s1"), team("b", false, []string{"email=y"}, []string{"s2"}, []string{"s1"}), ""},
+		"one seat revoked by an update and a seat leaving":        {claimRecord{Token: "a", Resource: "seat a", Single: true, Keys: []string{}, Removed: []string{"s1"}}, team("b", false, []string{"email=y"}, []string{"s2"}, []string{"s1"}), ""},
+		"different people":                         {team("a", false, []string{"email=x"}, []string{"s1"}, nil), team("b", false, []string{"email=y"}, []string{"s2"}, nil), ""},
+		"the two calls of one resource's plan":     {team("a", false, []string{"email=x"}, []string{"s1"}, nil), team("a", false, []string{"email=x"}, nil, []string{"s1"}), ""},
+		"a replacement's second call and a keeper": {team("a", false, []string{"email=x"}, nil, []string{"s1"}), team("b", false, []string{"email=y"}, []string{"s1"}, nil), "moves between two resources"},
 	} {
 		for _, order := range [][2]claimRecord{{c.a, c.b}, {c.b, c.a}} {
 			pd := &providerData{}

@@ -256,3 +256,24 @@ func TestModelRegression_oneEmailTwiceIsOneMapEntry(t *testing.T) {
 	m.toggleEmailMap(teamA)
 	m.apply(hazard{}) // back in emails: alice twice, refused
 }
+
+// Invariant 3 (an ordinary edit was refused at plan): alice's seat, in the
+// state of a team that drops her and of the polar_customer_seat it was
+// imported into, which moves to another subscription in the same edit. Both
+// revoke the seat, but neither assigns anyone in its subscription (the team
+// keeps dave's seat; the seat's new one is in the other subscription), so
+// nobody can get the row back and have it taken by the second revoke.
+// The plan refused it as "One seat revoked by two resources".
+func TestModelRegression_doubleRevokeWithoutAnAssignmentIsNoFight(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	m := newRegressionMachine(t, 4)
+	m.addRecipient(teamB, modelSubA, "", byMember(alice))
+	m.addRecipient(teamB, modelSubA, "", byMember(dave))
+	m.apply(hazard{})
+	seat := m.activeSeats(func(v seatView) bool { return v.memberID == modelPeople[alice].memberID })[0]
+	m.removeRecipient(teamB, alice)
+	m.addRecipient(seatType+".alice", modelSubA, "", byMember(alice))
+	m.importSeat(seatType+".alice", seat, "id", 0)
+	m.cfg[seatType+".alice"].container = modelSubB
+	m.apply(hazard{})
+}
