@@ -68,6 +68,24 @@ func (r *claimRecord) assigns() bool {
 	return r.Keys == nil || len(r.Keys) > len(r.Held)
 }
 
+// blind reports whether the plan may assign someone its container's list
+// cannot tie to a seat at plan: recipients unknown at plan, or a recipient
+// without a kept seat named by customer_id or external_customer_id (Polar's
+// list never shows a customer's external id, and a seat assigned through a
+// member shows the billing customer's id). Such a recipient may be the
+// holder of a seat the plan revokes, though nothing in the plan says so.
+func (r *claimRecord) blind() bool {
+	if r.Keys == nil {
+		return true
+	}
+	if !r.assigns() {
+		return false
+	}
+	return slices.ContainsFunc(r.Keys, func(k string) bool {
+		return strings.HasPrefix(k, "customer_id=") || strings.HasPrefix(k, "external_customer_id=")
+	})
+}
+
 // privateToken is the plan token in a plan's planned private state.
 const privateToken = "plan_token"
 
@@ -127,6 +145,9 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 	}
 	ix.put(rec)
 	summary, detail := ix.conflict(c, &rec, names)
+	if summary == "" {
+		summary, detail = blindConflict(c, &rec, names, ix)
+	}
 	pd.mu.Unlock()
 	if summary == "" && pd.siblings != nil {
 		// Published before looking, so that of two processes planning at
@@ -146,6 +167,12 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 			sib.put(o)
 		}
 		summary, detail = sib.conflict(c, &rec, names)
+		if summary == "" && len(others) > 0 {
+			// Three resources, perhaps of two processes: over all records.
+			pd.mu.Lock()
+			summary, detail = blindConflict(c, &rec, names, ix, sib)
+			pd.mu.Unlock()
+		}
 	}
 	if summary != "" {
 		diags.AddAttributeError(containerPath(c), summary, detail)
@@ -161,6 +188,7 @@ type claimIndex struct {
 	records   map[string]claimRecord // by token
 	order     []string               // tokens, first claimed first
 	exclusive []string               // tokens that were claimed exclusive at some point
+	blind     []string               // tokens that were claimed blind at some point
 	byKey     map[string][]string    // recipient key -> tokens
 	byHeld    map[string][]string    // seat id -> tokens that hold it
 	byRemoved map[string][]string    // seat id -> tokens that revoke it
@@ -187,6 +215,9 @@ func (ix *claimIndex) put(rec claimRecord) {
 	ix.records[rec.Token] = rec
 	if rec.Exclusive {
 		ix.exclusive = append(ix.exclusive, rec.Token)
+	}
+	if rec.blind() {
+		ix.blind = append(ix.blind, rec.Token)
 	}
 	for _, k := range rec.Keys {
 		ix.byKey[k] = append(ix.byKey[k], rec.Token)
@@ -285,14 +316,119 @@ func (ix *claimIndex) doubleRevokeConflict(c polar.Container, mine *claimRecord,
 				return "One seat revoked by two resources",
 					fmt.Sprintf("Seat %s of the %s (%s) is in the state of two resources of this plan, %s and %s, and both revoke it. "+
 						"Terraform may apply the two in either order: if one assigns %s again first, Polar gives back the same row and the other's revoke "+
-						"takes the new seat. Nothing has been sent. Keep the seat in one resource: forget the other without revoking anyone — in place of "+
-						"its resource block write\n\n  removed {\n    from = <address>\n    lifecycle {\n      destroy = false\n    }\n  }\n\n"+
-						"and apply once; then, if it should stay in the configuration, bring it back with an import block.",
-						id, c, who, mine.Resource, o.Resource, who)
+						"takes the new seat. %s",
+						id, c, who, mine.Resource, o.Resource, who, keepInOneResource)
 			}
 		}
 	}
 	return "", ""
+}
+
+// keepInOneResource is the recipe for a seat two resources of a plan revoke.
+const keepInOneResource = "Nothing has been sent. Keep the seat in one resource: forget the other without revoking anyone — in place of " +
+	"its resource block write\n\n  removed {\n    from = <address>\n    lifecycle {\n      destroy = false\n    }\n  }\n\n" +
+	"and apply once; then, if it should stay in the configuration, bring it back with an import block."
+
+// blindConflict: one seat revoked by two resources that assign nobody
+// (doubleRevokeConflict refuses the others) while a third may assign
+// someone the plan cannot tell apart from the seat's holder
+// (claimRecord.blind). Terraform may apply the three in any order: the
+// first revoke, then the third assigns that person — Polar gives back the
+// same row — then the second revoke finds its own recipient on the row and
+// takes the new seat. A third whose recipients the list shows cannot: it
+// adopts the holder's seat at plan (a move, refused) or assigns someone
+// else, whom the second revoke leaves alone. ixs are the records to look
+// at together (this process's, and those of its siblings), so that
+// whichever of the three is claimed last sees the other two.
+func blindConflict(c polar.Container, mine *claimRecord, names claimNames, ixs ...*claimIndex) (summary, detail string) {
+	u := claimUnion(ixs)
+	refuse := func(id string, pair []string, blind *claimRecord) (string, string) {
+		who := orDefault(names[id], "its holder")
+		return "One seat revoked by two resources",
+			fmt.Sprintf("Seat %s of the %s (%s) is in the state of two resources of this plan, %s and %s, and both revoke it, while %s may assign "+
+				"someone this plan cannot tell apart from %s: a recipient known only at apply, or named by customer_id or external_customer_id, "+
+				"which Polar's seat list does not show. Terraform may apply the three in any order: if that assignment comes between the two revokes "+
+				"and is %s, Polar gives back the same row and the second revoke takes the new seat. %s",
+				id, c, who, u.record(mine, pair[0]).Resource, u.record(mine, pair[1]).Resource, blind.Resource, who, who, keepInOneResource)
+	}
+	if mine.blind() {
+		for _, id := range u.removed() {
+			if pair := u.revokers(id, mine.Token); len(pair) >= 2 {
+				return refuse(id, pair, mine)
+			}
+		}
+		return "", ""
+	}
+	for _, id := range mine.Removed {
+		if len(u.revokers(id, "")) < 2 {
+			continue // the common case: looked at no further
+		}
+		for _, b := range u.blind(mine) {
+			if pair := u.revokers(id, b.Token); len(pair) >= 2 {
+				return refuse(id, pair, b)
+			}
+		}
+	}
+	return "", ""
+}
+
+// claimUnion is the records of several claim indexes (this process's and
+// its siblings'), looked at together.
+type claimUnion []*claimIndex
+
+// record returns the record of a token (mine's own when it is mine's).
+func (u claimUnion) record(mine *claimRecord, token string) *claimRecord {
+	if token == mine.Token {
+		return mine
+	}
+	for _, ix := range u {
+		if r, ok := ix.records[token]; ok {
+			return &r
+		}
+	}
+	return &claimRecord{Resource: "another resource"}
+}
+
+// revokers are the tokens that revoke seat id, except but.
+func (u claimUnion) revokers(id, but string) []string {
+	var out []string
+	for _, ix := range u {
+		for _, t := range ix.byRemoved[id] {
+			if t != but && !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// removed are the seats some record revokes, in order.
+func (u claimUnion) removed() []string {
+	var ids []string
+	for _, ix := range u {
+		for id, ts := range ix.byRemoved {
+			if len(ts) > 0 {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// blind are the records that are blind now.
+func (u claimUnion) blind(mine *claimRecord) []*claimRecord {
+	var out []*claimRecord
+	seen := map[string]bool{}
+	for _, ix := range u {
+		for _, t := range ix.blind {
+			if r := u.record(mine, t); !seen[t] && r.blind() {
+				out = append(out, r)
+			}
+			seen[t] = true
+		}
+	}
+	return out
 }
 
 // samePersonConflict: one recipient, or one seat, in two resources.

@@ -99,6 +99,63 @@ func TestClaims_replacedByToken(t *testing.T) {
 	}
 }
 
+// One seat revoked by two resources that assign nobody, beside a third
+// that may assign someone the plan cannot tell apart from the seat's
+// holder (recipients unknown at plan, or named by customer_id or
+// external_customer_id without a seat the list ties to them): refused by
+// whichever of the three is claimed last, in this process or through a
+// sibling. A third whose recipient holds a seat, or is someone the list
+// shows holding none, is no fight.
+func TestClaims_blindAssignmentBesideTwoRevokes(t *testing.T) {
+	t.Parallel()
+	destroyed := claimRecord{Token: "x", Resource: "gone x", Keys: []string{}, Removed: []string{"s1"}}
+	keeper := claimRecord{Token: "y", Resource: "team y", Keys: []string{"email=bob"}, Held: []string{"s2"}, Removed: []string{"s1"}}
+	leaving := claimRecord{Token: "y", Resource: "seat y", Single: true, Keys: []string{}, Removed: []string{"s1"}}
+	seat := func(key string, held ...string) claimRecord {
+		return claimRecord{Token: "z", Resource: "seat z", Single: true, Keys: []string{key}, Held: held}
+	}
+	unknown := claimRecord{Token: "z", Resource: "seat z", Single: true}
+	unknownTeam := claimRecord{Token: "z", Resource: "team z"}
+	for name, c := range map[string]struct {
+		records []claimRecord
+		refused bool
+	}{
+		"a destroy, an update keeping all, a recipient unknown at plan": {[]claimRecord{destroyed, keeper, unknown}, true},
+		"a destroy, a seat leaving, recipients unknown at plan":         {[]claimRecord{destroyed, leaving, unknownTeam}, true},
+		"two destroys, a recipient by external_customer_id":             {[]claimRecord{destroyed, {Token: "y", Resource: "gone y", Keys: []string{}, Removed: []string{"s1"}}, seat("external_customer_id=cus_x")}, true},
+		"a destroy, an update keeping all, a recipient by customer_id":  {[]claimRecord{destroyed, keeper, seat("customer_id=c1")}, true},
+		"a recipient by customer_id who keeps a seat":                   {[]claimRecord{destroyed, keeper, seat("customer_id=c1", "s3")}, false},
+		"a recipient the list shows holding no seat":                    {[]claimRecord{destroyed, keeper, seat("email=carol")}, false},
+		"one revoke, a recipient unknown at plan":                       {[]claimRecord{destroyed, {Token: "y", Resource: "team y", Keys: []string{"email=bob"}, Held: []string{"s2"}}, unknown}, false},
+	} {
+		for _, order := range [][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+			// In one process, or the first one or two claimed in a
+			// sibling process (another provider configuration).
+			for sibling := range 3 {
+				var d diag.Diagnostics
+				pd, sib := &providerData{}, &fakeSiblings{}
+				if sibling > 0 {
+					pd.siblings = sib
+				}
+				for i, k := range order {
+					if i < sibling {
+						sib.others = append(sib.others, c.records[k])
+						continue
+					}
+					d.Append(pd.claim(claimsContainer, c.records[k], claimNames{"s1": "alice"})...)
+				}
+				text := strings.Join(strings.Fields(diagsText(d)), " ")
+				switch refused := strings.Contains(text, "revoked by two resources") && strings.Contains(text, "cannot tell apart from alice"); {
+				case c.refused && !refused:
+					t.Errorf("%s (order %v, %d in a sibling): not refused: %s", name, order, sibling, diagsText(d))
+				case !c.refused && d.HasError():
+					t.Errorf("%s (order %v, %d in a sibling): refused: %s", name, order, sibling, diagsText(d))
+				}
+			}
+		}
+	}
+}
+
 // fakeSiblings is another provider process of the run.
 type fakeSiblings struct {
 	published []claimRecord

@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// One seat in the state of two resources (a seat imported into a
+// polar_customer_seat while a team still records it), both revoking it in
+// one plan, beside a third resource that may assign the seat's holder again
+// without the plan seeing that it is the same person. Polar gives the
+// holder the revoked row back, and the second revoke, finding its own
+// recipient on the row, takes the new seat. Driven through the plugin
+// protocol (trEnv), so that the test chooses the order Terraform applies
+// the three in.
+
+// trSeatInTwoStates is a team y naming who and bob@acme.io, applied, and
+// who's seat imported into a polar_customer_seat x (configured by email):
+// one seat in two states.
+func trSeatInTwoStates(t *testing.T, who string) (e *trEnv, p *protoEnv, y, x *trObj, seat string) {
+	t.Helper()
+	e = newTrEnv(t)
+	p = e.process()
+	y = &trObj{typeName: trTeam, config: p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings(who, "bob@acme.io")})}
+	e.up(y)
+	seat = trSeatsOf(y.state)[who]
+	imp, err := p.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{TypeName: trSeat, ID: seatImportID(trSub, seat)})
+	if err != nil || hasError(imp.Diagnostics) || len(imp.ImportedResources) != 1 {
+		t.Fatalf("import of seat %s: %v %s", seat, err, diagText(imp.Diagnostics))
+	}
+	x = &trObj{typeName: trSeat, state: p.unmarshal(p.resourceType(trSeat), imp.ImportedResources[0].State), private: imp.ImportedResources[0].Private,
+		config: p.seatConfig(trSub, "email", who)}
+	return e, p, y, x, seat
+}
+
+// permutations are every order of objs.
+func permutations(objs ...*trObj) [][]*trObj {
+	if len(objs) <= 1 {
+		return [][]*trObj{objs}
+	}
+	var out [][]*trObj
+	for i := range objs {
+		rest := append(append([]*trObj{}, objs[:i]...), objs[i+1:]...)
+		for _, p := range permutations(rest...) {
+			out = append(out, append([]*trObj{objs[i]}, p...))
+		}
+	}
+	return out
+}
+
+// A third resource that assigns someone the plan cannot tell from the
+// holder of a seat two others revoke: refused at plan, whichever of the
+// three Terraform plans first. x (the imported seat) is destroyed and y
+// drops the person while keeping bob's seat, so neither assigns anyone in
+// the subscription; z may assign the same person, and its plan cannot see
+// it. When a plan lets it through, the test applies x, z, y in that order
+// (Terraform may) and says what happened to z's seat.
+func TestCustomerSeatAssignments_revokes_twoRevokesBesideABlindAssignment(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		who string
+		// z's configuration at plan and at apply.
+		plan, apply func(p *protoEnv) tftypes.Value
+	}{
+		// Known only at apply (an attribute of another resource).
+		"recipient known only at apply": {
+			who: "alice@acme.io",
+			plan: func(p *protoEnv) tftypes.Value {
+				return p.value(p.resourceType(trSeat), map[string]tftypes.Value{
+					"subscription_id": tftypes.NewValue(tftypes.String, trSub.ID),
+					"email":           tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+				})
+			},
+			apply: func(p *protoEnv) tftypes.Value { return p.seatConfig(trSub, "email", "alice@acme.io") },
+		},
+		// Polar's list never shows a customer's external id: nothing ties
+		// carol's seat to her external_customer_id at plan.
+		"recipient by external_customer_id": {
+			who:   "carol@acme.io",
+			plan:  func(p *protoEnv) tftypes.Value { return p.seatConfig(trSub, "external_customer_id", "cus_carol") },
+			apply: func(p *protoEnv) tftypes.Value { return p.seatConfig(trSub, "external_customer_id", "cus_carol") },
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e, p, y, x, seat := trSeatInTwoStates(t, c.who)
+			y.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io")})
+			x.config = tftypes.NewValue(p.resourceType(trSeat), nil)
+			z := &trObj{typeName: trSeat, state: tftypes.NewValue(p.resourceType(trSeat), nil), config: c.plan(p)}
+			label := map[*trObj]string{x: "x", y: "y", z: "z"}
+			for _, order := range permutations(x, y, z) {
+				plans, diags := e.planAll(order...)
+				if diagWith(diags, tfprotov6.DiagnosticSeverityError, "One seat revoked by two resources", seat, c.who, "removed {") {
+					continue
+				}
+				if hasError(diags) {
+					t.Fatalf("refused otherwise: %s", diagText(diags))
+				}
+				// Terraform may apply the destroy of x, then z, then y.
+				byObj := map[*trObj]*trPlanned{}
+				for _, pl := range plans {
+					byObj[pl.obj] = pl
+				}
+				z.config = c.apply(p)
+				applied := e.applyAll(byObj[x], byObj[z], byObj[y])
+				zSeat := attrOf(z.state, "id")
+				t.Fatalf("the plan (%s, %s, %s) was not refused; applied x, z, y: z's seat %s is %s (seat %s was revoked twice). Diagnostics: %s",
+					label[order[0]], label[order[1]], label[order[2]], zSeat, e.seat(trSub, zSeat).Status, seat, diagText(append(diags, applied...)))
+			}
+		})
+	}
+}
