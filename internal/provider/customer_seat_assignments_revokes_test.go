@@ -113,3 +113,26 @@ func TestCustomerSeatAssignments_revokes_twoRevokesBesideABlindAssignment(t *tes
 		})
 	}
 }
+
+// A polar_customer_seat given to another person is replaced: its destroy
+// revokes the seat in its state. When that seat is also in the state of a
+// team that keeps it (imported into the seat resource), the replacement
+// takes the team's seat: a move, refused whichever is planned first.
+func TestCustomerSeatAssignments_revokes_seatGivenToAnotherPersonBesideAKeeper(t *testing.T) {
+	t.Parallel()
+	e, p, y, x, seat := trSeatInTwoStates(t, "alice@acme.io")
+	x.config = p.seatConfig(trSub, "email", "dave@acme.io")
+	for _, order := range [][]*trObj{{y, x}, {x, y}} {
+		plans, diags := e.planAll(order...)
+		if diagWith(diags, tfprotov6.DiagnosticSeverityError, "A seat moves between two resources", seat) {
+			continue
+		}
+		if hasError(diags) {
+			t.Fatalf("refused otherwise: %s", diagText(diags))
+		}
+		applied := e.applyAll(plans...)
+		now := e.seat(trSub, seat)
+		t.Fatalf("the plan (%s first) was not refused; applied: seat %s, which the team keeps for alice, is %s, held by %s. Diagnostics: %s",
+			order[0].typeName, seat, now.Status, describeOccupant(&now), diagText(append(diags, applied...)))
+	}
+}

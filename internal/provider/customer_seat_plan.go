@@ -180,9 +180,10 @@ func recipientEquivalent(name, a, b string) bool {
 // scope, unknown container, server unreachable) fails instead of looking
 // green, and a plan that assigns more seats than the container has free
 // warns with the numbers (seats freed earlier in the same apply may still
-// make room). It claims the recipient and the seat they hold now, if any:
-// unless the replacement this create belongs to revokes that seat first,
-// another resource that keeps or revokes it fights this one.
+// make room). It claims the recipient and the seat they hold now, if any,
+// and the seat the replacement this create belongs to revokes first in the
+// same container (whoever the create assigns): another resource that keeps
+// or revokes one of those fights this one.
 func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customerSeatModel, private privateGetter, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
 		return
@@ -203,15 +204,20 @@ func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customer
 	if rec.Token == "" {
 		rec.Token = newPlanToken()
 	}
+	// The seat the replacement's destroy revokes first, whoever this create
+	// assigns: this record replaces the first call's, which claimed it.
+	revokedFirst := map[string]bool{}
+	if prior.container == container {
+		for id, who := range prior.seats {
+			rec.Removed = append(rec.Removed, id)
+			names[id], revokedFirst[id] = who, true
+		}
+	}
 	if a := assignRequest(cfg); rec.Keys != nil {
 		if match := recipientMatcher(a); match != nil {
-			if held := matchSeats(list, match); len(held) == 1 {
+			if held := matchSeats(list, match); len(held) == 1 && !revokedFirst[held[0].ID] {
 				names[held[0].ID] = recipientName(cfg)
-				if prior.container == container && prior.seats[held[0].ID] != "" {
-					rec.Removed = []string{held[0].ID} // revoked first by the replacement's destroy
-				} else {
-					rec.Held = []string{held[0].ID}
-				}
+				rec.Held = []string{held[0].ID}
 			}
 		}
 	}
