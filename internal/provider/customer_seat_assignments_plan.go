@@ -198,7 +198,8 @@ func (r *customerSeatAssignmentsResource) planPrivate(ctx context.Context, req r
 
 // planContainerChange is the first call of the replacement a new container
 // (or one unknown until apply) makes: it claims the removal of the old
-// container's seats, for the second call (the create in the new container)
+// container's seats (and, while the new one is unknown, the recipients
+// there too), for the second call (the create in the new container)
 // remembers what the destroy revokes, and says who loses a seat.
 func (r *customerSeatAssignmentsResource) planContainerChange(ctx context.Context, plan, state *customerSeatAssignmentsModel, pp planPrivateState, unlisted map[string]bool,
 	resp *resource.ModifyPlanResponse) {
@@ -227,6 +228,18 @@ func (r *customerSeatAssignmentsResource) planContainerChange(ctx context.Contex
 	}
 	if r.data != nil {
 		rec := claimRecord{Token: pp.token, Resource: "a polar_customer_seat_assignments moving to another container", Keys: []string{}}
+		if !plan.containerKnown() {
+			// The container known only at apply may be this one again:
+			// the recipients stay claimed here (the create half claims
+			// nothing), as a polar_customer_seat's does.
+			rec.Resource, rec.Keys = "a polar_customer_seat_assignments moving to a container known only at apply", nil
+			if planned, known := plan.recipients(); known {
+				rec.Keys = make([]string, 0, len(planned))
+				for _, rc := range planned {
+					rec.Keys = append(rec.Keys, rc.key())
+				}
+			}
+		}
 		names := claimNames{}
 		for id, h := range revoked {
 			rec.Removed = append(rec.Removed, id)

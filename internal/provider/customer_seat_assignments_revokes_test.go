@@ -136,3 +136,40 @@ func TestCustomerSeatAssignments_revokes_seatGivenToAnotherPersonBesideAKeeper(t
 			order[0].typeName, seat, now.Status, describeOccupant(&now), diagText(append(diags, applied...)))
 	}
 }
+
+// A team moved to a container known only at apply is replaced: its destroy
+// revokes its seats, and its create may assign the same people in the same
+// container (the new value may be the old one). Beside a destroy of one of
+// those seats (imported into a polar_customer_seat), the create may get
+// the row back for its person and the other revoke take it: refused,
+// whichever is planned first, as for a polar_customer_seat moved so.
+func TestCustomerSeatAssignments_revokes_teamToAnUnknownContainerBesideADestroy(t *testing.T) {
+	t.Parallel()
+	e, p, y, x, seat := trSeatInTwoStates(t, "alice@acme.io")
+	x.config = tftypes.NewValue(p.resourceType(trSeat), nil)
+	unknownSub := p.value(p.resourceType(trTeam), map[string]tftypes.Value{
+		"subscription_id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		"emails":          trStrings("alice@acme.io", "bob@acme.io"),
+	})
+	for _, order := range [][]*trObj{{y, x}, {x, y}} {
+		y.config = unknownSub
+		plans, diags := e.planAll(order...)
+		if diagWith(diags, tfprotov6.DiagnosticSeverityError, "One seat revoked by two resources", seat) {
+			continue
+		}
+		if hasError(diags) {
+			t.Fatalf("refused otherwise: %s", diagText(diags))
+		}
+		// At apply the container is the one the team had. Terraform may
+		// apply the team's replacement, then the destroy of x.
+		byObj := map[*trObj]*trPlanned{}
+		for _, pl := range plans {
+			byObj[pl.obj] = pl
+		}
+		y.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "bob@acme.io")})
+		applied := e.applyAll(byObj[y], byObj[x])
+		aliceSeat := trSeatsOf(y.state)["alice@acme.io"]
+		t.Fatalf("the plan (%s first) was not refused; applied y's replacement, then x's destroy: alice's new seat %s is %s (seat %s was revoked twice). Diagnostics: %s",
+			order[0].typeName, aliceSeat, e.seat(trSub, aliceSeat).Status, seat, diagText(append(diags, applied...)))
+	}
+}
