@@ -36,6 +36,26 @@ func trSeatInTwoStates(t *testing.T, who string) (e *trEnv, p *protoEnv, y, x *t
 	return e, p, y, x, seat
 }
 
+// planRefused plans objs in the order given and reports whether the plan
+// was refused with an error that mentions every fragment; any other error
+// fails the test. It returns the plans by object, for the test to apply
+// in an order of its own, and the plan's diagnostics.
+func (e *trEnv) planRefused(objs []*trObj, fragments ...string) (refused bool, plans map[*trObj]*trPlanned, diags []*tfprotov6.Diagnostic) {
+	e.t.Helper()
+	planned, diags := e.planAll(objs...)
+	if diagWith(diags, tfprotov6.DiagnosticSeverityError, fragments...) {
+		return true, nil, diags
+	}
+	if hasError(diags) {
+		e.t.Fatalf("refused otherwise: %s", diagText(diags))
+	}
+	plans = map[*trObj]*trPlanned{}
+	for _, pl := range planned {
+		plans[pl.obj] = pl
+	}
+	return false, plans, diags
+}
+
 // permutations are every order of objs.
 func permutations(objs ...*trObj) [][]*trObj {
 	if len(objs) <= 1 {
@@ -92,20 +112,13 @@ func TestCustomerSeatAssignments_revokes_twoRevokesBesideABlindAssignment(t *tes
 			z := &trObj{typeName: trSeat, state: tftypes.NewValue(p.resourceType(trSeat), nil), config: c.plan(p)}
 			label := map[*trObj]string{x: "x", y: "y", z: "z"}
 			for _, order := range permutations(x, y, z) {
-				plans, diags := e.planAll(order...)
-				if diagWith(diags, tfprotov6.DiagnosticSeverityError, "One seat revoked by two resources", seat, c.who, "removed {") {
+				refused, plans, diags := e.planRefused(order, "One seat revoked by two resources", seat, c.who, "removed {")
+				if refused {
 					continue
 				}
-				if hasError(diags) {
-					t.Fatalf("refused otherwise: %s", diagText(diags))
-				}
 				// Terraform may apply the destroy of x, then z, then y.
-				byObj := map[*trObj]*trPlanned{}
-				for _, pl := range plans {
-					byObj[pl.obj] = pl
-				}
 				z.config = c.apply(p)
-				applied := e.applyAll(byObj[x], byObj[z], byObj[y])
+				applied := e.applyAll(plans[x], plans[z], plans[y])
 				zSeat := attrOf(z.state, "id")
 				t.Fatalf("the plan (%s, %s, %s) was not refused; applied x, z, y: z's seat %s is %s (seat %s was revoked twice). Diagnostics: %s",
 					label[order[0]], label[order[1]], label[order[2]], zSeat, e.seat(trSub, zSeat).Status, seat, diagText(append(diags, applied...)))
@@ -123,14 +136,11 @@ func TestCustomerSeatAssignments_revokes_seatGivenToAnotherPersonBesideAKeeper(t
 	e, p, y, x, seat := trSeatInTwoStates(t, "alice@acme.io")
 	x.config = p.seatConfig(trSub, "email", "dave@acme.io")
 	for _, order := range [][]*trObj{{y, x}, {x, y}} {
-		plans, diags := e.planAll(order...)
-		if diagWith(diags, tfprotov6.DiagnosticSeverityError, "A seat moves between two resources", seat) {
+		refused, plans, diags := e.planRefused(order, "A seat moves between two resources", seat)
+		if refused {
 			continue
 		}
-		if hasError(diags) {
-			t.Fatalf("refused otherwise: %s", diagText(diags))
-		}
-		applied := e.applyAll(plans...)
+		applied := e.applyAll(plans[order[0]], plans[order[1]])
 		now := e.seat(trSub, seat)
 		t.Fatalf("the plan (%s first) was not refused; applied: seat %s, which the team keeps for alice, is %s, held by %s. Diagnostics: %s",
 			order[0].typeName, seat, now.Status, describeOccupant(&now), diagText(append(diags, applied...)))
@@ -153,21 +163,14 @@ func TestCustomerSeatAssignments_revokes_teamToAnUnknownContainerBesideADestroy(
 	})
 	for _, order := range [][]*trObj{{y, x}, {x, y}} {
 		y.config = unknownSub
-		plans, diags := e.planAll(order...)
-		if diagWith(diags, tfprotov6.DiagnosticSeverityError, "One seat revoked by two resources", seat) {
+		refused, plans, diags := e.planRefused(order, "One seat revoked by two resources", seat)
+		if refused {
 			continue
-		}
-		if hasError(diags) {
-			t.Fatalf("refused otherwise: %s", diagText(diags))
 		}
 		// At apply the container is the one the team had. Terraform may
 		// apply the team's replacement, then the destroy of x.
-		byObj := map[*trObj]*trPlanned{}
-		for _, pl := range plans {
-			byObj[pl.obj] = pl
-		}
 		y.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("alice@acme.io", "bob@acme.io")})
-		applied := e.applyAll(byObj[y], byObj[x])
+		applied := e.applyAll(plans[y], plans[x])
 		aliceSeat := trSeatsOf(y.state)["alice@acme.io"]
 		t.Fatalf("the plan (%s first) was not refused; applied y's replacement, then x's destroy: alice's new seat %s is %s (seat %s was revoked twice). Diagnostics: %s",
 			order[0].typeName, aliceSeat, e.seat(trSub, aliceSeat).Status, seat, diagText(append(diags, applied...)))
