@@ -24,7 +24,10 @@ import (
 //  3. a move: a seat one resource revokes and another keeps or adopts.
 //     Terraform may plan and apply the two in any order (the apply walk
 //     re-plans in a fresh process), so no order of the two makes it safe;
-//     the refusal prints the recipe that does (removed + import).
+//     the refusal prints the recipe that does (removed + import);
+//  4. one seat revoked by two resources while a resource of the plan
+//     assigns seats in the container (revokedTwiceConflict), whichever of
+//     the three is claimed last.
 //
 // A replacement is planned in one process with two calls: the first with
 // the prior state, the second with a null prior state and the first call's
@@ -62,28 +65,10 @@ func (r *claimRecord) live() bool {
 
 // assigns reports whether the plan may assign someone in the container: a
 // recipient without a seat it keeps (each recipient has at most one held
-// seat), or recipients unknown at plan. An exclusive resource's found
-// seats are held without a key: it is not asked (doubleRevokeConflict).
+// seat; an exclusive resource's found seats are held without a key), or
+// recipients unknown at plan.
 func (r *claimRecord) assigns() bool {
 	return r.Keys == nil || len(r.Keys) > len(r.Held)
-}
-
-// blind reports whether the plan may assign someone its container's list
-// cannot tie to a seat at plan: recipients unknown at plan, or a recipient
-// without a kept seat named by customer_id or external_customer_id (Polar's
-// list never shows a customer's external id, and a seat assigned through a
-// member shows the billing customer's id). Such a recipient may be the
-// holder of a seat the plan revokes, though nothing in the plan says so.
-func (r *claimRecord) blind() bool {
-	if r.Keys == nil {
-		return true
-	}
-	if !r.assigns() {
-		return false
-	}
-	return slices.ContainsFunc(r.Keys, func(k string) bool {
-		return strings.HasPrefix(k, "customer_id=") || strings.HasPrefix(k, "external_customer_id=")
-	})
 }
 
 // privateToken is the plan token in a plan's planned private state.
@@ -146,7 +131,7 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 	ix.put(rec)
 	summary, detail := ix.conflict(c, &rec, names)
 	if summary == "" {
-		summary, detail = blindConflict(c, &rec, names, ix)
+		summary, detail = revokedTwiceConflict(c, &rec, names, ix)
 	}
 	pd.mu.Unlock()
 	if summary == "" && pd.siblings != nil {
@@ -170,7 +155,7 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 		if summary == "" && len(others) > 0 {
 			// Three resources, perhaps of two processes: over all records.
 			pd.mu.Lock()
-			summary, detail = blindConflict(c, &rec, names, ix, sib)
+			summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib)
 			pd.mu.Unlock()
 		}
 	}
@@ -188,10 +173,11 @@ type claimIndex struct {
 	records   map[string]claimRecord // by token
 	order     []string               // tokens, first claimed first
 	exclusive []string               // tokens that were claimed exclusive at some point
-	blind     []string               // tokens that were claimed blind at some point
+	assigning []string               // tokens that were claimed assigning at some point
 	byKey     map[string][]string    // recipient key -> tokens
 	byHeld    map[string][]string    // seat id -> tokens that hold it
 	byRemoved map[string][]string    // seat id -> tokens that revoke it
+	doubled   []string               // seat ids that were revoked by two tokens at some point
 }
 
 func newClaimIndex() *claimIndex {
@@ -216,8 +202,8 @@ func (ix *claimIndex) put(rec claimRecord) {
 	if rec.Exclusive {
 		ix.exclusive = append(ix.exclusive, rec.Token)
 	}
-	if rec.blind() {
-		ix.blind = append(ix.blind, rec.Token)
+	if rec.assigns() {
+		ix.assigning = append(ix.assigning, rec.Token)
 	}
 	for _, k := range rec.Keys {
 		ix.byKey[k] = append(ix.byKey[k], rec.Token)
@@ -227,6 +213,9 @@ func (ix *claimIndex) put(rec claimRecord) {
 	}
 	for _, id := range rec.Removed {
 		ix.byRemoved[id] = append(ix.byRemoved[id], rec.Token)
+		if len(ix.byRemoved[id]) == 2 {
+			ix.doubled = append(ix.doubled, id)
+		}
 	}
 }
 
@@ -243,7 +232,7 @@ func (ix *claimIndex) other(mine *claimRecord, token string) (*claimRecord, bool
 // when it fights none: an exclusive resource and any other live one first,
 // then a move, then one person in two resources.
 func (ix *claimIndex) conflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
-	for _, check := range []func(polar.Container, *claimRecord, claimNames) (string, string){ix.exclusiveConflict, ix.moveConflict, ix.doubleRevokeConflict, ix.samePersonConflict} {
+	for _, check := range []func(polar.Container, *claimRecord, claimNames) (string, string){ix.exclusiveConflict, ix.moveConflict, ix.samePersonConflict} {
 		if summary, detail = check(c, mine, names); summary != "" {
 			return summary, detail
 		}
@@ -294,31 +283,46 @@ func (ix *claimIndex) moveConflict(c polar.Container, mine *claimRecord, names c
 	return "", ""
 }
 
-// doubleRevokeConflict: one seat revoked by two resources (both record it:
-// a seat imported into one while the other still holds it), one of which
-// may assign someone in the container (a replacement in place, an update
-// with a new recipient, recipients unknown at plan). That one may assign
-// the seat's person again first, Polar gives the same row back, and the
-// other's revoke, finding the same person on it, would take the new seat.
-// When neither assigns anyone here (two destroys; an update that keeps the
-// seats of all its recipients; a seat replaced into another container),
-// each revoke checks the row first and the second finds it revoked, or
-// another person's (Polar gave it to someone new), and leaves it. An
-// exclusive resource revoking a seat it found never assigns that person.
-func (ix *claimIndex) doubleRevokeConflict(c polar.Container, mine *claimRecord, names claimNames) (summary, detail string) {
-	if mine.Exclusive {
-		return "", ""
+// revokedTwiceConflict: one seat revoked by two resources (both record it:
+// a seat imported into one while the other still holds it) while a
+// resource of the plan — one of the two, or a third — may assign someone in
+// the container. Terraform applies them in any order, and at once. Once
+// one revoke frees the row, Polar may give it to the next person assigned
+// there (it reuses a revoked row, same id, for anyone): the seat's own
+// holder assigned again, whom the other revoke's check finds on the row
+// and takes; or anyone else, whom the other revoke takes when its DELETE
+// was sent before (its check found the holder) or its check read a list
+// from before (a batch's list serves its revokes for up to a minute).
+// When nobody assigns anyone in the container (two destroys; an update
+// that keeps the seats of all its recipients; a seat replaced into another
+// container) no row is given out meanwhile. ixs are the records to look at
+// together (this process's, and those of its siblings), so that whichever
+// of the three is claimed last sees the other two.
+func revokedTwiceConflict(c polar.Container, mine *claimRecord, names claimNames, ixs ...*claimIndex) (summary, detail string) {
+	u := claimUnion(ixs)
+	refuse := func(id string, pair []string, by *claimRecord) (string, string) {
+		who := orDefault(names[id], "its holder")
+		return "One seat revoked by two resources",
+			fmt.Sprintf("Seat %s of the %s (%s) is in the state of two resources of this plan, %s and %s, and both revoke it, while %s assigns "+
+				"seats there. Terraform may apply them in any order, and at once: once one revoke frees the row, Polar may give it to the next person "+
+				"assigned (it reuses a revoked seat's row, same id), and the other revoke then takes that person's new seat — it finds %s on the row "+
+				"again if the one assigned is %s, and it cannot see the change at all if its request was sent after its check. %s",
+				id, c, who, u.record(mine, pair[0]).Resource, u.record(mine, pair[1]).Resource, by.Resource, who, who, keepInOneResource)
+	}
+	if mine.assigns() {
+		for _, id := range u.doubled() {
+			if pair := u.revokers(id); len(pair) >= 2 {
+				return refuse(id, pair, mine)
+			}
+		}
 	}
 	for _, id := range mine.Removed {
-		for _, t := range ix.byRemoved[id] {
-			if o, ok := ix.other(mine, t); ok && !o.Exclusive && (mine.assigns() || o.assigns()) {
-				who := orDefault(names[id], "its holder")
-				return "One seat revoked by two resources",
-					fmt.Sprintf("Seat %s of the %s (%s) is in the state of two resources of this plan, %s and %s, and both revoke it. "+
-						"Terraform may apply the two in either order: if one assigns %s again first, Polar gives back the same row and the other's revoke "+
-						"takes the new seat. %s",
-						id, c, who, mine.Resource, o.Resource, who, keepInOneResource)
-			}
+		pair := u.revokers(id)
+		if len(pair) < 2 {
+			continue // the common case: looked at no further
+		}
+		if by := u.assigner(mine); by != nil {
+			return refuse(id, pair, by)
 		}
 	}
 	return "", ""
@@ -329,54 +333,11 @@ const keepInOneResource = "Nothing has been sent. Keep the seat in one resource:
 	"its resource block write\n\n  removed {\n    from = <address>\n    lifecycle {\n      destroy = false\n    }\n  }\n\n" +
 	"and apply once; then, if it should stay in the configuration, bring it back with an import block."
 
-// blindConflict: one seat revoked by two resources that assign nobody
-// (doubleRevokeConflict refuses the others) while a third may assign
-// someone the plan cannot tell apart from the seat's holder
-// (claimRecord.blind). Terraform may apply the three in any order: the
-// first revoke, then the third assigns that person — Polar gives back the
-// same row — then the second revoke finds its own recipient on the row and
-// takes the new seat. A third whose recipients the list shows cannot: it
-// adopts the holder's seat at plan (a move, refused) or assigns someone
-// else, whom the second revoke leaves alone. ixs are the records to look
-// at together (this process's, and those of its siblings), so that
-// whichever of the three is claimed last sees the other two.
-func blindConflict(c polar.Container, mine *claimRecord, names claimNames, ixs ...*claimIndex) (summary, detail string) {
-	u := claimUnion(ixs)
-	refuse := func(id string, pair []string, blind *claimRecord) (string, string) {
-		who := orDefault(names[id], "its holder")
-		return "One seat revoked by two resources",
-			fmt.Sprintf("Seat %s of the %s (%s) is in the state of two resources of this plan, %s and %s, and both revoke it, while %s may assign "+
-				"someone this plan cannot tell apart from %s: a recipient known only at apply, or named by customer_id or external_customer_id, "+
-				"which Polar's seat list does not show. Terraform may apply the three in any order: if that assignment comes between the two revokes "+
-				"and is %s, Polar gives back the same row and the second revoke takes the new seat. %s",
-				id, c, who, u.record(mine, pair[0]).Resource, u.record(mine, pair[1]).Resource, blind.Resource, who, who, keepInOneResource)
-	}
-	if mine.blind() {
-		for _, id := range u.removed() {
-			if pair := u.revokers(id, mine.Token); len(pair) >= 2 {
-				return refuse(id, pair, mine)
-			}
-		}
-		return "", ""
-	}
-	for _, id := range mine.Removed {
-		if len(u.revokers(id, "")) < 2 {
-			continue // the common case: looked at no further
-		}
-		for _, b := range u.blind(mine) {
-			if pair := u.revokers(id, b.Token); len(pair) >= 2 {
-				return refuse(id, pair, b)
-			}
-		}
-	}
-	return "", ""
-}
-
 // claimUnion is the records of several claim indexes (this process's and
 // its siblings'), looked at together.
 type claimUnion []*claimIndex
 
-// record returns the record of a token (mine's own when it is mine's).
+// record returns the record of a token (mine itself when it is mine's).
 func (u claimUnion) record(mine *claimRecord, token string) *claimRecord {
 	if token == mine.Token {
 		return mine
@@ -389,12 +350,12 @@ func (u claimUnion) record(mine *claimRecord, token string) *claimRecord {
 	return &claimRecord{Resource: "another resource"}
 }
 
-// revokers are the tokens that revoke seat id, except but.
-func (u claimUnion) revokers(id, but string) []string {
+// revokers are the tokens that revoke seat id.
+func (u claimUnion) revokers(id string) []string {
 	var out []string
 	for _, ix := range u {
 		for _, t := range ix.byRemoved[id] {
-			if t != but && !slices.Contains(out, t) {
+			if !slices.Contains(out, t) {
 				out = append(out, t)
 			}
 		}
@@ -402,13 +363,18 @@ func (u claimUnion) revokers(id, but string) []string {
 	return out
 }
 
-// removed are the seats some record revokes, in order.
-func (u claimUnion) removed() []string {
+// doubled are the seats that may be revoked by two tokens (revokers
+// says), in order: those of each index, and those one index revokes and
+// another too.
+func (u claimUnion) doubled() []string {
 	var ids []string
-	for _, ix := range u {
-		for id, ts := range ix.byRemoved {
-			if len(ts) > 0 {
-				ids = append(ids, id)
+	for i, ix := range u {
+		ids = append(ids, ix.doubled...)
+		for _, other := range u[:i] {
+			for id, ts := range ix.byRemoved {
+				if len(ts) > 0 && len(other.byRemoved[id]) > 0 {
+					ids = append(ids, id)
+				}
 			}
 		}
 	}
@@ -416,19 +382,19 @@ func (u claimUnion) removed() []string {
 	return slices.Compact(ids)
 }
 
-// blind are the records that are blind now.
-func (u claimUnion) blind(mine *claimRecord) []*claimRecord {
-	var out []*claimRecord
-	seen := map[string]bool{}
+// assigner returns a record that assigns someone now (mine first), or nil.
+func (u claimUnion) assigner(mine *claimRecord) *claimRecord {
+	if mine.assigns() {
+		return mine
+	}
 	for _, ix := range u {
-		for _, t := range ix.blind {
-			if r := u.record(mine, t); !seen[t] && r.blind() {
-				out = append(out, r)
+		for _, t := range ix.assigning {
+			if r := u.record(mine, t); r.assigns() {
+				return r
 			}
-			seen[t] = true
 		}
 	}
-	return out
+	return nil
 }
 
 // samePersonConflict: one recipient, or one seat, in two resources.

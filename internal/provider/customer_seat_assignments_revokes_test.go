@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/polarsource/terraform-provider-polar/internal/testsupport"
 )
 
 // One seat in the state of two resources (a seat imported into a
@@ -174,5 +177,38 @@ func TestCustomerSeatAssignments_revokes_teamToAnUnknownContainerBesideADestroy(
 		aliceSeat := trSeatsOf(y.state)["alice@acme.io"]
 		t.Fatalf("the plan (%s first) was not refused; applied y's replacement, then x's destroy: alice's new seat %s is %s (seat %s was revoked twice). Diagnostics: %s",
 			order[0].typeName, aliceSeat, e.seat(trSub, aliceSeat).Status, seat, diagText(append(diags, applied...)))
+	}
+}
+
+// One seat revoked by two resources that assign nobody, beside a third
+// that assigns someone else (dave) in the subscription. Each revoke checks
+// the row before it sends its DELETE, but nothing makes the check and the
+// DELETE one step: Terraform applies the three at once, and y's DELETE, on
+// its way after its check found alice, lands after x's revoke freed the
+// row and Polar gave it to dave. Refused, whichever is planned first. (The
+// apply holds y's DELETE until x and z are applied, to put it there.)
+func TestCustomerSeatAssignments_revokes_twoRevokesBesideAnAssignment(t *testing.T) {
+	t.Parallel()
+	e, p, y, x, seat := trSeatInTwoStates(t, "alice@acme.io")
+	y.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io")})
+	x.config = tftypes.NewValue(p.resourceType(trSeat), nil)
+	z := &trObj{typeName: trSeat, state: tftypes.NewValue(p.resourceType(trSeat), nil), config: p.seatConfig(trSub, "email", "dave@acme.io")}
+	label := map[*trObj]string{x: "x", y: "y", z: "z"}
+	for _, order := range permutations(x, y, z) {
+		refused, plans, diags := e.planRefused(order, "One seat revoked by two resources", seat, "removed {")
+		if refused {
+			continue
+		}
+		held := testsupport.Hold(t, e.emu, http.MethodDelete, "/v1/customer-seats/"+seat)
+		ap := e.process()
+		yApplied := make(chan []*tfprotov6.Diagnostic, 1)
+		go func() { yApplied <- ap.applyChange(plans[y]) }()
+		<-held.Arrived() // y checked the row (alice's) and sent its DELETE
+		applied := append(ap.applyChange(plans[x]), ap.applyChange(plans[z])...)
+		held.Land()
+		applied = append(applied, <-yApplied...)
+		zSeat := attrOf(z.state, "id")
+		t.Fatalf("the plan (%s, %s, %s) was not refused; applied y, x, z at once: dave's seat %s is %s (seat %s was revoked twice). Diagnostics: %s",
+			label[order[0]], label[order[1]], label[order[2]], zSeat, e.seat(trSub, zSeat).Status, seat, diagText(append(diags, applied...)))
 	}
 }

@@ -266,6 +266,14 @@ func TestModelRegression_oneEmailTwiceIsOneMapEntry(t *testing.T) {
 // The plan refused it as "One seat revoked by two resources".
 func TestModelRegression_doubleRevokeWithoutAnAssignmentIsNoFight(t *testing.T) {
 	t.Parallel() // each machine has its own emulator
+	aliceRevokedTwice(t).apply(hazard{})
+}
+
+// aliceRevokedTwice is the edit above, not applied yet: alice's seat in
+// the state of team_b, which drops her and keeps dave, and of the
+// polar_customer_seat it is imported into, which moves to subscription B.
+func aliceRevokedTwice(t *testing.T) *modelMachine {
+	t.Helper()
 	m := newRegressionMachine(t, 4)
 	m.addRecipient(teamB, modelSubA, "", byMember(alice))
 	m.addRecipient(teamB, modelSubA, "", byMember(dave))
@@ -275,5 +283,20 @@ func TestModelRegression_doubleRevokeWithoutAnAssignmentIsNoFight(t *testing.T) 
 	m.addRecipient(seatType+".alice", modelSubA, "", byMember(alice))
 	m.importSeat(seatType+".alice", seat, "id", 0)
 	m.cfg[seatType+".alice"].container = modelSubB
+	return m
+}
+
+// A plan refuses one seat revoked by two resources while a third assigns
+// someone in its subscription: the soak's case above, with bob joining
+// team_a on subscription A in the same edit. Terraform applies the three
+// at once, and once one revoke frees alice's row Polar may give it to bob,
+// whose seat the other revoke — sent after its check found alice — takes
+// (TestCustomerSeatAssignments_revokes_twoRevokesBesideAnAssignment puts
+// the requests there; the model applies one resource at a time and cannot).
+// The model must count the refusal as one, not as an ordinary edit refused.
+func TestModelRegression_doubleRevokeBesideAnAssignmentIsRefused(t *testing.T) {
+	t.Parallel() // each machine has its own emulator
+	m := aliceRevokedTwice(t)
+	m.addRecipient(teamA, modelSubA, "", byEmail(bob))
 	m.apply(hazard{})
 }

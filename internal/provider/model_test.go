@@ -1436,6 +1436,12 @@ func (m *modelMachine) afterRefusal(out outcome) {
 		m.refused("a move, with the recipe: " + d.Summary)
 		m.logf("the user undoes the move of %s", strings.Join(moving, ", "))
 		m.undo()
+	case m.revokedTwice(d):
+		// The recipe forgets one of the two; the user undoes the edit
+		// instead (the seat came into the second state by this edit's
+		// import, which undo forgets).
+		m.refused("one seat revoked by two resources beside an assignment")
+		m.undo()
 	case len(fights) > 0 && !slices.ContainsFunc(fights, func(f mFight) bool { return f.person < 0 }):
 		// One person in two resources, or twice in one: the error's own
 		// recipe, "manage each recipient in one resource" (an apply may
@@ -1475,6 +1481,72 @@ func (m *modelMachine) afterRefusal(out outcome) {
 	default:
 		failStable(m.t, "an ordinary edit was refused at plan", "%s (no fight in %s; moving: %v): %s", out.stage, m.cfg, moving, d)
 	}
+}
+
+// revokedTwice reports a refused plan that revokes one seat from two
+// states (the first id its message names is recorded by two resources)
+// while the configuration assigns someone in its subscription (names a
+// person who holds no active seat there, or replaces a polar_customer_seat
+// there in place). Terraform applies them at once:
+// once one revoke frees the row, Polar may give it to that person, and the
+// other revoke, sent after its check found the seat's holder, takes it — a
+// race the model, which applies one resource at a time, never stages
+// (TestCustomerSeatAssignments_revokes_twoRevokesBesideAnAssignment does).
+func (m *modelMachine) revokedTwice(d tfDiag) bool {
+	if !strings.HasPrefix(d.Summary, "One seat revoked by two resources") {
+		return false
+	}
+	id := uuidText.FindString(d.Detail)
+	in := 0
+	for _, addr := range sortedKeys(m.core.state) {
+		if slices.ContainsFunc(seatsIn(m.core.state[addr]), func(s stateSeat) bool { return s.id == id }) {
+			in++
+		}
+	}
+	v, ok := m.truth()[id]
+	if !ok || in < 2 {
+		return false
+	}
+	for _, r := range m.cfg {
+		if r.container != v.container {
+			continue
+		}
+		if m.replacedInPlace(r) {
+			return true
+		}
+		for _, rc := range r.recipients {
+			if len(m.activeSeats(func(w seatView) bool {
+				return w.container == v.container && w.memberID == modelPeople[rc.person].memberID
+			})) == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// replacedInPlace reports a polar_customer_seat the plan replaces in its
+// subscription, revoking its seat and assigning its person again: its
+// metadata changes, or immediate_claim turns on while the seat is pending.
+func (m *modelMachine) replacedInPlace(r *mResource) bool {
+	st := m.core.state[r.addr]
+	if !r.seat || st == nil || stringAttr(st.value, "subscription_id") != r.container {
+		return false
+	}
+	var attrs, meta map[string]tftypes.Value
+	_ = st.value.As(&attrs)
+	if md := attrs["metadata"]; md.IsKnown() && !md.IsNull() {
+		_ = md.As(&meta)
+	}
+	var immediate bool
+	if ic := attrs["immediate_claim"]; ic.IsKnown() && !ic.IsNull() {
+		_ = ic.As(&immediate)
+	}
+	team := ""
+	if t, ok := meta["team"]; ok {
+		team = stringOf(t)
+	}
+	return team != r.metadata || (r.immediate && !immediate && stringAttr(st.value, "status") == string(polar.SeatStatusPending))
 }
 
 // keepOnce resolves one person named in two resources (or twice in one):
