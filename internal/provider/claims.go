@@ -55,6 +55,7 @@ type claimRecord struct {
 type siblingClaims interface {
 	Publish(endpoint string, c polar.Container, rec claimRecord) error // replaces this process's record with the same Token
 	Others(endpoint string, c polar.Container) ([]claimRecord, error)  // records of the other live processes of this run
+	Containers(endpoint string) ([]polar.Container, error)             // the containers those have records in
 }
 
 // live reports whether the resource manages anything in the container
@@ -118,20 +119,16 @@ type claimNames map[string]string
 // conflict with a record of another resource of this run — in this process
 // or, through siblings, in another provider process of the run.
 func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNames) diag.Diagnostics {
+	if c == unplaced {
+		return pd.claimUnplaced(rec, names)
+	}
 	var diags diag.Diagnostics
 	pd.mu.Lock()
-	if pd.claims == nil {
-		pd.claims = map[polar.Container]*claimIndex{}
-	}
-	ix := pd.claims[c]
-	if ix == nil {
-		ix = newClaimIndex()
-		pd.claims[c] = ix
-	}
+	ix := pd.index(c)
 	ix.put(rec)
 	summary, detail := ix.conflict(c, &rec, names)
 	if summary == "" {
-		summary, detail = revokedTwiceConflict(c, &rec, names, ix)
+		summary, detail = revokedTwiceConflict(c, &rec, names, ix, pd.claims[unplaced])
 	}
 	pd.mu.Unlock()
 	if summary == "" && pd.siblings != nil {
@@ -147,15 +144,18 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 				fmt.Sprintf("The provider could not compare this plan of the %s with the other provider configurations (aliases) of this run: %s. "+
 					"A resource of another alias on the same container is not refused at plan time.", c, err))
 		}
-		sib := newClaimIndex()
-		for _, o := range others {
-			sib.put(o)
-		}
+		sib := indexOf(others)
 		summary, detail = sib.conflict(c, &rec, names)
-		if summary == "" && len(others) > 0 {
-			// Three resources, perhaps of two processes: over all records.
+		if summary == "" && (len(others) > 0 || pd.revokedTwice(c, &rec)) {
+			// Three resources, perhaps of several processes: over all
+			// records, with the other processes' plans whose container is
+			// known only at apply.
+			var far []claimRecord
+			if err == nil {
+				far, _ = pd.siblings.Others(pd.endpoint, unplaced)
+			}
 			pd.mu.Lock()
-			summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib)
+			summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib, pd.claims[unplaced], indexOf(far))
 			pd.mu.Unlock()
 		}
 	}
@@ -163,6 +163,96 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 		diags.AddAttributeError(containerPath(c), summary, detail)
 	}
 	return diags
+}
+
+// unplaced is where the plan of a resource whose container is known only
+// at apply claims (a create, or the create half of a replacement): it may
+// assign people in any container of the run. Only revokedTwiceConflict
+// reads it: a seat revoked by two resources is refused beside it, in
+// whichever container.
+var unplaced = polar.Container{Kind: "unknown"}
+
+// claimUnplaced records the claim of a plan whose container is known only
+// at apply and, when it may assign someone, refuses it beside a seat two
+// resources revoke in any container this process or a sibling has claims
+// in.
+func (pd *providerData) claimUnplaced(rec claimRecord, names claimNames) diag.Diagnostics {
+	var diags diag.Diagnostics
+	pd.mu.Lock()
+	pd.index(unplaced).put(rec)
+	var containers []polar.Container
+	for c := range pd.claims {
+		if c != unplaced {
+			containers = append(containers, c)
+		}
+	}
+	pd.mu.Unlock()
+	if !rec.assigns() {
+		return nil
+	}
+	if pd.siblings != nil {
+		err := pd.siblings.Publish(pd.endpoint, unplaced, rec)
+		var far []polar.Container
+		if err == nil {
+			far, err = pd.siblings.Containers(pd.endpoint)
+		}
+		if err != nil {
+			diags.AddWarning("Claims of other provider configurations not checked",
+				fmt.Sprintf("The provider could not compare this plan, whose container is known only at apply, with the other provider configurations (aliases) of this run: %s.", err))
+		}
+		for _, c := range far {
+			if !slices.Contains(containers, c) {
+				containers = append(containers, c)
+			}
+		}
+	}
+	slices.SortFunc(containers, func(a, b polar.Container) int { return strings.Compare(a.String(), b.String()) })
+	for _, c := range containers {
+		var others []claimRecord
+		if pd.siblings != nil {
+			others, _ = pd.siblings.Others(pd.endpoint, c)
+		}
+		pd.mu.Lock()
+		summary, detail := revokedTwiceConflict(c, &rec, names, pd.claims[c], indexOf(others))
+		pd.mu.Unlock()
+		if summary != "" {
+			diags.AddError(summary, detail)
+			break
+		}
+	}
+	return diags
+}
+
+// index returns the claim index of container c, made when there is none.
+// The caller holds pd.mu.
+func (pd *providerData) index(c polar.Container) *claimIndex {
+	if pd.claims == nil {
+		pd.claims = map[polar.Container]*claimIndex{}
+	}
+	ix := pd.claims[c]
+	if ix == nil {
+		ix = newClaimIndex()
+		pd.claims[c] = ix
+	}
+	return ix
+}
+
+// revokedTwice reports whether a seat rec revokes is revoked by another
+// resource of this process too.
+func (pd *providerData) revokedTwice(c polar.Container, rec *claimRecord) bool {
+	pd.mu.Lock()
+	defer pd.mu.Unlock()
+	u := claimUnion{pd.claims[c]}
+	return slices.ContainsFunc(rec.Removed, func(id string) bool { return len(u.revokers(id)) >= 2 })
+}
+
+// indexOf is an index of records.
+func indexOf(recs []claimRecord) *claimIndex {
+	ix := newClaimIndex()
+	for _, r := range recs {
+		ix.put(r)
+	}
+	return ix
 }
 
 // claimIndex is the claim records of one container, indexed by what they
@@ -299,7 +389,12 @@ func (ix *claimIndex) moveConflict(c polar.Container, mine *claimRecord, names c
 // together (this process's, and those of its siblings), so that whichever
 // of the three is claimed last sees the other two.
 func revokedTwiceConflict(c polar.Container, mine *claimRecord, names claimNames, ixs ...*claimIndex) (summary, detail string) {
-	u := claimUnion(ixs)
+	var u claimUnion
+	for _, ix := range ixs {
+		if ix != nil {
+			u = append(u, ix)
+		}
+	}
 	refuse := func(id string, pair []string, by *claimRecord) (string, string) {
 		who := orDefault(names[id], "its holder")
 		return "One seat revoked by two resources",

@@ -37,8 +37,9 @@ import (
 // every record before it, quadratic over a plan of thousands of seats.)
 //
 // Others returns the records of the other processes of the run whose life
-// overlapped this one's: alive now, or (where start times are known) started
-// after this process, or running when it started. Terraform closes a
+// overlapped this one's (Containers, the containers they have records
+// in): alive now, or (where start times are known) started after this
+// process, or running when it started. Terraform closes a
 // provider configuration as soon as its resources are planned, often before
 // another configuration's resources are: such a process's records still
 // count. A process that ended before this one started belongs to an earlier
@@ -162,18 +163,43 @@ func (s *fileSiblings) Publish(endpoint string, c polar.Container, rec claimReco
 // processes of this run whose life overlapped this one's, in the container,
 // in a stable order.
 func (s *fileSiblings) Others(endpoint string, c polar.Container) ([]claimRecord, error) {
+	key := endpoint + " " + containerImportID(c)
+	var out []claimRecord
+	err := s.eachOther(func(l *siblingLog) { out = append(out, l.byKey[key]...) })
+	return out, err
+}
+
+// Containers returns the containers in which the processes Others reads
+// have records, in order.
+func (s *fileSiblings) Containers(endpoint string) ([]polar.Container, error) {
+	var out []polar.Container
+	err := s.eachOther(func(l *siblingLog) {
+		for key := range l.byKey {
+			if raw, ok := strings.CutPrefix(key, endpoint+" "); ok {
+				if c, err := parseContainerID(raw); err == nil && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
+	})
+	slices.SortFunc(out, func(a, b polar.Container) int { return strings.Compare(a.String(), b.String()) })
+	return out, err
+}
+
+// eachOther reads what the other processes of this run whose life
+// overlapped this one's have appended, and calls f with each one's log,
+// in a stable order.
+func (s *fileSiblings) eachOther(f func(*siblingLog)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sweep()
 	entries, err := os.ReadDir(s.runDir())
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // nobody has published in this run
+		return nil // nobody has published in this run
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the claims of the other provider configurations: %w", err)
+		return fmt.Errorf("reading the claims of the other provider configurations: %w", err)
 	}
-	key := endpoint + " " + containerImportID(c)
-	var out []claimRecord
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".jsonl")
 		id, valid := parseProcessIdentity(name)
@@ -192,11 +218,11 @@ func (s *fileSiblings) Others(endpoint string, c polar.Container) ([]claimRecord
 			s.readers[e.Name()] = r
 		}
 		if err := r.readNew(path); err != nil {
-			return nil, fmt.Errorf("reading the claims of the other provider configurations: %w", err)
+			return fmt.Errorf("reading the claims of the other provider configurations: %w", err)
 		}
-		out = append(out, r.byKey[key]...)
+		f(r)
 	}
-	return out, nil
+	return nil
 }
 
 // sweep removes, once, the directories of runs whose Terraform process has

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -110,6 +111,32 @@ func TestSiblingClaims_registry_twoProcessesSeeEachOther(t *testing.T) {
 	}
 	if got := mustOthers(t, b, api, sibSub2); !slices.Equal(got, []string{"t2/other container"}) {
 		t.Fatalf("b sees %v in the other container", got)
+	}
+}
+
+// Containers lists, per endpoint, the containers in which the other
+// processes have records — not its own, nor the plans whose container is
+// known only at apply (their records are asked for by Others(unplaced)).
+func TestSiblingClaims_registry_containersOfTheOthers(t *testing.T) {
+	t.Parallel()
+	_, _, a, b := sibPair(t)
+	const api = "https://api.polar.sh"
+	mustPublish(t, a, api, sibSub, claimRecord{Token: "a1", Resource: "mine"})
+	mustPublish(t, b, api, sibSub2, claimRecord{Token: "b1", Resource: "team"})
+	mustPublish(t, b, api, sibSub, claimRecord{Token: "b2", Resource: "seat"})
+	mustPublish(t, b, api, unplaced, claimRecord{Token: "b3", Resource: "unplaced"})
+	mustPublish(t, b, "https://sandbox-api.polar.sh", sibSub, claimRecord{Token: "b4", Resource: "other server"})
+	got, err := a.Containers(api)
+	want := []polar.Container{sibSub, sibSub2}
+	slices.SortFunc(want, func(x, y polar.Container) int { return strings.Compare(x.String(), y.String()) })
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("a sees containers %v (%v), want %v", got, err, want)
+	}
+	if got := mustOthers(t, a, api, unplaced); !slices.Equal(got, []string{"b3/unplaced"}) {
+		t.Fatalf("a sees %v unplaced, want b's", got)
+	}
+	if got, err := b.Containers(api); err != nil || !slices.Equal(got, []polar.Container{sibSub}) {
+		t.Fatalf("b sees containers %v (%v), want a's only", got, err)
 	}
 }
 

@@ -127,39 +127,94 @@ func TestClaims_revokedTwiceBesideAnAssignment(t *testing.T) {
 		"a team that keeps all its seats":                               {[]claimRecord{destroyed, leaving, {Token: "z", Resource: "team z", Keys: []string{"email=carol"}, Held: []string{"s3"}}}, false},
 		"one revoke, a recipient unknown at plan":                       {[]claimRecord{destroyed, {Token: "y", Resource: "team y", Keys: []string{"email=bob"}, Held: []string{"s2"}}, unknown}, false},
 	} {
-		for _, order := range [][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
-			// In one process, or the first one or two claimed in a
-			// sibling process (another provider configuration).
-			for sibling := range 3 {
-				var d diag.Diagnostics
-				pd, sib := &providerData{}, &fakeSiblings{}
-				if sibling > 0 {
-					pd.siblings = sib
-				}
-				for i, k := range order {
-					if i < sibling {
-						sib.others = append(sib.others, c.records[k])
-						continue
-					}
-					d.Append(pd.claim(claimsContainer, c.records[k], claimNames{"s1": "alice"})...)
-				}
-				text := strings.Join(strings.Fields(diagsText(d)), " ")
-				switch refused := strings.Contains(text, "revoked by two resources") && strings.Contains(text, " z assigns seats there"); {
-				case c.refused && !refused:
-					t.Errorf("%s (order %v, %d in a sibling): not refused: %s", name, order, sibling, diagsText(d))
-				case !c.refused && d.HasError():
-					t.Errorf("%s (order %v, %d in a sibling): refused: %s", name, order, sibling, diagsText(d))
+		claimThree(t, name, [3]placedClaim{{c.records[0], false}, {c.records[1], false}, {c.records[2], false}}, c.refused)
+	}
+}
+
+// A plan whose container is known only at apply may assign in any
+// container: beside one seat two resources revoke, it is refused whichever
+// of the three is claimed last, in this process or with some of them in a
+// sibling (which claimed them earlier). One that assigns nobody, or beside
+// one revoke, is no fight.
+func TestClaims_revokedTwiceBesideAnUnplacedAssignment(t *testing.T) {
+	t.Parallel()
+	x := claimRecord{Token: "x", Resource: "gone x", Keys: []string{}, Removed: []string{"s1"}}
+	y := claimRecord{Token: "y", Resource: "team y", Keys: []string{"email=bob"}, Held: []string{"s2"}, Removed: []string{"s1"}}
+	yKeeps := claimRecord{Token: "y", Resource: "team y", Keys: []string{"email=bob"}, Held: []string{"s2"}}
+	z := claimRecord{Token: "z", Resource: "seat z", Single: true, Keys: []string{"email=carol"}}
+	zEmpty := claimRecord{Token: "z", Resource: "team z", Keys: []string{}}
+	for name, c := range map[string]struct {
+		recs    [3]placedClaim
+		refused bool
+	}{
+		"a new seat for someone else":  {[3]placedClaim{{x, false}, {y, false}, {z, true}}, true},
+		"recipients unknown at plan":   {[3]placedClaim{{x, false}, {y, false}, {claimRecord{Token: "z", Resource: "team z"}, true}}, true},
+		"a team with nobody":           {[3]placedClaim{{x, false}, {y, false}, {zEmpty, true}}, false},
+		"one revoke beside a new seat": {[3]placedClaim{{x, false}, {yKeeps, false}, {z, true}}, false},
+	} {
+		claimThree(t, name, c.recs, c.refused)
+	}
+}
+
+// placedClaim is a claim record, and whether its container is known only
+// at apply.
+type placedClaim struct {
+	rec      claimRecord
+	unplaced bool
+}
+
+// claimThree claims three records of one plan in every order: in one
+// process, or with the first one or two of the order claimed earlier by a
+// sibling process (another provider configuration); and checks each plan
+// with wantRevokedTwice.
+func claimThree(t *testing.T, name string, recs [3]placedClaim, refused bool) {
+	t.Helper()
+	for _, order := range [][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+		for sibling := range 3 {
+			var d diag.Diagnostics
+			pd, sib := &providerData{}, &fakeSiblings{}
+			if sibling > 0 {
+				pd.siblings = sib
+			}
+			for i, k := range order {
+				p := recs[k]
+				switch {
+				case i < sibling && p.unplaced:
+					sib.unplacedOthers = append(sib.unplacedOthers, p.rec)
+				case i < sibling:
+					sib.others = append(sib.others, p.rec)
+				case p.unplaced:
+					d.Append(pd.claim(unplaced, p.rec, nil)...)
+				default:
+					d.Append(pd.claim(claimsContainer, p.rec, claimNames{"s1": "alice"})...)
 				}
 			}
+			wantRevokedTwice(t, fmt.Sprintf("%s (order %v, %d in a sibling)", name, order, sibling), d, refused)
 		}
 	}
 }
 
-// fakeSiblings is another provider process of the run.
+// wantRevokedTwice checks the claims of one plan: refused as one seat
+// revoked by two resources beside z's assignment, or not refused at all.
+func wantRevokedTwice(t *testing.T, what string, d diag.Diagnostics, refused bool) {
+	t.Helper()
+	text := strings.Join(strings.Fields(diagsText(d)), " ")
+	switch got := strings.Contains(text, "revoked by two resources") && strings.Contains(text, " z assigns seats there"); {
+	case refused && !got:
+		t.Errorf("%s: not refused: %s", what, diagsText(d))
+	case !refused && d.HasError():
+		t.Errorf("%s: refused: %s", what, diagsText(d))
+	}
+}
+
+// fakeSiblings is another provider process of the run: others are its
+// records in the container asked about, unplacedOthers those whose
+// container is known only at apply.
 type fakeSiblings struct {
-	published []claimRecord
-	others    []claimRecord
-	err       error
+	published      []claimRecord
+	others         []claimRecord
+	unplacedOthers []claimRecord
+	err            error
 }
 
 func (f *fakeSiblings) Publish(_ string, _ polar.Container, rec claimRecord) error {
@@ -167,7 +222,19 @@ func (f *fakeSiblings) Publish(_ string, _ polar.Container, rec claimRecord) err
 	return f.err
 }
 
-func (f *fakeSiblings) Others(string, polar.Container) ([]claimRecord, error) { return f.others, f.err }
+func (f *fakeSiblings) Containers(string) ([]polar.Container, error) {
+	if len(f.others) == 0 {
+		return nil, f.err
+	}
+	return []polar.Container{claimsContainer}, f.err
+}
+
+func (f *fakeSiblings) Others(_ string, c polar.Container) ([]claimRecord, error) {
+	if c == unplaced {
+		return f.unplacedOthers, f.err
+	}
+	return f.others, f.err
+}
 
 // A claim is published to the sibling processes and checked against
 // theirs; when they cannot be reached, the plan warns and goes on.

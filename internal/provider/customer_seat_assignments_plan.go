@@ -68,6 +68,7 @@ func (r *customerSeatAssignmentsResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	if !cfg.containerKnown() {
+		r.claimUnplaced(&plan, pp.token, resp)
 		plan.Seats = types.MapUnknown(seatEntryType)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
@@ -159,6 +160,23 @@ func (r *customerSeatAssignmentsResource) planUnknown(ctx context.Context, plan,
 	}
 	plan.Seats = types.MapUnknown(seatEntryType)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claimUnplaced claims a new resource whose container is known only at
+// apply: it may assign its recipients in any container (claims.go).
+func (r *customerSeatAssignmentsResource) claimUnplaced(plan *customerSeatAssignmentsModel, token string, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	rec := claimRecord{Token: token}
+	if planned, known := plan.recipients(); known {
+		rec.Keys = make([]string, 0, len(planned))
+		for _, rc := range planned {
+			rec.Keys = append(rec.Keys, rc.key())
+		}
+	}
+	rec.Resource = describeTeam(rec.Keys, false, false) + " (its container known only at apply)"
+	resp.Diagnostics.Append(r.data.claim(unplaced, rec, nil)...)
 }
 
 // planPrivateState is what a plan reads from and writes to private state:

@@ -185,30 +185,64 @@ func TestCustomerSeatAssignments_revokes_teamToAnUnknownContainerBesideADestroy(
 // the row before it sends its DELETE, but nothing makes the check and the
 // DELETE one step: Terraform applies the three at once, and y's DELETE, on
 // its way after its check found alice, lands after x's revoke freed the
-// row and Polar gave it to dave. Refused, whichever is planned first. (The
-// apply holds y's DELETE until x and z are applied, to put it there.)
+// row and Polar gave it to dave. Refused, whichever is planned first —
+// also when the third's container is known only at apply (it may be this
+// one). (The apply holds y's DELETE until x and z are applied, to put it
+// there.)
 func TestCustomerSeatAssignments_revokes_twoRevokesBesideAnAssignment(t *testing.T) {
 	t.Parallel()
-	e, p, y, x, seat := trSeatInTwoStates(t, "alice@acme.io")
-	y.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io")})
-	x.config = tftypes.NewValue(p.resourceType(trSeat), nil)
-	z := &trObj{typeName: trSeat, state: tftypes.NewValue(p.resourceType(trSeat), nil), config: p.seatConfig(trSub, "email", "dave@acme.io")}
-	label := map[*trObj]string{x: "x", y: "y", z: "z"}
-	for _, order := range permutations(x, y, z) {
-		refused, plans, diags := e.planRefused(order, "One seat revoked by two resources", seat, "removed {")
-		if refused {
-			continue
-		}
-		held := testsupport.Hold(t, e.emu, http.MethodDelete, "/v1/customer-seats/"+seat)
-		ap := e.process()
-		yApplied := make(chan []*tfprotov6.Diagnostic, 1)
-		go func() { yApplied <- ap.applyChange(plans[y]) }()
-		<-held.Arrived() // y checked the row (alice's) and sent its DELETE
-		applied := append(ap.applyChange(plans[x]), ap.applyChange(plans[z])...)
-		held.Land()
-		applied = append(applied, <-yApplied...)
-		zSeat := attrOf(z.state, "id")
-		t.Fatalf("the plan (%s, %s, %s) was not refused; applied y, x, z at once: dave's seat %s is %s (seat %s was revoked twice). Diagnostics: %s",
-			label[order[0]], label[order[1]], label[order[2]], zSeat, e.seat(trSub, zSeat).Status, seat, diagText(append(diags, applied...)))
+	unknownSub := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	for name, c := range map[string]struct {
+		typeName string
+		// z's configuration at plan and at apply.
+		plan, apply func(p *protoEnv) tftypes.Value
+	}{
+		"a new polar_customer_seat": {
+			typeName: trSeat,
+			plan:     func(p *protoEnv) tftypes.Value { return p.seatConfig(trSub, "email", "dave@acme.io") },
+			apply:    func(p *protoEnv) tftypes.Value { return p.seatConfig(trSub, "email", "dave@acme.io") },
+		},
+		"a new polar_customer_seat whose container is known only at apply": {
+			typeName: trSeat,
+			plan: func(p *protoEnv) tftypes.Value {
+				return p.value(p.resourceType(trSeat), map[string]tftypes.Value{"subscription_id": unknownSub, "email": tftypes.NewValue(tftypes.String, "dave@acme.io")})
+			},
+			apply: func(p *protoEnv) tftypes.Value { return p.seatConfig(trSub, "email", "dave@acme.io") },
+		},
+		"a new team whose container is known only at apply": {
+			typeName: trTeam,
+			plan: func(p *protoEnv) tftypes.Value {
+				return p.value(p.resourceType(trTeam), map[string]tftypes.Value{"subscription_id": unknownSub, "emails": trStrings("dave@acme.io")})
+			},
+			apply: func(p *protoEnv) tftypes.Value {
+				return p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("dave@acme.io")})
+			},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e, p, y, x, seat := trSeatInTwoStates(t, "alice@acme.io")
+			y.config = p.teamConfig(trSub, map[string]tftypes.Value{"emails": trStrings("bob@acme.io")})
+			x.config = tftypes.NewValue(p.resourceType(trSeat), nil)
+			z := &trObj{typeName: c.typeName, state: tftypes.NewValue(p.resourceType(c.typeName), nil), config: c.plan(p)}
+			label := map[*trObj]string{x: "x", y: "y", z: "z"}
+			for _, order := range permutations(x, y, z) {
+				refused, plans, diags := e.planRefused(order, "One seat revoked by two resources", seat, "removed {")
+				if refused {
+					continue
+				}
+				z.config = c.apply(p)
+				held := testsupport.Hold(t, e.emu, http.MethodDelete, "/v1/customer-seats/"+seat)
+				ap := e.process()
+				yApplied := make(chan []*tfprotov6.Diagnostic, 1)
+				go func() { yApplied <- ap.applyChange(plans[y]) }()
+				<-held.Arrived() // y checked the row (alice's) and sent its DELETE
+				applied := append(ap.applyChange(plans[x]), ap.applyChange(plans[z])...)
+				held.Land()
+				applied = append(applied, <-yApplied...)
+				t.Fatalf("the plan (%s, %s, %s) was not refused; applied y, x, z at once: seat %s, which dave got, is %s. Diagnostics: %s",
+					label[order[0]], label[order[1]], label[order[2]], seat, e.seat(trSub, seat).Status, diagText(append(diags, applied...)))
+			}
+		})
 	}
 }

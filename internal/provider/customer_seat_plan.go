@@ -185,17 +185,10 @@ func recipientEquivalent(name, a, b string) bool {
 // same container (whoever the create assigns): another resource that keeps
 // or revokes one of those fights this one.
 func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customerSeatModel, private privateGetter, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
-		return
-	}
-	container := cfg.container()
-	list, err := r.data.seats.List(ctx, container)
-	if err != nil {
-		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot check the "+container.String()+" of this seat", err, container, "customer_seats:read")...)
+	if r.data == nil {
 		return
 	}
 	rec := r.seatRecord(cfg, "")
-	names := claimNames{}
 	var prior replaced
 	if b, _ := private.GetKey(ctx, privateToken); len(b) > 0 {
 		_ = json.Unmarshal(b, &rec.Token)
@@ -204,6 +197,19 @@ func (r *customerSeatResource) checkContainer(ctx context.Context, cfg *customer
 	if rec.Token == "" {
 		rec.Token = newPlanToken()
 	}
+	if !containerKnown(cfg.SubscriptionID, cfg.OrderID) {
+		// It may assign its recipient in any container (claims.go).
+		rec.Resource += " (its container known only at apply)"
+		resp.Diagnostics.Append(r.data.claim(unplaced, rec, nil)...)
+		return
+	}
+	container := cfg.container()
+	list, err := r.data.seats.List(ctx, container)
+	if err != nil {
+		resp.Diagnostics.Append(r.data.apiErrorDiag("Cannot check the "+container.String()+" of this seat", err, container, "customer_seats:read")...)
+		return
+	}
+	names := claimNames{}
 	// The seat the replacement's destroy revokes first, whoever this create
 	// assigns: this record replaces the first call's, which claimed it.
 	revokedFirst := map[string]bool{}
