@@ -146,17 +146,22 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 		}
 		sib := indexOf(others)
 		summary, detail = sib.conflict(c, &rec, names)
-		if summary == "" && (len(others) > 0 || pd.revokedTwice(c, &rec)) {
+		if summary == "" {
 			// Three resources, perhaps of several processes: over all
-			// records, with the other processes' plans whose container is
-			// known only at apply.
-			var far []claimRecord
-			if err == nil {
-				far, _ = pd.siblings.Others(pd.endpoint, unplaced)
-			}
+			// records; and, when a seat this plan revokes is revoked
+			// twice and nobody assigns, with the other processes' plans
+			// whose container is known only at apply.
 			pd.mu.Lock()
-			summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib, pd.claims[unplaced], indexOf(far))
+			summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib, pd.claims[unplaced])
+			twice := summary == "" && revokesTwice(&rec, ix, sib)
 			pd.mu.Unlock()
+			if twice {
+				if far, ferr := pd.siblings.Others(pd.endpoint, unplaced); ferr == nil && len(far) > 0 {
+					pd.mu.Lock()
+					summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib, indexOf(far))
+					pd.mu.Unlock()
+				}
+			}
 		}
 	}
 	if summary != "" {
@@ -237,12 +242,10 @@ func (pd *providerData) index(c polar.Container) *claimIndex {
 	return ix
 }
 
-// revokedTwice reports whether a seat rec revokes is revoked by another
-// resource of this process too.
-func (pd *providerData) revokedTwice(c polar.Container, rec *claimRecord) bool {
-	pd.mu.Lock()
-	defer pd.mu.Unlock()
-	u := claimUnion{pd.claims[c]}
+// revokesTwice reports whether a seat rec revokes is revoked by another
+// record of the indexes too.
+func revokesTwice(rec *claimRecord, ixs ...*claimIndex) bool {
+	u := claimUnion(ixs)
 	return slices.ContainsFunc(rec.Removed, func(id string) bool { return len(u.revokers(id)) >= 2 })
 }
 
