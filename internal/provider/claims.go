@@ -65,9 +65,8 @@ func (r *claimRecord) live() bool {
 }
 
 // assigns reports whether the plan may assign someone in the container: a
-// recipient without a seat it keeps (each recipient has at most one held
-// seat; an exclusive resource's found seats are held without a key), or
-// recipients unknown at plan.
+// recipient without a seat it keeps (each held seat comes with its
+// recipient's key), or recipients unknown at plan.
 func (r *claimRecord) assigns() bool {
 	return r.Keys == nil || len(r.Keys) > len(r.Held)
 }
@@ -157,8 +156,9 @@ func (pd *providerData) claim(c polar.Container, rec claimRecord, names claimNam
 			pd.mu.Unlock()
 			if twice {
 				if far, ferr := pd.siblings.Others(pd.endpoint, unplaced); ferr == nil && len(far) > 0 {
+					farIx := indexOf(far) // built before locking
 					pd.mu.Lock()
-					summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib, indexOf(far))
+					summary, detail = revokedTwiceConflict(c, &rec, names, ix, sib, farIx)
 					pd.mu.Unlock()
 				}
 			}
@@ -195,9 +195,12 @@ func (pd *providerData) claimUnplaced(rec claimRecord, names claimNames) diag.Di
 	if !rec.assigns() {
 		return nil
 	}
+	// far: the containers the other processes have records in, the only
+	// ones whose records are read (a file read each); this process's
+	// containers are looked at in memory.
+	var far []polar.Container
 	if pd.siblings != nil {
 		err := pd.siblings.Publish(pd.endpoint, unplaced, rec)
-		var far []polar.Container
 		if err == nil {
 			far, err = pd.siblings.Containers(pd.endpoint)
 		}
@@ -214,11 +217,12 @@ func (pd *providerData) claimUnplaced(rec claimRecord, names claimNames) diag.Di
 	slices.SortFunc(containers, func(a, b polar.Container) int { return strings.Compare(a.String(), b.String()) })
 	for _, c := range containers {
 		var others []claimRecord
-		if pd.siblings != nil {
+		if slices.Contains(far, c) {
 			others, _ = pd.siblings.Others(pd.endpoint, c)
 		}
+		sib := indexOf(others) // built before locking
 		pd.mu.Lock()
-		summary, detail := revokedTwiceConflict(c, &rec, names, pd.claims[c], indexOf(others))
+		summary, detail := revokedTwiceConflict(c, &rec, names, pd.claims[c], sib)
 		pd.mu.Unlock()
 		if summary != "" {
 			diags.AddError(summary, detail)
