@@ -200,7 +200,9 @@ func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty formF
 	// A seat an exclusive resource found goes where the resource names
 	// people by email: email_recipients when it uses that and not emails.
 	mapped := !m.EmailRecipients.IsNull() && m.Emails.IsNull()
-	// Seats of the map form come from a model's own (non-null) map.
+	// Seats of the map form come from a model's own map, or are seats
+	// kept from the state's map while the model has none (a revoke whose
+	// outcome is unknown keeps the seat where the state had it).
 	prior := m.EmailRecipients.Elements()
 	var byEmail map[string]attr.Value
 	if !m.EmailRecipients.IsNull() {
@@ -208,6 +210,9 @@ func (m *customerSeatAssignmentsModel) setHeld(seats []heldSeat, nullEmpty formF
 	}
 	for _, h := range seats {
 		if h.form == emailMapForm || (mapped && h.form == emailForm) {
+			if byEmail == nil {
+				byEmail = map[string]attr.Value{}
+			}
 			v, ok := prior[h.value]
 			if !ok {
 				v = types.MapValueMust(types.StringType, map[string]attr.Value{})

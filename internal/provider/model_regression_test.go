@@ -300,3 +300,22 @@ func TestModelRegression_doubleRevokeBesideAnAssignmentIsRefused(t *testing.T) {
 	m.addRecipient(teamA, modelSubA, "", byEmail(bob))
 	m.apply(hazard{})
 }
+
+// The provider panicked ("assignment to entry in nil map"): a team that
+// names alice in email_recipients stops using the attribute (here: the
+// emails go back to emails, alice leaves), and alice's DELETE goes
+// unanswered, so her seat stays in state — in email_recipients, which the
+// plan has as null. The kept seat now stays in the map in state, as a kept
+// seat of a list stays in its list; the next apply revokes it.
+func TestModelRegression_unansweredRevokeOfAMapEntryKeepsItInState(t *testing.T) {
+	t.Parallel() // the machines' providers have short write timing of their own (modelTiming)
+	m := newRegressionMachine(t, 3)
+	m.addRecipient(teamA, modelSubA, "", byEmail(alice))
+	m.addRecipient(teamA, modelSubA, "", byMember(bob))
+	m.toggleEmailMap(teamA)
+	m.apply(hazard{})
+	m.toggleEmailMap(teamA)
+	m.removeRecipient(teamA, alice)
+	m.apply(hazard{kind: "hold", method: http.MethodDelete, after: -1})
+	m.apply(hazard{})
+}
