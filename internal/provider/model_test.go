@@ -98,6 +98,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -1437,11 +1438,10 @@ func (m *modelMachine) afterRefusal(out outcome) {
 		m.logf("the user undoes the move of %s", strings.Join(moving, ", "))
 		m.undo()
 	case m.revokedTwice(d):
-		// The recipe forgets one of the two; the user undoes the edit
-		// instead (the seat came into the second state by this edit's
-		// import, which undo forgets).
+		// The message's recipe: keep the seat in one resource, forget the
+		// other with a removed block.
 		m.refused("one seat revoked by two resources beside an assignment")
-		m.undo()
+		m.keepInOne(uuidText.FindString(d.Detail))
 	case len(fights) > 0 && !slices.ContainsFunc(fights, func(f mFight) bool { return f.person < 0 }):
 		// One person in two resources, or twice in one: the error's own
 		// recipe, "manage each recipient in one resource" (an apply may
@@ -1504,7 +1504,8 @@ func (m *modelMachine) revokedTwice(d tfDiag) bool {
 		}
 	}
 	v, ok := m.truth()[id]
-	if !ok || in < 2 {
+	// (An exclusive resource revokes a seat it finds, in its state or not.)
+	if !ok || in < 2 && !slices.ContainsFunc(slices.Collect(maps.Values(m.cfg)), func(r *mResource) bool { return r.exclusive && r.container == v.container }) {
 		return false
 	}
 	for _, r := range m.cfg {
@@ -1523,6 +1524,32 @@ func (m *modelMachine) revokedTwice(d tfDiag) bool {
 		}
 	}
 	return false
+}
+
+// keepInOne follows the recipe of a seat revoked by two resources: one
+// resource that holds it in state is forgotten (a removed block, destroy =
+// false) — one leaving the configuration, else a polar_customer_seat, else
+// the first — and the other revokes the seat alone. (Undoing the edit does
+// not do: the seat may be in two states since an earlier apply, or found
+// by an exclusive resource.)
+func (m *modelMachine) keepInOne(id string) {
+	var holders []string
+	for _, addr := range sortedKeys(m.core.state) {
+		if slices.ContainsFunc(seatsIn(m.core.state[addr]), func(s stateSeat) bool { return s.id == id }) {
+			holders = append(holders, addr)
+		}
+	}
+	if len(holders) == 0 {
+		m.undo()
+		return
+	}
+	pick := holders[0]
+	if i := slices.IndexFunc(holders, func(a string) bool { return m.cfg[a] == nil }); i >= 0 {
+		pick = holders[i]
+	} else if i := slices.IndexFunc(holders, func(a string) bool { return strings.HasPrefix(a, seatType+".") }); i >= 0 {
+		pick = holders[i]
+	}
+	m.forget(pick)
 }
 
 // replacedInPlace reports a polar_customer_seat the plan replaces in its
