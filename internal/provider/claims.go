@@ -473,8 +473,14 @@ func (u claimUnion) doubled() []string {
 	for i, ix := range u {
 		ids = append(ids, ix.doubled...)
 		for _, other := range u[:i] {
-			for id, ts := range ix.byRemoved {
-				if len(ts) > 0 && len(other.byRemoved[id]) > 0 {
+			// The smaller map walked, the larger looked up: a sibling's
+			// destroy of a large team beside a few creates here.
+			small, large := ix.byRemoved, other.byRemoved
+			if len(small) > len(large) {
+				small, large = large, small
+			}
+			for id, ts := range small {
+				if len(ts) > 0 && len(large[id]) > 0 {
 					ids = append(ids, id)
 				}
 			}
