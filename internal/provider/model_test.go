@@ -98,7 +98,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"maps"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -1505,7 +1504,7 @@ func (m *modelMachine) revokedTwice(d tfDiag) bool {
 	}
 	v, ok := m.truth()[id]
 	// (An exclusive resource revokes a seat it finds, in its state or not.)
-	if !ok || in < 2 && !slices.ContainsFunc(slices.Collect(maps.Values(m.cfg)), func(r *mResource) bool { return r.exclusive && r.container == v.container }) {
+	if !ok || in < 2 && !m.exclusiveOn(v.container) {
 		return false
 	}
 	for _, r := range m.cfg {
@@ -1521,6 +1520,17 @@ func (m *modelMachine) revokedTwice(d tfDiag) bool {
 			})) == 0 {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// exclusiveOn reports an exclusive resource on the container in the
+// configuration.
+func (m *modelMachine) exclusiveOn(container string) bool {
+	for _, r := range m.cfg {
+		if r.exclusive && r.container == container {
+			return true
 		}
 	}
 	return false
