@@ -215,6 +215,7 @@ type fakeSiblings struct {
 	others         []claimRecord
 	unplacedOthers []claimRecord
 	err            error
+	read           []polar.Container // the containers Others was asked for
 }
 
 func (f *fakeSiblings) Publish(_ string, _ polar.Container, rec claimRecord) error {
@@ -230,10 +231,34 @@ func (f *fakeSiblings) Containers(string) ([]polar.Container, error) {
 }
 
 func (f *fakeSiblings) Others(_ string, c polar.Container) ([]claimRecord, error) {
+	f.read = append(f.read, c)
 	if c == unplaced {
 		return f.unplacedOthers, f.err
 	}
 	return f.others, f.err
+}
+
+// A plan whose container is known only at apply reads the other processes'
+// records only of the containers they have records in: this process's own
+// containers are looked at in memory (a file read each, once per claim,
+// before).
+func TestClaims_unplacedReadsOnlyTheSiblingsContainers(t *testing.T) {
+	t.Parallel()
+	sib := &fakeSiblings{} // no records: no containers
+	pd := &providerData{siblings: sib, endpoint: "https://api.polar.sh"}
+	for i := range 20 {
+		c := polar.Container{Kind: polar.ContainerSubscription, ID: fmt.Sprintf("sub-%02d", i)}
+		if d := pd.claim(c, claimRecord{Token: c.ID, Keys: []string{"email=x"}, Held: []string{"s-" + c.ID}}, nil); d.HasError() {
+			t.Fatal(diagsText(d))
+		}
+	}
+	sib.read = nil
+	if d := pd.claim(unplaced, claimRecord{Token: "new", Single: true, Keys: []string{"email=y"}}, nil); d.HasError() {
+		t.Fatal(diagsText(d))
+	}
+	if len(sib.read) != 0 {
+		t.Fatalf("read the siblings' records of %v, which hold none", sib.read)
+	}
 }
 
 // A claim is published to the sibling processes and checked against
